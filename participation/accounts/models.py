@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class User(Model):
+    id = fields.IntField(primary_key=True)
+    display_name = fields.CharField(max_length=80)
+    locale = fields.CharField(max_length=16, null=True)
+    is_admin = fields.BooleanField(default=False)
+    disabled = fields.BooleanField(default=False)
+    # Bumped at logout and when access is withdrawn: sessions carrying an older value are void.
+    session_version = fields.IntField(default=1)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "user"
+
+
+class Identity(Model):
+    # Who the user is at an identity provider: (provider, subject) is the login key.
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "huakai.User", related_name="identities", on_delete=fields.CASCADE
+    )
+    provider = fields.CharField(max_length=64)
+    subject = fields.CharField(max_length=255)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_login_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "identity"
+        unique_together = (("provider", "subject"),)

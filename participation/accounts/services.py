@@ -1,0 +1,86 @@
+"""Sign-in, sign-out and profile use cases."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+
+from participation.accounts.models import Identity, User
+from participation.accounts.rules import SUPPORTED_LOCALES, clean_display_name
+from participation.audit.services import record
+from participation.db import transaction
+from participation.errors import N_, Invalid, NotFound
+from participation.permissions import Actor, require
+
+
+async def sign_in(*, provider: str, subject: str, display_name: str, now: datetime) -> User:
+    """The user behind (provider, subject), created on first sign-in."""
+    identity = await Identity.get_or_none(provider=provider, subject=subject).prefetch_related(
+        "user"
+    )
+    if identity is None:
+        try:
+            async with transaction() as conn:
+                user = await User.create(display_name=display_name, using_db=conn)
+                identity = await Identity.create(
+                    user=user, provider=provider, subject=subject, last_login_at=now, using_db=conn
+                )
+            return user
+        except IntegrityError:
+            # Two first sign-ins raced; the other one created the identity.
+            identity = await Identity.get(provider=provider, subject=subject).prefetch_related(
+                "user"
+            )
+    await Identity.filter(id=identity.id).update(last_login_at=now)
+    return identity.user
+
+
+async def sign_out(user_id: int) -> None:
+    """Void every session of this user: they carry the old session version."""
+    await User.filter(id=user_id).update(session_version=F("session_version") + 1)
+
+
+async def update_profile(actor: Actor, *, display_name: str, locale: str) -> User:
+    if actor.user_id is None:
+        raise NotFound()
+    name = clean_display_name(display_name)
+    if name is None:
+        raise Invalid(N_("Please enter a name of 1 to 40 characters."), field="display_name")
+    if locale not in SUPPORTED_LOCALES:
+        raise Invalid(N_("Please choose a language from the list."), field="locale")
+    await User.filter(id=actor.user_id).update(display_name=name, locale=locale)
+    return await User.get(id=actor.user_id)
+
+
+async def set_locale(user_id: int, locale: str) -> None:
+    if locale in SUPPORTED_LOCALES:
+        await User.filter(id=user_id).update(locale=locale)
+
+
+async def set_user_access(
+    actor: Actor | None, user_id: int, *, disabled: bool | None = None,
+    admin: bool | None = None, now: datetime,
+) -> User:
+    """Disable/enable an account or grant/withdraw platform admin. ``actor`` None: the CLI."""
+    if actor is not None:
+        require("accounts.manage_users", actor)
+    async with transaction() as conn:
+        user = await User.get_or_none(id=user_id).using_db(conn)
+        if user is None:
+            raise NotFound()
+        before = {"disabled": user.disabled, "is_admin": user.is_admin}
+        if disabled is not None:
+            user.disabled = disabled
+        if admin is not None:
+            user.is_admin = admin
+        # Withdrawn access takes effect on the very next request.
+        user.session_version += 1
+        await user.save(using_db=conn)
+        await record(
+            conn, actor_id=actor.user_id if actor else None, community_id=None,
+            action="accounts.set_access", target=f"user:{user_id}", at=now, before=before,
+            after={"disabled": user.disabled, "is_admin": user.is_admin},
+        )
+    return user

@@ -1,0 +1,202 @@
+"""Read models for community pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from participation.communities.models import (
+    Community,
+    HouseholdCode,
+    Membership,
+    VerificationRequest,
+)
+from participation.errors import NotFound
+from participation.permissions import NO_STANDING, Actor, Standing, require
+
+
+async def get_community(slug: str) -> Community:
+    community = await Community.get_or_none(slug=slug)
+    if community is None:
+        raise NotFound()
+    return community
+
+
+async def list_communities() -> list[Community]:
+    return await Community.all().order_by("name")
+
+
+async def get_standing(user_id: int | None, community_id: int) -> Standing:
+    if user_id is None:
+        return NO_STANDING
+    membership = await Membership.get_or_none(user_id=user_id, community_id=community_id)
+    if membership is None:
+        return NO_STANDING
+    return Standing(
+        member=True,
+        verified=membership.verified_at is not None,
+        volunteer=membership.is_volunteer,
+        committee=membership.is_committee,
+    )
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    membership_id: int
+    user_id: int
+    display_name: str
+    household: str | None
+    verified: bool
+    volunteer: bool
+    committee: bool
+    joined_at: datetime
+
+
+async def list_members(community_id: int) -> list[MemberRow]:
+    rows = (
+        await Membership.filter(community_id=community_id)
+        .select_related("user", "household")
+        .order_by("-is_committee", "user__display_name", "id")
+    )
+    return [
+        MemberRow(
+            membership_id=m.id,
+            user_id=m.user.id,
+            display_name=m.user.display_name,
+            household=m.household.label if m.household else None,
+            verified=m.verified_at is not None,
+            volunteer=m.is_volunteer,
+            committee=m.is_committee,
+            joined_at=m.joined_at,
+        )
+        for m in rows
+    ]
+
+
+@dataclass(frozen=True)
+class CommunityOverview:
+    committee: list[str]
+    verified_residents: int
+    members: int
+    households: int
+
+
+async def get_overview(community_id: int) -> CommunityOverview:
+    committee = (
+        await Membership.filter(community_id=community_id, is_committee=True)
+        .select_related("user")
+        .order_by("user__display_name")
+    )
+    members = await Membership.filter(community_id=community_id).count()
+    verified = await Membership.filter(
+        community_id=community_id, verified_at__isnull=False
+    ).count()
+    households = await Membership.filter(
+        community_id=community_id, household_id__isnull=False
+    ).distinct().values_list("household_id", flat=True)
+    return CommunityOverview(
+        committee=[m.user.display_name for m in committee],
+        verified_residents=verified,
+        members=members,
+        households=len(set(households)),
+    )
+
+
+@dataclass(frozen=True)
+class CodeRow:
+    id: int
+    household: str
+    hint: str
+    created_at: datetime
+    state: str  # unused | redeemed | revoked
+    redeemed_by: str | None
+
+
+async def list_codes(community_id: int, limit: int = 500) -> list[CodeRow]:
+    codes = (
+        await HouseholdCode.filter(household__community_id=community_id)
+        .select_related("household", "redeemed_by")
+        .order_by("-id")
+        .limit(limit)
+    )
+    return [
+        CodeRow(
+            id=c.id,
+            household=c.household.label,
+            hint=c.hint,
+            created_at=c.created_at,
+            state="revoked" if c.revoked_at else "redeemed" if c.redeemed_at else "unused",
+            redeemed_by=c.redeemed_by.display_name if c.redeemed_by else None,
+        )
+        for c in codes
+    ]
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    id: int
+    display_name: str
+    household_label: str
+    note: str
+    created_at: datetime
+
+
+async def list_pending_requests(community_id: int) -> list[RequestRow]:
+    rows = (
+        await VerificationRequest.filter(
+            membership__community_id=community_id, status="pending"
+        )
+        .select_related("membership__user")
+        .order_by("id")
+    )
+    return [
+        RequestRow(
+            id=r.id,
+            display_name=r.membership.user.display_name,
+            household_label=r.household_label,
+            note=r.note,
+            created_at=r.created_at,
+        )
+        for r in rows
+    ]
+
+
+async def get_pending_request_for(user_id: int, community_id: int) -> VerificationRequest | None:
+    return await VerificationRequest.filter(
+        membership__user_id=user_id, membership__community_id=community_id, status="pending"
+    ).first()
+
+
+async def get_membership(user_id: int, community_id: int) -> Membership | None:
+    return await Membership.get_or_none(
+        user_id=user_id, community_id=community_id
+    ).select_related("household")
+
+
+@dataclass(frozen=True)
+class MyCommunity:
+    slug: str
+    name: str
+    verified: bool
+    committee: bool
+
+
+async def list_my_communities(user_id: int) -> list[MyCommunity]:
+    rows = await Membership.filter(user_id=user_id).select_related("community")
+    return [
+        MyCommunity(
+            slug=m.community.slug,
+            name=m.community.name,
+            verified=m.verified_at is not None,
+            committee=m.is_committee,
+        )
+        for m in rows
+    ]
+
+
+async def get_community_for_committee(actor: Actor, slug: str) -> Community:
+    """The community, if the actor may see its committee pages (403 otherwise)."""
+    community = await get_community(slug)
+    require("communities.view_committee_pages", actor, await get_standing(actor.user_id,
+                                                                          community.id))
+    return community

@@ -1,0 +1,138 @@
+"""Database wiring: tortoise configuration, start-up, migrations and the health probe."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from tortoise import Tortoise, connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import OperationalError
+from tortoise.transactions import in_transaction
+from tortoise.context import TortoiseContext
+from tortoise.migrations.executor import MigrationExecutor
+
+from participation.errors import Busy
+
+APP_LABEL = "huakai"
+MODEL_MODULES = [
+    "participation.accounts.models",
+    "participation.communities.models",
+    "participation.audit.models",
+    "participation.ratelimit.models",
+]
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def connection_label(database_url: str) -> str:
+    """One label per backend: tortoise caches SQL per label, and the dialects differ."""
+    return "sqlite" if database_url.startswith("sqlite") else "postgres"
+
+
+def _normalise_url(database_url: str) -> str:
+    if database_url.startswith("sqlite://") and "busy_timeout" not in database_url:
+        sep = "&" if "?" in database_url else "?"
+        return f"{database_url}{sep}busy_timeout={SQLITE_BUSY_TIMEOUT_MS}&journal_mode=WAL"
+    return database_url
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    label = connection_label(database_url)
+    return {
+        "connections": {label: _normalise_url(database_url)},
+        "apps": {
+            APP_LABEL: {
+                "models": MODEL_MODULES,
+                "default_connection": label,
+                "migrations": "migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+# Read by `tortoise makemigrations` (see [tool.tortoise] in pyproject.toml).
+TORTOISE_ORM = tortoise_config("sqlite://var/makemigrations.sqlite3")
+
+
+class NotMigrated(RuntimeError):
+    """The database lacks migrations this code needs."""
+
+
+async def connect(database_url: str, *, global_fallback: bool = True) -> TortoiseContext:
+    """Open the ORM. Requests run in other tasks than the lifespan, hence the global fallback."""
+    _ensure_sqlite_dir(database_url)
+    return await Tortoise.init(
+        config=tortoise_config(database_url), _enable_global_fallback=global_fallback
+    )
+
+
+async def disconnect() -> None:
+    """Close connections and release the global fallback, so the next connect() starts clean."""
+    await Tortoise.close_connections()
+
+
+def _ensure_sqlite_dir(database_url: str) -> None:
+    if database_url.startswith("sqlite://"):
+        from pathlib import Path
+
+        path = database_url.removeprefix("sqlite://").split("?", 1)[0]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+async def pending_migrations(database_url: str) -> list[str]:
+    """Names of migrations not yet applied (needs an open connection)."""
+    config = tortoise_config(database_url)
+    label = connection_label(database_url)
+    executor = MigrationExecutor(connections.get(label), config["apps"])
+    steps = await executor.plan(None)
+    return [f"{step.migration.app_label}.{step.migration.name}" for step in steps]
+
+
+async def migrate(database_url: str) -> list[str]:
+    """Apply every pending migration; returns the names applied."""
+    config = tortoise_config(database_url)
+    label = connection_label(database_url)
+    executor = MigrationExecutor(connections.get(label), config["apps"])
+    applied = [f"{s.migration.app_label}.{s.migration.name}" for s in await executor.plan(None)]
+    await executor.migrate(None)
+    return applied
+
+
+async def require_migrated(database_url: str) -> None:
+    missing = await pending_migrations(database_url)
+    if missing:
+        raise NotMigrated(
+            "The database is not migrated (pending: "
+            + ", ".join(missing)
+            + "). Run `huakai migrate` first."
+        )
+
+
+async def ping() -> bool:
+    """True when the database answers a trivial query."""
+    try:
+        conn = connections.get(next(iter(connections.db_config)))
+        await conn.execute_query("SELECT 1")
+    except Exception:  # noqa: BLE001 - health reports any failure as down
+        return False
+    return True
+
+
+_BUSY_MARKERS = ("database is locked", "database table is locked", "deadlock detected",
+                 "could not serialize", "lock timeout")
+
+
+@asynccontextmanager
+async def transaction() -> AsyncIterator[BaseDBAsyncClient]:
+    """One short write transaction; a lock held too long becomes ``Busy`` (HTTP 503)."""
+    try:
+        async with in_transaction() as conn:
+            yield conn
+    except OperationalError as exc:
+        if any(marker in str(exc).lower() for marker in _BUSY_MARKERS):
+            raise Busy() from exc
+        raise

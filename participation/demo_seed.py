@@ -1,0 +1,63 @@
+"""A demo community that shows the whole of Huakai to a newcomer. Idempotent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from participation.accounts import services as accounts
+from participation.communities import services as communities
+from participation.communities.models import Community
+from participation.permissions import Actor
+
+DEMO_SLUG = "yulin-east"
+COMMITTEE_NAME = "王主任"
+COMMITTEE_SUBJECT = "committee-wang"
+RESIDENTS = [("tian-xiufang", "田秀芳"), ("li-family", "李家"), ("zhang-wei", "张伟")]
+VOLUNTEER = ("chen-volunteer", "陈阿姨")
+
+
+@dataclass(frozen=True)
+class DemoFacts:
+    community_slug: str
+    committee_login: str
+    unused_code: str
+    household: str
+
+
+async def seed_demo(provider: str, now: datetime) -> DemoFacts:
+    """Community 玉林东路社区 with a committee member, residents and a fresh household code."""
+    community = await Community.get_or_none(slug=DEMO_SLUG)
+    if community is None:
+        community = await communities.create_community(
+            None, slug=DEMO_SLUG, name="玉林东路社区", street="玉林街道", district="武侯区",
+            now=now,
+        )
+        await Community.filter(id=community.id).update(household_member_cap=4)
+    committee = await accounts.sign_in(
+        provider=provider, subject=COMMITTEE_SUBJECT, display_name=COMMITTEE_NAME, now=now
+    )
+    await communities.set_role(None, community.id, committee.id, "committee", True, now=now)
+    verified_flat = ["1栋1单元101", "2栋3单元302", "5栋1单元601"]
+    for (subject, name), flat in zip(RESIDENTS, verified_flat, strict=True):
+        resident = await accounts.sign_in(
+            provider=provider, subject=subject, display_name=name, now=now
+        )
+        membership = await communities.join_community(
+            Actor(user_id=resident.id), community.id, now=now
+        )
+        if membership.verified_at is None:
+            [issued] = await communities.issue_household_codes(None, community.id, [flat], now=now)
+            await communities.redeem_household_code(
+                Actor(user_id=resident.id), community.id, issued.code, now=now
+            )
+    volunteer = await accounts.sign_in(
+        provider=provider, subject=VOLUNTEER[0], display_name=VOLUNTEER[1], now=now
+    )
+    await communities.set_role(None, community.id, volunteer.id, "volunteer", True, now=now)
+    household = "3栋2单元501"
+    [fresh] = await communities.issue_household_codes(None, community.id, [household], now=now)
+    return DemoFacts(
+        community_slug=DEMO_SLUG, committee_login=COMMITTEE_SUBJECT, unused_code=fresh.code,
+        household=household,
+    )

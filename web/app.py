@@ -1,0 +1,75 @@
+"""The application factory: create_app(settings) -> Starlette. Nothing happens at import."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from participation import db
+from web import auth, committee, communities, home, profile
+from web.csrf import CSRF
+from web.errors import EXCEPTION_HANDLERS
+from web.middleware import BodyLimit, CurrentUser, Locale, SecurityHeaders
+from web.settings import Settings
+from web.templating import build_environment
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+SESSION_COOKIE = "huakai_session"
+
+log = logging.getLogger("huakai")
+
+
+def create_app(settings: Settings) -> Starlette:
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await db.connect(settings.database_url)
+        try:
+            await db.require_migrated(settings.database_url)
+            yield
+        finally:
+            await db.disconnect()
+
+    routes = [
+        *home.routes,
+        *auth.routes,
+        *profile.routes,
+        *communities.routes,
+        *committee.routes,
+        Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+    ]
+    middleware = [
+        Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.hosts)),
+        Middleware(SecurityHeaders, https=settings.https),
+        Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+        Middleware(
+            SessionMiddleware,
+            secret_key=settings.secret_key,
+            session_cookie=SESSION_COOKIE,
+            max_age=int(timedelta(days=settings.session_max_age_days).total_seconds()),
+            same_site="lax",
+            https_only=settings.https,
+        ),
+        Middleware(CurrentUser),
+        Middleware(Locale, default_locale=settings.default_locale),
+        Middleware(CSRF, base_url=settings.base_url),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.templates = build_environment()
+    app.state.oauth = auth.build_oauth(settings)
+    return app

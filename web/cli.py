@@ -1,0 +1,235 @@
+"""The ``huakai`` command: demo, serve, migrate, check and a few committee chores."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from participation import db
+from participation.errors import DomainError
+from web.settings import SPECS, Settings, SettingsError, demo_provider, load_settings
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _run(settings: Settings, work: Callable[[], Awaitable[Any]]) -> Any:
+    async def wrapped() -> Any:
+        await db.connect(settings.database_url)
+        try:
+            return await work()
+        finally:
+            await db.disconnect()
+
+    return asyncio.run(wrapped())
+
+
+def _require_migrated(settings: Settings) -> None:
+    async def check() -> None:
+        await db.require_migrated(settings.database_url)
+
+    _run(settings, check)
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    applied = _run(settings, lambda: db.migrate(settings.database_url))
+    print("applied: " + ", ".join(applied) if applied else "database is up to date")
+    return 0
+
+
+def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
+    for spec in SPECS:
+        value = getattr(settings, spec.name.lower())
+        shown = "(set)" if spec.secret and value else value
+        if spec.name == "OIDC_PROVIDERS":
+            shown = ", ".join(p.name for p in value) or "(none)"
+        print(f"HUAKAI_{spec.name} = {shown}")
+
+    async def probe() -> list[str]:
+        if not await db.ping():
+            raise RuntimeError("database does not answer")
+        return await db.pending_migrations(settings.database_url)
+
+    try:
+        pending = _run(settings, probe)
+    except Exception as exc:  # noqa: BLE001 - reported to the operator
+        print(f"database: NOT OK ({exc})", file=sys.stderr)
+        return 1
+    if pending:
+        print(f"database: reachable, pending migrations: {', '.join(pending)}", file=sys.stderr)
+        return 1
+    if not settings.oidc_providers:
+        print("warning: no identity provider configured: nobody can sign in", file=sys.stderr)
+    print("configuration OK")
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    _require_migrated(settings)
+    workers = args.workers or settings.workers
+    if workers > 1 and settings.database_url.startswith("sqlite"):
+        raise SettingsError("more than one worker needs PostgreSQL")
+    uvicorn.run(
+        "web.asgi:app_factory", factory=True, host=args.host or settings.host,
+        port=args.port or settings.port, workers=workers, proxy_headers=False,
+        server_header=False, log_level="info",
+    )
+    return 0
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from participation.demo_seed import seed_demo
+    from web.app import create_app
+    from web.demo_idp import start_idp
+    from web.settings import DEMO_PROVIDER_NAME
+
+    _require_migrated(settings)
+    idp = start_idp(settings.demo_idp_port)
+    settings = settings.replace(
+        oidc_providers=(demo_provider(idp.url), *settings.oidc_providers)
+    )
+    facts = _run(settings, lambda: seed_demo(DEMO_PROVIDER_NAME, _now()))
+    base = settings.base_url
+    print(
+        "\n"
+        "  Huakai demo is running\n"
+        f"  App:                 {base}/\n"
+        f"  Demo identity provider: {idp.url}/\n"
+        f"  Community:           {base}/c/{facts.community_slug}\n"
+        f"  Committee user:      sign in with the name '{facts.committee_login}'\n"
+        f"  Unused household code for {facts.household}: {facts.unused_code}\n"
+        "  (any other name signs you in as a new resident)\n",
+        flush=True,
+    )
+    try:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+                    log_level="warning", server_header=False)
+    finally:
+        idp.stop()
+    return 0
+
+
+def cmd_create_community(settings: Settings, args: argparse.Namespace) -> int:
+    from participation.communities.services import create_community
+
+    community = _run(settings, lambda: create_community(
+        None, slug=args.slug, name=args.name, street=args.street, district=args.district,
+        timezone=args.timezone, now=_now(),
+    ))
+    print(f"created community {community.slug} (id {community.id})")
+    return 0
+
+
+async def _find_user(args: argparse.Namespace) -> int:
+    from participation.accounts.models import Identity, User
+    from participation.errors import NotFound
+
+    if args.user_id is not None:
+        if not await User.exists(id=args.user_id):
+            raise NotFound("No such user.")
+        return int(args.user_id)
+    identity = await Identity.get_or_none(provider=args.provider, subject=args.subject)
+    if identity is None:
+        raise NotFound("No user has signed in with that provider and subject yet.")
+    return int(identity.user_id)  # type: ignore[attr-defined]
+
+
+def cmd_grant_role(settings: Settings, args: argparse.Namespace) -> int:
+    from participation.accounts.services import set_user_access
+    from participation.communities.queries import get_community
+    from participation.communities.services import set_role
+
+    async def work() -> str:
+        user_id = await _find_user(args)
+        if args.role == "admin":
+            await set_user_access(None, user_id, admin=not args.revoke, now=_now())
+            return f"user {user_id}: platform admin {'withdrawn' if args.revoke else 'granted'}"
+        if not args.community:
+            raise SettingsError("--community is required for community roles")
+        community = await get_community(args.community)
+        await set_role(None, community.id, user_id, args.role, not args.revoke, now=_now())
+        return f"user {user_id}: {args.role} in {community.slug} " + (
+            "withdrawn" if args.revoke else "granted")
+
+    print(_run(settings, work))
+    return 0
+
+
+def cmd_household_codes(settings: Settings, args: argparse.Namespace) -> int:
+    from participation.communities.queries import get_community
+    from participation.communities.services import issue_household_codes
+
+    async def work() -> list[Any]:
+        community = await get_community(args.community)
+        return await issue_household_codes(None, community.id, args.households, now=_now())
+
+    for issued in _run(settings, work):
+        print(f"{issued.household}\t{issued.code}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="huakai", description="Huakai (花开) participation")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("demo", help="run the demo: seeded community + local identity provider")
+    serve = sub.add_parser("serve", help="serve the site with uvicorn")
+    serve.add_argument("--workers", type=int)
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    sub.add_parser("migrate", help="apply database migrations")
+    sub.add_parser("check", help="validate the configuration and the database")
+    create = sub.add_parser("create-community", help="create a community")
+    create.add_argument("--slug", required=True)
+    create.add_argument("--name", required=True)
+    create.add_argument("--street", default="")
+    create.add_argument("--district", default="")
+    create.add_argument("--timezone", default="Asia/Shanghai")
+    grant = sub.add_parser("grant-role", help="grant (or --revoke) committee, volunteer, admin")
+    grant.add_argument("--role", required=True, choices=["committee", "volunteer", "admin"])
+    grant.add_argument("--community")
+    who = grant.add_mutually_exclusive_group(required=True)
+    who.add_argument("--user-id", type=int)
+    who.add_argument("--subject")
+    grant.add_argument("--provider", default="demo")
+    grant.add_argument("--revoke", action="store_true")
+    codes = sub.add_parser("household-codes", help="print new single-use household codes")
+    codes.add_argument("--community", required=True)
+    codes.add_argument("households", nargs="+", help="labels such as 3栋2单元501")
+    return parser
+
+
+COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
+    "demo": cmd_demo, "serve": cmd_serve, "migrate": cmd_migrate, "check": cmd_check,
+    "create-community": cmd_create_community, "grant-role": cmd_grant_role,
+    "household-codes": cmd_household_codes,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    overrides = {"DEMO": True} if args.command == "demo" else None
+    try:
+        settings = load_settings(os.environ, overrides)
+        return COMMANDS[args.command](settings, args)
+    except (SettingsError, db.NotMigrated) as exc:
+        print(f"huakai: {exc}", file=sys.stderr)
+        return 2
+    except DomainError as exc:
+        print(f"huakai: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""Community pages for residents: overview, joining, and verifying as a resident."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from participation.communities import queries, services
+from participation.errors import N_, Invalid
+from web.forms import flash, form_fields, see_other
+from web.templating import render
+from web.users import require_user
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def detail(request: Request) -> Response:
+    community = await queries.get_community(request.path_params["slug"])
+    actor = request.state.actor
+    return render(request, "communities/detail.html", {
+        "community": community,
+        "overview": await queries.get_overview(community.id),
+        "standing": await queries.get_standing(actor.user_id, community.id),
+    })
+
+
+async def join(request: Request) -> Response:
+    require_user(request)
+    community = await queries.get_community(request.path_params["slug"])
+    await services.join_community(request.state.actor, community.id, now=_now())
+    flash(request, N_("Welcome! Verify that you live here to take part."))
+    return see_other(request, request.app.url_path_for("communities:verify", slug=community.slug))
+
+
+async def _verify_page(
+    request: Request, *, error: Invalid | None = None, form: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    user = require_user(request)
+    community = await queries.get_community(request.path_params["slug"])
+    return render(request, "communities/verify.html", {
+        "community": community,
+        "membership": await queries.get_membership(user.id, community.id),
+        "pending": await queries.get_pending_request_for(user.id, community.id),
+        "error": error,
+        "form": form or {},
+    }, status_code=status_code, fragment="verify", private=True)
+
+
+async def verify(request: Request) -> Response:
+    return await _verify_page(request)
+
+
+async def redeem_code(request: Request) -> Response:
+    require_user(request)
+    community = await queries.get_community(request.path_params["slug"])
+    fields = await form_fields(request)
+    try:
+        await services.redeem_household_code(
+            request.state.actor, community.id, fields.get("code", ""), now=_now()
+        )
+    except Invalid as exc:
+        return await _verify_page(request, error=exc, form=fields, status_code=422)
+    flash(request, N_("You are now a verified resident of %(name)s."), name=community.name)
+    return see_other(request, request.app.url_path_for("communities:detail", slug=community.slug))
+
+
+async def request_verification(request: Request) -> Response:
+    require_user(request)
+    community = await queries.get_community(request.path_params["slug"])
+    fields = await form_fields(request)
+    try:
+        await services.request_verification(
+            request.state.actor, community.id, household_label=fields.get("household_label", ""),
+            note=fields.get("note", ""), now=_now(),
+        )
+    except Invalid as exc:
+        return await _verify_page(request, error=exc, form=fields, status_code=422)
+    flash(request, N_("Your request was sent to the committee."))
+    return see_other(request, request.app.url_path_for("communities:verify", slug=community.slug))
+
+
+routes = [
+    Route("/c/{slug}", detail, name="communities:detail"),
+    Route("/c/{slug}/join", join, methods=["POST"], name="communities:join"),
+    Route("/c/{slug}/verify", verify, name="communities:verify"),
+    Route("/c/{slug}/verify/code", redeem_code, methods=["POST"], name="communities:redeem"),
+    Route("/c/{slug}/verify/request", request_verification, methods=["POST"],
+          name="communities:request_verification"),
+]

@@ -1,0 +1,51 @@
+"""Reading submitted forms, and answering a successful POST."""
+
+from __future__ import annotations
+
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from participation.errors import N_
+from web import htmx
+
+FIELD_MAX = 10_000
+
+
+async def form_fields(request: Request) -> dict[str, str]:
+    """Text fields of a form; a malformed body is a 400, oversized text a 413."""
+    try:
+        form = await request.form(max_files=0, max_fields=200)
+    except HTTPException:
+        raise
+    except Exception as exc:  # noqa: BLE001 - python-multipart raises several kinds
+        raise HTTPException(400, N_("The form could not be read. Please try again.")) from exc
+    fields: dict[str, str] = {}
+    for key, value in form.multi_items():
+        if isinstance(value, UploadFile):
+            continue
+        if len(value) > FIELD_MAX:
+            raise HTTPException(413)
+        fields.setdefault(key, value.replace("\x00", ""))
+    return fields
+
+
+def see_other(request: Request, url: str) -> Response:
+    """The answer to a successful POST: 303 for plain forms and boosted ones; for a partial
+    htmx request, an HX-Location so the next page replaces the whole page, not the fragment."""
+    if htmx.wants_fragment(request):
+        return htmx.redirect_for_htmx(Response(status_code=200), url)
+    return RedirectResponse(url, status_code=303)
+
+
+def flash(request: Request, message: str, **params: object) -> None:
+    """A one-time notice (untranslated source string) shown on the next page."""
+    request.session["flash"] = [message, {k: str(v) for k, v in params.items()}]
+
+
+def pop_flash(request: Request) -> tuple[str, dict[str, str]] | None:
+    value = request.session.pop("flash", None)
+    if isinstance(value, list) and len(value) == 2 and isinstance(value[0], str):
+        return value[0], value[1] if isinstance(value[1], dict) else {}
+    return None

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from participation import db
+from participation.accounts.services import set_locale
+from participation.communities.queries import list_communities, list_my_communities
+from web.auth import safe_next
+from web.forms import form_fields, see_other
+from web.i18n import SUPPORTED
+from web.templating import render
+
+
+async def home(request: Request) -> Response:
+    user = request.state.user
+    mine = await list_my_communities(user.id) if user else []
+    return render(request, "home.html", {"communities": await list_communities(), "mine": mine})
+
+
+async def choose_language(request: Request) -> Response:
+    fields = await form_fields(request)
+    locale = fields.get("locale", "")
+    if locale in SUPPORTED:
+        request.session["locale"] = locale
+        if request.state.user is not None:
+            await set_locale(request.state.user.id, locale)
+    return see_other(request, safe_next(fields.get("next")))
+
+
+async def healthz(request: Request) -> Response:
+    ok = await db.ping()
+    return JSONResponse(
+        {"status": "ok" if ok else "unavailable", "database": "ok" if ok else "down"},
+        status_code=200 if ok else 503, headers={"Cache-Control": "no-store"},
+    )
+
+
+routes = [
+    Route("/", home, name="home"),
+    Route("/language", choose_language, methods=["POST"], name="language"),
+    Route("/healthz", healthz, name="healthz"),
+]

@@ -1,0 +1,165 @@
+"""Cross-cutting ASGI middleware, each one small class. Their order is in web/app.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from participation.accounts.queries import actor_for, get_signed_in_user
+from participation.communities.models import Community
+from web import i18n
+from web.errors import error_response
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+
+
+class SecurityHeaders:
+    """CSP without inline or eval'd script: htmx cannot run hx-on handlers or injected scripts."""
+
+    def __init__(self, app: ASGIApp, *, https: bool) -> None:
+        self.app = app
+        self.https = https
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("Content-Security-Policy", CSP)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "same-origin")
+                headers.setdefault("X-Frame-Options", "DENY")
+                headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+                headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+                if self.https:
+                    headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class BodyLimit:
+    """413 for a declared Content-Length over the limit, or once a chunked body passes it."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None:
+            if not declared.isdigit():
+                await error_response(Request(scope), 400)(scope, receive, send)
+                return
+            if int(declared) > self.max_bytes:
+                await error_response(Request(scope), 413)(scope, receive, send)
+                return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge()
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except BodyTooLarge:
+            if started:
+                raise
+            await error_response(Request(scope), 413)(scope, receive, send)
+
+
+class BodyTooLarge(Exception):
+    """Raised from ``receive`` once a streamed body passes the limit."""
+
+
+class CurrentUser:
+    """Sets ``request.state.user`` (or None) and ``request.state.actor`` from the session.
+
+    A session whose user was disabled, or whose version was bumped by a sign-out elsewhere,
+    is emptied: the visitor continues anonymously.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        session: dict[str, Any] = scope.get("session", {})
+        user = None
+        uid, version = session.get("uid"), session.get("sv")
+        if isinstance(uid, int) and isinstance(version, int):
+            user = await get_signed_in_user(uid, version)
+            if user is None:
+                session.clear()
+        state = scope.setdefault("state", {})
+        state["user"] = user
+        state["actor"] = actor_for(user)
+        await self.app(scope, receive, send)
+
+
+class Locale:
+    """Negotiates the language: the user's choice, then Accept-Language, then the community's."""
+
+    def __init__(self, app: ASGIApp, *, default_locale: str) -> None:
+        self.app = app
+        self.default_locale = default_locale
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        user = state.get("user")
+        choice = (user.locale if user else None) or scope.get("session", {}).get("locale")
+        accept = Headers(scope=scope).get("accept-language", "")
+        locale = i18n.negotiate(
+            user_choice=choice, accept_language=accept, community_default=None,
+            site_default=self.default_locale,
+        )
+        if choice not in i18n.SUPPORTED and not i18n.match_accept_language(accept):
+            community_default = await _community_default(scope["path"])
+            if community_default in i18n.SUPPORTED:
+                locale = community_default
+        state["locale"] = locale
+        token = i18n.set_locale(locale)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            i18n.reset_locale(token)
+
+
+async def _community_default(path: str) -> str | None:
+    parts = path.split("/")
+    if len(parts) < 3 or parts[1] != "c" or not parts[2]:
+        return None
+    return await Community.filter(slug=parts[2][:64]).first().values_list(
+        "default_locale", flat=True
+    )  # type: ignore[return-value]
+
+

@@ -1,0 +1,333 @@
+"""Huakai's settings, declared once: name, type, default and help.
+
+Values come from environment variables ``HUAKAI_<NAME>`` and, optionally, a TOML file
+named by ``HUAKAI_CONFIG`` (environment wins). An unknown or invalid setting stops start-up
+with a message that names it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from babel import Locale, UnknownLocaleError
+
+ENV_PREFIX = "HUAKAI_"
+CONFIG_ENV = "HUAKAI_CONFIG"
+
+
+class SettingsError(ValueError):
+    """A configuration problem, worded for the person starting Huakai."""
+
+
+@dataclass(frozen=True)
+class OIDCProvider:
+    """One identity provider users may sign in with.
+
+    Either ``discovery_url`` (OpenID Connect) or the three explicit endpoints (plain OAuth2,
+    e.g. GitHub) must be given.
+    """
+
+    name: str
+    label: str
+    client_id: str
+    client_secret: str = ""
+    discovery_url: str = ""
+    authorize_url: str = ""
+    token_url: str = ""
+    userinfo_url: str = ""
+    scopes: str = "openid profile email"
+    subject_claim: str = "sub"
+    name_claim: str = "name"
+
+    @property
+    def is_oidc(self) -> bool:
+        return bool(self.discovery_url)
+
+
+def _parse_bool(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError("expected true or false")
+
+
+def _parse_int(raw: Any) -> int:
+    if isinstance(raw, bool):
+        raise ValueError("expected a whole number")
+    value = int(raw)
+    if value < 0:
+        raise ValueError("must not be negative")
+    return value
+
+
+def _parse_str(raw: Any) -> str:
+    if not isinstance(raw, str | int | float):
+        raise ValueError("expected text")
+    return str(raw)
+
+
+def _parse_list(raw: Any) -> tuple[str, ...]:
+    if isinstance(raw, list | tuple):
+        return tuple(str(item).strip() for item in raw if str(item).strip())
+    return tuple(part.strip() for part in str(raw).split(",") if part.strip())
+
+
+def _parse_url(raw: Any) -> str:
+    text = _parse_str(raw).rstrip("/")
+    parts = urlsplit(text)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValueError("expected an absolute http(s) URL")
+    if parts.path not in {"", "/"} or parts.query or parts.fragment:
+        raise ValueError("must be scheme://host[:port] without a path")
+    return text
+
+
+def _parse_database_url(raw: Any) -> str:
+    text = _parse_str(raw)
+    scheme = text.split("://", 1)[0]
+    if scheme not in {"sqlite", "postgres", "asyncpg"}:
+        raise ValueError("expected sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/NAME")
+    return text
+
+
+def _parse_locale(raw: Any) -> str:
+    text = _parse_str(raw)
+    if text not in SUPPORTED_LOCALES:
+        raise ValueError(f"expected one of {', '.join(SUPPORTED_LOCALES)}")
+    try:
+        Locale.parse(text)
+    except (UnknownLocaleError, ValueError) as exc:  # pragma: no cover - guarded above
+        raise ValueError(str(exc)) from exc
+    return text
+
+
+_PROVIDER_FIELDS = set(OIDCProvider.__dataclass_fields__)
+
+
+def _parse_providers(raw: Any) -> tuple[OIDCProvider, ...]:
+    items = json.loads(raw) if isinstance(raw, str) else raw
+    if not isinstance(items, list):
+        raise ValueError("expected a list of providers")
+    providers = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise ValueError("each provider is a table with name, label, client_id, ...")
+        unknown = set(item) - _PROVIDER_FIELDS
+        if unknown:
+            raise ValueError(f"unknown provider keys: {', '.join(sorted(unknown))}")
+        try:
+            provider = OIDCProvider(**{k: str(v) for k, v in item.items()})
+        except TypeError as exc:
+            raise ValueError("each provider needs name, label and client_id") from exc
+        if not provider.name.isidentifier():
+            raise ValueError(f"provider name {provider.name!r} must be a simple identifier")
+        explicit = provider.authorize_url and provider.token_url and provider.userinfo_url
+        if not provider.discovery_url and not explicit:
+            raise ValueError(
+                f"provider {provider.name!r} needs discovery_url, or authorize_url, "
+                "token_url and userinfo_url"
+            )
+        providers.append(provider)
+    names = [p.name for p in providers]
+    if len(set(names)) != len(names):
+        raise ValueError("provider names must be unique")
+    return tuple(providers)
+
+
+SUPPORTED_LOCALES = ("zh_Hans", "en")
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    name: str
+    parse: Callable[[Any], Any]
+    default: Any
+    help: str
+    secret: bool = False
+
+
+SPECS: tuple[SettingSpec, ...] = (
+    SettingSpec("DATABASE_URL", _parse_database_url, "sqlite://var/huakai.sqlite3",
+                "Database: sqlite://PATH (WAL mode) or postgres://USER:PASS@HOST:PORT/NAME."),
+    SettingSpec("SECRET_KEY", _parse_str, "",
+                "Signs sessions and CSRF tokens. Required outside demo mode; at least 32 "
+                "characters. Changing it signs everybody out.", secret=True),
+    SettingSpec("BASE_URL", _parse_url, "http://127.0.0.1:8000",
+                "Public URL of the site (scheme://host[:port]). Used for OIDC redirect URIs, "
+                "the allowed Host header, and Secure cookies when https."),
+    SettingSpec("ALLOWED_HOSTS", _parse_list, (),
+                "Extra Host header values accepted besides BASE_URL's host (comma-separated)."),
+    SettingSpec("MEDIA_ROOT", _parse_str, "var/media", "Directory where uploaded photos are kept."),
+    SettingSpec("OIDC_PROVIDERS", _parse_providers, (),
+                "JSON list (or TOML array of tables) of identity providers: name, label, "
+                "client_id, client_secret, discovery_url or authorize_url+token_url+"
+                "userinfo_url, scopes, subject_claim, name_claim."),
+    SettingSpec("DEFAULT_LOCALE", _parse_locale, "zh_Hans",
+                "Language used when neither the user nor the browser says otherwise."),
+    SettingSpec("TRUSTED_PROXIES", _parse_list, (),
+                "IP addresses of reverse proxies whose X-Forwarded-For is believed "
+                "(comma-separated). Empty: the peer address is the client."),
+    SettingSpec("DEMO", _parse_bool, False,
+                "Demo mode: generates a secret key under ./var and allows the local demo "
+                "identity provider. Never enable in production."),
+    SettingSpec("DEMO_IDP_PORT", _parse_int, 9400,
+                "Port of the local demo identity provider (demo mode only)."),
+    SettingSpec("HOST", _parse_str, "127.0.0.1", "Address `huakai serve` listens on."),
+    SettingSpec("PORT", _parse_int, 8000, "Port `huakai serve` listens on."),
+    SettingSpec("WORKERS", _parse_int, 1, "Worker processes for `huakai serve` (PostgreSQL "
+                "recommended above 1)."),
+    SettingSpec("MAX_BODY_BYTES", _parse_int, 12 * 1024 * 1024,
+                "Largest request body accepted; larger requests get 413 while streaming."),
+    SettingSpec("LOGIN_TIMEOUT_SECONDS", _parse_int, 10,
+                "How long to wait for an identity provider before showing 'login unavailable'."),
+    SettingSpec("SESSION_MAX_AGE_DAYS", _parse_int, 14, "Days a sign-in lasts."),
+)
+
+SPEC_BY_NAME = {spec.name: spec for spec in SPECS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str
+    base_url: str
+    allowed_hosts: tuple[str, ...]
+    media_root: str
+    oidc_providers: tuple[OIDCProvider, ...]
+    default_locale: str
+    trusted_proxies: tuple[str, ...]
+    demo: bool
+    demo_idp_port: int
+    host: str
+    port: int
+    workers: int
+    max_body_bytes: int
+    login_timeout_seconds: int
+    session_max_age_days: int
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def https(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    @property
+    def hosts(self) -> tuple[str, ...]:
+        own = urlsplit(self.base_url).hostname or ""
+        return (own, *self.allowed_hosts)
+
+    def provider(self, name: str) -> OIDCProvider | None:
+        return next((p for p in self.oidc_providers if p.name == name), None)
+
+    def replace(self, **changes: Any) -> Settings:
+        values = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        values.update(changes)
+        return Settings(**values)
+
+
+def _read_toml(path: str) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError as exc:
+        raise SettingsError(f"{CONFIG_ENV}: file {path} does not exist") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{CONFIG_ENV}: {path} is not valid TOML: {exc}") from exc
+    section = data.get("huakai", data)
+    return {str(k).upper(): v for k, v in section.items()}
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
+) -> Settings:
+    """Build Settings from a TOML file, the environment and explicit overrides, in that order."""
+    environ = os.environ if environ is None else environ
+    raw: dict[str, Any] = {}
+    config_path = environ.get(CONFIG_ENV)
+    if config_path:
+        for name, value in _read_toml(config_path).items():
+            if name not in SPEC_BY_NAME:
+                raise SettingsError(f"{config_path}: unknown setting {name!r}")
+            raw[name] = value
+    for key, value in environ.items():
+        if not key.startswith(ENV_PREFIX) or key == CONFIG_ENV:
+            continue
+        name = key.removeprefix(ENV_PREFIX)
+        if name not in SPEC_BY_NAME:
+            raise SettingsError(f"unknown setting {key}; see README for the list")
+        raw[name] = value
+    for name, value in (overrides or {}).items():
+        if name not in SPEC_BY_NAME:
+            raise SettingsError(f"unknown setting {name}")
+        raw[name] = value
+
+    values: dict[str, Any] = {}
+    for spec in SPECS:
+        if spec.name in raw:
+            try:
+                values[spec.name.lower()] = spec.parse(raw[spec.name])
+            except (ValueError, TypeError) as exc:
+                raise SettingsError(f"{ENV_PREFIX}{spec.name}: {exc}") from exc
+        else:
+            values[spec.name.lower()] = spec.default
+    settings = Settings(**values)
+    return _finish(settings)
+
+
+def _finish(settings: Settings) -> Settings:
+    if settings.demo and not settings.secret_key:
+        settings = settings.replace(secret_key=_demo_secret_key())
+    if not settings.secret_key:
+        raise SettingsError(
+            f"{ENV_PREFIX}SECRET_KEY is required (e.g. `python -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))'`); only demo mode makes one up"
+        )
+    if len(settings.secret_key) < 32:
+        raise SettingsError(f"{ENV_PREFIX}SECRET_KEY must be at least 32 characters long")
+    if not settings.demo and any(p.name == DEMO_PROVIDER_NAME for p in settings.oidc_providers):
+        raise SettingsError(
+            f"provider name {DEMO_PROVIDER_NAME!r} is reserved for the demo identity provider"
+        )
+    if settings.workers < 1:
+        raise SettingsError(f"{ENV_PREFIX}WORKERS must be at least 1")
+    if settings.workers > 1 and settings.database_url.startswith("sqlite"):
+        raise SettingsError(
+            f"{ENV_PREFIX}WORKERS > 1 needs PostgreSQL: SQLite allows a single writer"
+        )
+    return settings
+
+
+DEMO_PROVIDER_NAME = "demo"
+
+
+def _demo_secret_key() -> str:
+    path = Path("var") / "demo-secret-key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def demo_provider(idp_url: str) -> OIDCProvider:
+    """The local identity provider registered in demo and test settings only."""
+    return OIDCProvider(
+        name=DEMO_PROVIDER_NAME,
+        label="演示身份提供方 / Demo identity provider",
+        client_id="huakai-demo",
+        client_secret="huakai-demo-secret",  # noqa: S106 - the mock provider accepts any
+        discovery_url=f"{idp_url}/.well-known/openid-configuration",
+    )

@@ -1,0 +1,111 @@
+"""Jinja environment and the one render helper: a page, or its fragment for htmx."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.dates import format_datetime
+from jinja2_fragments import render_block
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from web import htmx, i18n
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+def build_environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        undefined=jinja2.StrictUndefined,
+        auto_reload=False,
+        enable_async=False,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        _plain_gettext, _plain_ngettext, newstyle=True
+    )
+    env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
+    env.filters["datetime"] = _format_datetime
+    env.globals["error_text"] = _error_text
+    return env
+
+
+def _plain_gettext(message: str) -> str:
+    return i18n.translations(i18n.current_locale()).gettext(message)
+
+
+def _plain_ngettext(singular: str, plural: str, n: int) -> str:
+    return i18n.translations(i18n.current_locale()).ngettext(singular, plural, n)
+
+
+def _error_text(error: Any) -> str:
+    """A domain error's message in the current language."""
+    return i18n.gettext(error.message, **error.params)
+
+
+def _format_datetime(value: Any, tz: str = "Asia/Shanghai") -> str:
+    if value is None:
+        return ""
+    return format_datetime(
+        value, "medium", tzinfo=_zone(tz), locale=i18n.babel_locale(i18n.current_locale())
+    )
+
+
+def _zone(name: str) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+def _flash_text(request: Request) -> str | None:
+    from web.forms import pop_flash
+
+    if "session" not in request.scope:
+        return None
+    popped = pop_flash(request)
+    return i18n.gettext(popped[0], **popped[1]) if popped else None
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    fragment: str | None = None,
+    private: bool = False,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """Render ``template``; for a partial htmx request render only its ``fragment`` block.
+
+    ``private`` pages (ballots, committee queues, profiles) are never stored by caches.
+    """
+    env: jinja2.Environment = request.app.state.templates
+    state = request.state
+    ctx: dict[str, Any] = {
+        "request": request,
+        "user": getattr(state, "user", None),
+        "csrf_token": getattr(state, "csrf_token", ""),
+        "locale": i18n.current_locale(),
+        "html_lang": i18n.HTML_LANG[i18n.current_locale()],
+        "url_for": lambda name, **params: str(request.app.url_path_for(name, **params)),
+        "settings": request.app.state.settings,
+        "flash": _flash_text(request),
+        **(context or {}),
+    }
+    as_fragment = fragment is not None and htmx.wants_fragment(request)
+    if as_fragment:
+        assert fragment is not None
+        html = render_block(env, template, fragment, ctx)
+    else:
+        html = env.get_template(template).render(ctx)
+    response = HTMLResponse(html, status_code=status_code, headers=headers)
+    if fragment is not None:
+        htmx.vary_on_htmx(response)
+    if private or getattr(state, "user", None) is not None:
+        response.headers["Cache-Control"] = "no-store"
+    return response
