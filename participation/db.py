@@ -8,10 +8,10 @@ from typing import Any
 
 from tortoise import Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.exceptions import OperationalError
-from tortoise.transactions import in_transaction
 from tortoise.context import TortoiseContext
+from tortoise.exceptions import OperationalError
 from tortoise.migrations.executor import MigrationExecutor
+from tortoise.transactions import in_transaction
 
 from participation.errors import Busy
 
@@ -122,8 +122,13 @@ async def ping() -> bool:
     return True
 
 
-_BUSY_MARKERS = ("database is locked", "database table is locked", "deadlock detected",
-                 "could not serialize", "lock timeout")
+_BUSY_MARKERS = (
+    "database is locked",
+    "database table is locked",
+    "deadlock detected",
+    "could not serialize",
+    "lock timeout",
+)
 
 
 @asynccontextmanager

@@ -30,7 +30,11 @@ async def seed_demo(provider: str, now: datetime) -> DemoFacts:
     community = await Community.get_or_none(slug=DEMO_SLUG)
     if community is None:
         community = await communities.create_community(
-            None, slug=DEMO_SLUG, name="玉林东路社区", street="玉林街道", district="武侯区",
+            None,
+            slug=DEMO_SLUG,
+            name="玉林东路社区",
+            street="玉林街道",
+            district="武侯区",
             now=now,
         )
         await Community.filter(id=community.id).update(household_member_cap=4)
@@ -58,6 +62,8 @@ async def seed_demo(provider: str, now: datetime) -> DemoFacts:
     household = "3栋2单元501"
     [fresh] = await communities.issue_household_codes(None, community.id, [household], now=now)
     return DemoFacts(
-        community_slug=DEMO_SLUG, committee_login=COMMITTEE_SUBJECT, unused_code=fresh.code,
+        community_slug=DEMO_SLUG,
+        committee_login=COMMITTEE_SUBJECT,
+        unused_code=fresh.code,
         household=household,
     )

@@ -37,8 +37,10 @@ LOGIN_WINDOW_SECONDS = 300
 LOGIN_EXPIRED = N_("Your sign-in took too long or was started in another window. Please try again.")
 LOGIN_FAILED = N_("The identity provider's answer could not be verified. Please try again.")
 LOGIN_DENIED = N_("Sign-in was cancelled at the identity provider.")
-LOGIN_UNAVAILABLE = N_("Sign-in is unavailable right now: the identity provider does not answer. "
-                       "Please try again later.")
+LOGIN_UNAVAILABLE = N_(
+    "Sign-in is unavailable right now: the identity provider does not answer. "
+    "Please try again later."
+)
 
 
 def build_oauth(settings: Settings) -> OAuth:
@@ -51,15 +53,20 @@ def build_oauth(settings: Settings) -> OAuth:
         }
         if provider.is_oidc:
             oauth.register(
-                name=provider.name, client_id=provider.client_id,
+                name=provider.name,
+                client_id=provider.client_id,
                 client_secret=provider.client_secret,
-                server_metadata_url=provider.discovery_url, client_kwargs=client_kwargs,
+                server_metadata_url=provider.discovery_url,
+                client_kwargs=client_kwargs,
             )
         else:
             oauth.register(
-                name=provider.name, client_id=provider.client_id,
-                client_secret=provider.client_secret, authorize_url=provider.authorize_url,
-                access_token_url=provider.token_url, userinfo_endpoint=provider.userinfo_url,
+                name=provider.name,
+                client_id=provider.client_id,
+                client_secret=provider.client_secret,
+                authorize_url=provider.authorize_url,
+                access_token_url=provider.token_url,
+                userinfo_endpoint=provider.userinfo_url,
                 client_kwargs=client_kwargs,
             )
     return oauth
@@ -89,8 +96,10 @@ async def start_login(request: Request) -> Response:
     if provider is None:
         return error_response(request, 404)
     await hit(
-        f"login:{client_ip(request, settings.trusted_proxies)}", limit=LOGIN_LIMIT,
-        window_seconds=LOGIN_WINDOW_SECONDS, now=datetime.now(UTC),
+        f"login:{client_ip(request, settings.trusted_proxies)}",
+        limit=LOGIN_LIMIT,
+        window_seconds=LOGIN_WINDOW_SECONDS,
+        now=datetime.now(UTC),
     )
     request.session["next"] = safe_next(request.query_params.get("next"))
     client = request.app.state.oauth.create_client(provider.name)
@@ -130,7 +139,8 @@ async def callback(request: Request) -> Response:
         return error_response(request, 400, LOGIN_FAILED)
     subject = str(subject)
     user = await accounts.sign_in(
-        provider=provider.name, subject=subject,
+        provider=provider.name,
+        subject=subject,
         display_name=display_name_from_claims(claims, provider.name_claim, subject),
         now=datetime.now(UTC),
     )

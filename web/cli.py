@@ -79,9 +79,14 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     if workers > 1 and settings.database_url.startswith("sqlite"):
         raise SettingsError("more than one worker needs PostgreSQL")
     uvicorn.run(
-        "web.asgi:app_factory", factory=True, host=args.host or settings.host,
-        port=args.port or settings.port, workers=workers, proxy_headers=False,
-        server_header=False, log_level="info",
+        "web.asgi:app_factory",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=workers,
+        proxy_headers=False,
+        server_header=False,
+        log_level="info",
     )
     return 0
 
@@ -96,9 +101,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 
     _require_migrated(settings)
     idp = start_idp(settings.demo_idp_port)
-    settings = settings.replace(
-        oidc_providers=(demo_provider(idp.url), *settings.oidc_providers)
-    )
+    settings = settings.replace(oidc_providers=(demo_provider(idp.url), *settings.oidc_providers))
     facts = _run(settings, lambda: seed_demo(DEMO_PROVIDER_NAME, _now()))
     base = settings.base_url
     print(
@@ -113,8 +116,13 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         flush=True,
     )
     try:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                    log_level="warning", server_header=False)
+        uvicorn.run(
+            create_app(settings),
+            host=settings.host,
+            port=settings.port,
+            log_level="warning",
+            server_header=False,
+        )
     finally:
         idp.stop()
     return 0
@@ -123,10 +131,18 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_create_community(settings: Settings, args: argparse.Namespace) -> int:
     from participation.communities.services import create_community
 
-    community = _run(settings, lambda: create_community(
-        None, slug=args.slug, name=args.name, street=args.street, district=args.district,
-        timezone=args.timezone, now=_now(),
-    ))
+    community = _run(
+        settings,
+        lambda: create_community(
+            None,
+            slug=args.slug,
+            name=args.name,
+            street=args.street,
+            district=args.district,
+            timezone=args.timezone,
+            now=_now(),
+        ),
+    )
     print(f"created community {community.slug} (id {community.id})")
     return 0
 
@@ -142,7 +158,7 @@ async def _find_user(args: argparse.Namespace) -> int:
     identity = await Identity.get_or_none(provider=args.provider, subject=args.subject)
     if identity is None:
         raise NotFound("No user has signed in with that provider and subject yet.")
-    return int(identity.user_id)  # type: ignore[attr-defined]
+    return identity.user_id
 
 
 def cmd_grant_role(settings: Settings, args: argparse.Namespace) -> int:
@@ -160,7 +176,8 @@ def cmd_grant_role(settings: Settings, args: argparse.Namespace) -> int:
         community = await get_community(args.community)
         await set_role(None, community.id, user_id, args.role, not args.revoke, now=_now())
         return f"user {user_id}: {args.role} in {community.slug} " + (
-            "withdrawn" if args.revoke else "granted")
+            "withdrawn" if args.revoke else "granted"
+        )
 
     print(_run(settings, work))
     return 0
@@ -210,8 +227,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
-    "demo": cmd_demo, "serve": cmd_serve, "migrate": cmd_migrate, "check": cmd_check,
-    "create-community": cmd_create_community, "grant-role": cmd_grant_role,
+    "demo": cmd_demo,
+    "serve": cmd_serve,
+    "migrate": cmd_migrate,
+    "check": cmd_check,
+    "create-community": cmd_create_community,
+    "grant-role": cmd_grant_role,
     "household-codes": cmd_household_codes,
 }
 

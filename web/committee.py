@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from participation.audit.queries import list_audit
 from participation.communities import queries, services
+from participation.communities.models import Community
 from participation.errors import N_, Invalid
 from web.forms import flash, form_fields, see_other
 from web.templating import render
@@ -29,7 +30,7 @@ def _int_param(request: Request, name: str) -> int:
     return int(raw)
 
 
-async def _community(request: Request):  # type: ignore[no-untyped-def]
+async def _community(request: Request) -> Community:
     require_user(request)
     return await queries.get_community_for_committee(
         request.state.actor, request.path_params["slug"]
@@ -38,10 +39,17 @@ async def _community(request: Request):  # type: ignore[no-untyped-def]
 
 async def members(request: Request) -> Response:
     community = await _community(request)
-    return render(request, "committee/members.html", {
-        "community": community, "members": await queries.list_members(community.id),
-        "audit": await list_audit(community.id, limit=20),
-    }, fragment="members", private=True)
+    return render(
+        request,
+        "committee/members.html",
+        {
+            "community": community,
+            "members": await queries.list_members(community.id),
+            "audit": await list_audit(community.id, limit=20),
+        },
+        fragment="members",
+        private=True,
+    )
 
 
 async def set_role(request: Request) -> Response:
@@ -50,7 +58,11 @@ async def set_role(request: Request) -> Response:
     role = fields.get("role", "")
     granted = fields.get("granted") == "1"
     await services.set_role(
-        request.state.actor, community.id, _int_param(request, "user_id"), role, granted,
+        request.state.actor,
+        community.id,
+        _int_param(request, "user_id"),
+        role,
+        granted,
         now=_now(),
     )
     flash(request, N_("Roles updated."))
@@ -62,12 +74,26 @@ async def codes(request: Request) -> Response:
     return await _codes_page(request, community)
 
 
-async def _codes_page(request: Request, community, *, error=None, form=None,  # type: ignore[no-untyped-def]
-                      status_code: int = 200) -> Response:
-    return render(request, "committee/codes.html", {
-        "community": community, "codes": await queries.list_codes(community.id),
-        "error": error, "form": form or {},
-    }, status_code=status_code, private=True)
+async def _codes_page(
+    request: Request,
+    community: Community,
+    *,
+    error: Invalid | None = None,
+    form: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "committee/codes.html",
+        {
+            "community": community,
+            "codes": await queries.list_codes(community.id),
+            "error": error,
+            "form": form or {},
+        },
+        status_code=status_code,
+        private=True,
+    )
 
 
 async def issue_codes(request: Request) -> Response:
@@ -81,8 +107,12 @@ async def issue_codes(request: Request) -> Response:
     except Invalid as exc:
         return await _codes_page(request, community, error=exc, form=fields, status_code=422)
     # The plain codes exist only in this response: it is the print sheet, never cached.
-    return render(request, "committee/codes_print.html",
-                  {"community": community, "issued": issued}, private=True)
+    return render(
+        request,
+        "committee/codes_print.html",
+        {"community": community, "issued": issued},
+        private=True,
+    )
 
 
 async def revoke_code(request: Request) -> Response:
@@ -96,10 +126,17 @@ async def revoke_code(request: Request) -> Response:
 
 async def requests_page(request: Request) -> Response:
     community = await _community(request)
-    return render(request, "committee/requests.html", {
-        "community": community, "requests": await queries.list_pending_requests(community.id),
-        "error": None,
-    }, fragment="requests", private=True)
+    return render(
+        request,
+        "committee/requests.html",
+        {
+            "community": community,
+            "requests": await queries.list_pending_requests(community.id),
+            "error": None,
+        },
+        fragment="requests",
+        private=True,
+    )
 
 
 async def decide(request: Request) -> Response:
@@ -110,27 +147,51 @@ async def decide(request: Request) -> Response:
         raise Invalid(N_("Please choose approve or reject."))
     try:
         await services.decide_verification(
-            request.state.actor, community.id, _int_param(request, "request_id"),
-            approve=decision == "approve", reason=fields.get("reason", ""), now=_now(),
+            request.state.actor,
+            community.id,
+            _int_param(request, "request_id"),
+            approve=decision == "approve",
+            reason=fields.get("reason", ""),
+            now=_now(),
         )
     except Invalid as exc:
-        return render(request, "committee/requests.html", {
-            "community": community,
-            "requests": await queries.list_pending_requests(community.id), "error": exc,
-        }, status_code=422, fragment="requests", private=True)
+        return render(
+            request,
+            "committee/requests.html",
+            {
+                "community": community,
+                "requests": await queries.list_pending_requests(community.id),
+                "error": exc,
+            },
+            status_code=422,
+            fragment="requests",
+            private=True,
+        )
     flash(request, N_("Decision saved."))
     return see_other(request, request.app.url_path_for("committee:requests", slug=community.slug))
 
 
 routes = [
     Route("/c/{slug}/committee/members", members, name="committee:members"),
-    Route("/c/{slug}/committee/members/{user_id}/roles", set_role, methods=["POST"],
-          name="committee:set_role"),
+    Route(
+        "/c/{slug}/committee/members/{user_id}/roles",
+        set_role,
+        methods=["POST"],
+        name="committee:set_role",
+    ),
     Route("/c/{slug}/committee/codes", codes, name="committee:codes"),
     Route("/c/{slug}/committee/codes", issue_codes, methods=["POST"], name="committee:issue"),
-    Route("/c/{slug}/committee/codes/{code_id}/revoke", revoke_code, methods=["POST"],
-          name="committee:revoke_code"),
+    Route(
+        "/c/{slug}/committee/codes/{code_id}/revoke",
+        revoke_code,
+        methods=["POST"],
+        name="committee:revoke_code",
+    ),
     Route("/c/{slug}/committee/requests", requests_page, name="committee:requests"),
-    Route("/c/{slug}/committee/requests/{request_id}/decide", decide, methods=["POST"],
-          name="committee:decide"),
+    Route(
+        "/c/{slug}/committee/requests/{request_id}/decide",
+        decide,
+        methods=["POST"],
+        name="committee:decide",
+    ),
 ]

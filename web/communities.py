@@ -22,11 +22,15 @@ def _now() -> datetime:
 async def detail(request: Request) -> Response:
     community = await queries.get_community(request.path_params["slug"])
     actor = request.state.actor
-    return render(request, "communities/detail.html", {
-        "community": community,
-        "overview": await queries.get_overview(community.id),
-        "standing": await queries.get_standing(actor.user_id, community.id),
-    })
+    return render(
+        request,
+        "communities/detail.html",
+        {
+            "community": community,
+            "overview": await queries.get_overview(community.id),
+            "standing": await queries.get_standing(actor.user_id, community.id),
+        },
+    )
 
 
 async def join(request: Request) -> Response:
@@ -38,18 +42,28 @@ async def join(request: Request) -> Response:
 
 
 async def _verify_page(
-    request: Request, *, error: Invalid | None = None, form: dict[str, str] | None = None,
+    request: Request,
+    *,
+    error: Invalid | None = None,
+    form: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
     user = require_user(request)
     community = await queries.get_community(request.path_params["slug"])
-    return render(request, "communities/verify.html", {
-        "community": community,
-        "membership": await queries.get_membership(user.id, community.id),
-        "pending": await queries.get_pending_request_for(user.id, community.id),
-        "error": error,
-        "form": form or {},
-    }, status_code=status_code, fragment="verify", private=True)
+    return render(
+        request,
+        "communities/verify.html",
+        {
+            "community": community,
+            "membership": await queries.get_membership(user.id, community.id),
+            "pending": await queries.get_pending_request_for(user.id, community.id),
+            "error": error,
+            "form": form or {},
+        },
+        status_code=status_code,
+        fragment="verify",
+        private=True,
+    )
 
 
 async def verify(request: Request) -> Response:
@@ -76,8 +90,11 @@ async def request_verification(request: Request) -> Response:
     fields = await form_fields(request)
     try:
         await services.request_verification(
-            request.state.actor, community.id, household_label=fields.get("household_label", ""),
-            note=fields.get("note", ""), now=_now(),
+            request.state.actor,
+            community.id,
+            household_label=fields.get("household_label", ""),
+            note=fields.get("note", ""),
+            now=_now(),
         )
     except Invalid as exc:
         return await _verify_page(request, error=exc, form=fields, status_code=422)
@@ -90,6 +107,10 @@ routes = [
     Route("/c/{slug}/join", join, methods=["POST"], name="communities:join"),
     Route("/c/{slug}/verify", verify, name="communities:verify"),
     Route("/c/{slug}/verify/code", redeem_code, methods=["POST"], name="communities:redeem"),
-    Route("/c/{slug}/verify/request", request_verification, methods=["POST"],
-          name="communities:request_verification"),
+    Route(
+        "/c/{slug}/verify/request",
+        request_verification,
+        methods=["POST"],
+        name="communities:request_verification",
+    ),
 ]

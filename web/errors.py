@@ -69,8 +69,12 @@ DEFAULT_MESSAGES = {
 
 
 def error_response(
-    request: Request, status_code: int, message: str | None = None,
-    *, headers: dict[str, str] | None = None, **params: Any,
+    request: Request,
+    status_code: int,
+    message: str | None = None,
+    *,
+    headers: dict[str, str] | None = None,
+    **params: Any,
 ) -> Response:
     """The error page (or fragment); ``message`` is an untranslated source string."""
     text = gettext(message or DEFAULT_MESSAGES.get(status_code, DEFAULT_MESSAGES[400]), **params)
@@ -79,9 +83,12 @@ def error_response(
         log.warning("%s %s -> %s", request.method, request.url.path, status_code)
     try:
         return render(
-            request, "errors/error.html",
+            request,
+            "errors/error.html",
             {"status_code": status_code, "title": title, "message": text},
-            status_code=status_code, fragment="content", headers=headers,
+            status_code=status_code,
+            fragment="content",
+            headers=headers,
         )
     except Exception:  # the error page itself must never fail
         log.exception("error page failed to render")
@@ -104,7 +111,9 @@ async def http_error(request: Request, exc: Exception) -> Response:
     # Starlette's own details are English status phrases; ours are translatable sentences.
     is_phrase = exc.detail == HTTPStatus(exc.status_code).phrase
     message = None if is_phrase else exc.detail
-    return error_response(request, exc.status_code, message, headers=exc.headers)
+    return error_response(
+        request, exc.status_code, message, headers=dict(exc.headers) if exc.headers else None
+    )
 
 
 class SignInRequired(Exception):

@@ -19,7 +19,7 @@ async def form_fields(request: Request) -> dict[str, str]:
         form = await request.form(max_files=0, max_fields=200)
     except HTTPException:
         raise
-    except Exception as exc:  # noqa: BLE001 - python-multipart raises several kinds
+    except Exception as exc:
         raise HTTPException(400, N_("The form could not be read. Please try again.")) from exc
     fields: dict[str, str] = {}
     for key, value in form.multi_items():

@@ -33,7 +33,8 @@ async def healthz(request: Request) -> Response:
     ok = await db.ping()
     return JSONResponse(
         {"status": "ok" if ok else "unavailable", "database": "ok" if ok else "down"},
-        status_code=200 if ok else 503, headers={"Cache-Control": "no-store"},
+        status_code=200 if ok else 503,
+        headers={"Cache-Control": "no-store"},
     )
 
 

@@ -85,7 +85,10 @@ def _supported_for_tag(tag: str) -> str | None:
 
 
 def negotiate(
-    *, user_choice: str | None, accept_language: str, community_default: str | None,
+    *,
+    user_choice: str | None,
+    accept_language: str,
+    community_default: str | None,
     site_default: str,
 ) -> str:
     if user_choice in SUPPORTED:

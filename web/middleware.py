@@ -139,7 +139,9 @@ class Locale:
         choice = (user.locale if user else None) or scope.get("session", {}).get("locale")
         accept = Headers(scope=scope).get("accept-language", "")
         locale = i18n.negotiate(
-            user_choice=choice, accept_language=accept, community_default=None,
+            user_choice=choice,
+            accept_language=accept,
+            community_default=None,
             site_default=self.default_locale,
         )
         if choice not in i18n.SUPPORTED and not i18n.match_accept_language(accept):
@@ -158,8 +160,5 @@ async def _community_default(path: str) -> str | None:
     parts = path.split("/")
     if len(parts) < 3 or parts[1] != "c" or not parts[2]:
         return None
-    return await Community.filter(slug=parts[2][:64]).first().values_list(
-        "default_locale", flat=True
-    )  # type: ignore[return-value]
-
-
+    community = await Community.filter(slug=parts[2][:64]).only("id", "default_locale").first()
+    return community.default_locale if community else None

@@ -13,8 +13,7 @@ from web.users import require_user
 
 async def profile(request: Request) -> Response:
     user = require_user(request)
-    return render(request, "accounts/profile.html", {"profile": user, "error": None},
-                  private=True)
+    return render(request, "accounts/profile.html", {"profile": user, "error": None}, private=True)
 
 
 async def update_profile(request: Request) -> Response:
@@ -22,12 +21,18 @@ async def update_profile(request: Request) -> Response:
     fields = await form_fields(request)
     try:
         await accounts.update_profile(
-            request.state.actor, display_name=fields.get("display_name", ""),
+            request.state.actor,
+            display_name=fields.get("display_name", ""),
             locale=fields.get("locale", ""),
         )
     except Invalid as exc:
-        return render(request, "accounts/profile.html", {"profile": user, "error": exc},
-                      status_code=422, private=True)
+        return render(
+            request,
+            "accounts/profile.html",
+            {"profile": user, "error": exc},
+            status_code=422,
+            private=True,
+        )
     request.session["locale"] = fields.get("locale")
     flash(request, N_("Your profile was saved."))
     return see_other(request, request.app.url_path_for("profile"))

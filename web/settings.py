@@ -159,39 +159,88 @@ class SettingSpec:
 
 
 SPECS: tuple[SettingSpec, ...] = (
-    SettingSpec("DATABASE_URL", _parse_database_url, "sqlite://var/huakai.sqlite3",
-                "Database: sqlite://PATH (WAL mode) or postgres://USER:PASS@HOST:PORT/NAME."),
-    SettingSpec("SECRET_KEY", _parse_str, "",
-                "Signs sessions and CSRF tokens. Required outside demo mode; at least 32 "
-                "characters. Changing it signs everybody out.", secret=True),
-    SettingSpec("BASE_URL", _parse_url, "http://127.0.0.1:8000",
-                "Public URL of the site (scheme://host[:port]). Used for OIDC redirect URIs, "
-                "the allowed Host header, and Secure cookies when https."),
-    SettingSpec("ALLOWED_HOSTS", _parse_list, (),
-                "Extra Host header values accepted besides BASE_URL's host (comma-separated)."),
+    SettingSpec(
+        "DATABASE_URL",
+        _parse_database_url,
+        "sqlite://var/huakai.sqlite3",
+        "Database: sqlite://PATH (WAL mode) or postgres://USER:PASS@HOST:PORT/NAME.",
+    ),
+    SettingSpec(
+        "SECRET_KEY",
+        _parse_str,
+        "",
+        "Signs sessions and CSRF tokens. Required outside demo mode; at least 32 "
+        "characters. Changing it signs everybody out.",
+        secret=True,
+    ),
+    SettingSpec(
+        "BASE_URL",
+        _parse_url,
+        "http://127.0.0.1:8000",
+        "Public URL of the site (scheme://host[:port]). Used for OIDC redirect URIs, "
+        "the allowed Host header, and Secure cookies when https.",
+    ),
+    SettingSpec(
+        "ALLOWED_HOSTS",
+        _parse_list,
+        (),
+        "Extra Host header values accepted besides BASE_URL's host (comma-separated).",
+    ),
     SettingSpec("MEDIA_ROOT", _parse_str, "var/media", "Directory where uploaded photos are kept."),
-    SettingSpec("OIDC_PROVIDERS", _parse_providers, (),
-                "JSON list (or TOML array of tables) of identity providers: name, label, "
-                "client_id, client_secret, discovery_url or authorize_url+token_url+"
-                "userinfo_url, scopes, subject_claim, name_claim."),
-    SettingSpec("DEFAULT_LOCALE", _parse_locale, "zh_Hans",
-                "Language used when neither the user nor the browser says otherwise."),
-    SettingSpec("TRUSTED_PROXIES", _parse_list, (),
-                "IP addresses of reverse proxies whose X-Forwarded-For is believed "
-                "(comma-separated). Empty: the peer address is the client."),
-    SettingSpec("DEMO", _parse_bool, False,
-                "Demo mode: generates a secret key under ./var and allows the local demo "
-                "identity provider. Never enable in production."),
-    SettingSpec("DEMO_IDP_PORT", _parse_int, 9400,
-                "Port of the local demo identity provider (demo mode only)."),
+    SettingSpec(
+        "OIDC_PROVIDERS",
+        _parse_providers,
+        (),
+        "JSON list (or TOML array of tables) of identity providers: name, label, "
+        "client_id, client_secret, discovery_url or authorize_url+token_url+"
+        "userinfo_url, scopes, subject_claim, name_claim.",
+    ),
+    SettingSpec(
+        "DEFAULT_LOCALE",
+        _parse_locale,
+        "zh_Hans",
+        "Language used when neither the user nor the browser says otherwise.",
+    ),
+    SettingSpec(
+        "TRUSTED_PROXIES",
+        _parse_list,
+        (),
+        "IP addresses of reverse proxies whose X-Forwarded-For is believed "
+        "(comma-separated). Empty: the peer address is the client.",
+    ),
+    SettingSpec(
+        "DEMO",
+        _parse_bool,
+        False,
+        "Demo mode: generates a secret key under ./var and allows the local demo "
+        "identity provider. Never enable in production.",
+    ),
+    SettingSpec(
+        "DEMO_IDP_PORT",
+        _parse_int,
+        9400,
+        "Port of the local demo identity provider (demo mode only).",
+    ),
     SettingSpec("HOST", _parse_str, "127.0.0.1", "Address `huakai serve` listens on."),
     SettingSpec("PORT", _parse_int, 8000, "Port `huakai serve` listens on."),
-    SettingSpec("WORKERS", _parse_int, 1, "Worker processes for `huakai serve` (PostgreSQL "
-                "recommended above 1)."),
-    SettingSpec("MAX_BODY_BYTES", _parse_int, 12 * 1024 * 1024,
-                "Largest request body accepted; larger requests get 413 while streaming."),
-    SettingSpec("LOGIN_TIMEOUT_SECONDS", _parse_int, 10,
-                "How long to wait for an identity provider before showing 'login unavailable'."),
+    SettingSpec(
+        "WORKERS",
+        _parse_int,
+        1,
+        "Worker processes for `huakai serve` (PostgreSQL recommended above 1).",
+    ),
+    SettingSpec(
+        "MAX_BODY_BYTES",
+        _parse_int,
+        12 * 1024 * 1024,
+        "Largest request body accepted; larger requests get 413 while streaming.",
+    ),
+    SettingSpec(
+        "LOGIN_TIMEOUT_SECONDS",
+        _parse_int,
+        10,
+        "How long to wait for an identity provider before showing 'login unavailable'.",
+    ),
     SettingSpec("SESSION_MAX_AGE_DAYS", _parse_int, 14, "Days a sign-in lasts."),
 )
 

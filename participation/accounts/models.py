@@ -25,6 +25,7 @@ class Identity(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "huakai.User", related_name="identities", on_delete=fields.CASCADE
     )
+    user_id: int
     provider = fields.CharField(max_length=64)
     subject = fields.CharField(max_length=255)
     created_at = fields.DatetimeField(auto_now_add=True)

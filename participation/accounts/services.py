@@ -60,14 +60,18 @@ async def set_locale(user_id: int, locale: str) -> None:
 
 
 async def set_user_access(
-    actor: Actor | None, user_id: int, *, disabled: bool | None = None,
-    admin: bool | None = None, now: datetime,
+    actor: Actor | None,
+    user_id: int,
+    *,
+    disabled: bool | None = None,
+    admin: bool | None = None,
+    now: datetime,
 ) -> User:
     """Disable/enable an account or grant/withdraw platform admin. ``actor`` None: the CLI."""
     if actor is not None:
         require("accounts.manage_users", actor)
     async with transaction() as conn:
-        user = await User.get_or_none(id=user_id).using_db(conn)
+        user = await User.filter(id=user_id).using_db(conn).first()
         if user is None:
             raise NotFound()
         before = {"disabled": user.disabled, "is_admin": user.is_admin}
@@ -79,8 +83,13 @@ async def set_user_access(
         user.session_version += 1
         await user.save(using_db=conn)
         await record(
-            conn, actor_id=actor.user_id if actor else None, community_id=None,
-            action="accounts.set_access", target=f"user:{user_id}", at=now, before=before,
+            conn,
+            actor_id=actor.user_id if actor else None,
+            community_id=None,
+            action="accounts.set_access",
+            target=f"user:{user_id}",
+            at=now,
+            before=before,
             after={"disabled": user.disabled, "is_admin": user.is_admin},
         )
     return user

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -12,8 +14,8 @@ class AuditEntry(Model):
     community_id = fields.IntField(null=True)
     action = fields.CharField(max_length=64)
     target = fields.CharField(max_length=120)
-    before = fields.JSONField(null=True)
-    after = fields.JSONField(null=True)
+    before: dict[str, Any] | None = fields.JSONField(null=True)
+    after: dict[str, Any] | None = fields.JSONField(null=True)
     at = fields.DatetimeField()
 
     class Meta:

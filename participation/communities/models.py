@@ -72,6 +72,9 @@ class Membership(Model):
     household: fields.ForeignKeyNullableRelation[Household] = fields.ForeignKeyField(
         "huakai.Household", related_name="members", null=True, on_delete=fields.SET_NULL
     )
+    user_id: int
+    community_id: int
+    household_id: int | None
     verified_at = fields.DatetimeField(null=True)
     is_volunteer = fields.BooleanField(default=False)
     is_committee = fields.BooleanField(default=False)

@@ -88,12 +88,12 @@ async def get_overview(community_id: int) -> CommunityOverview:
         .order_by("user__display_name")
     )
     members = await Membership.filter(community_id=community_id).count()
-    verified = await Membership.filter(
-        community_id=community_id, verified_at__isnull=False
-    ).count()
-    households = await Membership.filter(
-        community_id=community_id, household_id__isnull=False
-    ).distinct().values_list("household_id", flat=True)
+    verified = await Membership.filter(community_id=community_id, verified_at__isnull=False).count()
+    households = (
+        await Membership.filter(community_id=community_id, household_id__isnull=False)
+        .distinct()
+        .values_list("household_id", flat=True)
+    )
     return CommunityOverview(
         committee=[m.user.display_name for m in committee],
         verified_residents=verified,
@@ -143,9 +143,7 @@ class RequestRow:
 
 async def list_pending_requests(community_id: int) -> list[RequestRow]:
     rows = (
-        await VerificationRequest.filter(
-            membership__community_id=community_id, status="pending"
-        )
+        await VerificationRequest.filter(membership__community_id=community_id, status="pending")
         .select_related("membership__user")
         .order_by("id")
     )
@@ -168,9 +166,9 @@ async def get_pending_request_for(user_id: int, community_id: int) -> Verificati
 
 
 async def get_membership(user_id: int, community_id: int) -> Membership | None:
-    return await Membership.get_or_none(
-        user_id=user_id, community_id=community_id
-    ).select_related("household")
+    return await Membership.get_or_none(user_id=user_id, community_id=community_id).select_related(
+        "household"
+    )
 
 
 @dataclass(frozen=True)
@@ -197,6 +195,7 @@ async def list_my_communities(user_id: int) -> list[MyCommunity]:
 async def get_community_for_committee(actor: Actor, slug: str) -> Community:
     """The community, if the actor may see its committee pages (403 otherwise)."""
     community = await get_community(slug)
-    require("communities.view_committee_pages", actor, await get_standing(actor.user_id,
-                                                                          community.id))
+    require(
+        "communities.view_committee_pages", actor, await get_standing(actor.user_id, community.id)
+    )
     return community

@@ -50,8 +50,15 @@ async def _require(name: str, actor: Actor, community_id: int) -> None:
 
 
 async def create_community(
-    actor: Actor | None, *, slug: str, name: str, street: str = "", district: str = "",
-    timezone: str = "Asia/Shanghai", default_locale: str = "zh_Hans", now: datetime,
+    actor: Actor | None,
+    *,
+    slug: str,
+    name: str,
+    street: str = "",
+    district: str = "",
+    timezone: str = "Asia/Shanghai",
+    default_locale: str = "zh_Hans",
+    now: datetime,
 ) -> Community:
     """``actor`` None means the operator at the command line."""
     if actor is not None:
@@ -64,12 +71,21 @@ async def create_community(
     try:
         async with transaction() as conn:
             community = await Community.create(
-                slug=slug, name=clean_name, street=street.strip(), district=district.strip(),
-                timezone=timezone, default_locale=default_locale, using_db=conn,
+                slug=slug,
+                name=clean_name,
+                street=street.strip(),
+                district=district.strip(),
+                timezone=timezone,
+                default_locale=default_locale,
+                using_db=conn,
             )
             await record(
-                conn, actor_id=actor.user_id if actor else None, community_id=community.id,
-                action="communities.create", target=f"community:{community.id}", at=now,
+                conn,
+                actor_id=actor.user_id if actor else None,
+                community_id=community.id,
+                action="communities.create",
+                target=f"community:{community.id}",
+                at=now,
                 after={"slug": slug, "name": clean_name},
             )
     except IntegrityError as exc:
@@ -96,8 +112,13 @@ ROLE_FIELDS = {"volunteer": "is_volunteer", "committee": "is_committee"}
 
 
 async def set_role(
-    actor: Actor | None, community_id: int, user_id: int, role: str, granted: bool,
-    *, now: datetime,
+    actor: Actor | None,
+    community_id: int,
+    user_id: int,
+    role: str,
+    granted: bool,
+    *,
+    now: datetime,
 ) -> Membership:
     """Grant or withdraw a community role. ``actor`` None: the CLI operator."""
     if actor is not None:
@@ -109,9 +130,11 @@ async def set_role(
     if not await User.exists(id=user_id):
         raise NotFound()
     async with transaction() as conn:
-        membership = await Membership.get_or_none(
-            user_id=user_id, community_id=community_id
-        ).using_db(conn)
+        membership = (
+            await Membership.filter(user_id=user_id, community_id=community_id)
+            .using_db(conn)
+            .first()
+        )
         if membership is None:
             membership = await Membership.create(
                 user_id=user_id, community_id=community_id, joined_at=now, using_db=conn
@@ -121,9 +144,14 @@ async def set_role(
             setattr(membership, field, granted)
             await membership.save(using_db=conn, update_fields=[field])
             await record(
-                conn, actor_id=actor.user_id if actor else None, community_id=community_id,
-                action="communities.set_role", target=f"user:{user_id}", at=now,
-                before={role: before}, after={role: granted},
+                conn,
+                actor_id=actor.user_id if actor else None,
+                community_id=community_id,
+                action="communities.set_role",
+                target=f"user:{user_id}",
+                at=now,
+                before={role: before},
+                after={role: granted},
             )
     return membership
 
@@ -142,16 +170,18 @@ def parse_household_labels(text: str) -> list[str]:
             continue
         label = rules.clean_label(line)
         if label is None:
-            raise Invalid(
-                N_("Each household label must be at most 80 characters."), field="labels"
-            )
+            raise Invalid(N_("Each household label must be at most 80 characters."), field="labels")
         if label not in labels:
             labels.append(label)
     return labels
 
 
 async def issue_household_codes(
-    actor: Actor | None, community_id: int, labels: list[str], *, now: datetime,
+    actor: Actor | None,
+    community_id: int,
+    labels: list[str],
+    *,
+    now: datetime,
     per_household: int = 1,
 ) -> list[IssuedCode]:
     """New single-use codes. The plain codes exist only in the returned list: print them now."""
@@ -171,21 +201,30 @@ async def issue_household_codes(
             for _ in range(per_household):
                 code = rules.new_household_code()
                 await HouseholdCode.create(
-                    household=household, code_hash=rules.hash_code(code), hint=code[-4:],
-                    created_by_id=actor.user_id if actor else None, created_at=now,
+                    household=household,
+                    code_hash=rules.hash_code(code),
+                    hint=code[-4:],
+                    created_by_id=actor.user_id if actor else None,
+                    created_at=now,
                     using_db=conn,
                 )
                 issued.append(IssuedCode(household=label, code=code))
         await record(
-            conn, actor_id=actor.user_id if actor else None, community_id=community_id,
-            action="communities.issue_codes", target=f"community:{community_id}", at=now,
+            conn,
+            actor_id=actor.user_id if actor else None,
+            community_id=community_id,
+            action="communities.issue_codes",
+            target=f"community:{community_id}",
+            at=now,
             after={"households": labels, "count": len(issued)},
         )
     return issued
 
 
 async def _household(conn: BaseDBAsyncClient, community_id: int, label: str) -> Household:
-    household = await Household.get_or_none(community_id=community_id, label=label).using_db(conn)
+    household = (
+        await Household.filter(community_id=community_id, label=label).using_db(conn).first()
+    )
     if household is None:
         household = await Household.create(community_id=community_id, label=label, using_db=conn)
     return household
@@ -196,18 +235,29 @@ async def revoke_household_code(
 ) -> None:
     await _require("communities.issue_household_codes", actor, community_id)
     async with transaction() as conn:
-        updated = await HouseholdCode.filter(
-            id=code_id, household__community_id=community_id,
-            redeemed_at__isnull=True, revoked_at__isnull=True,
-        ).using_db(conn).update(revoked_at=now)
+        updated = (
+            await HouseholdCode.filter(
+                id=code_id,
+                household__community_id=community_id,
+                redeemed_at__isnull=True,
+                revoked_at__isnull=True,
+            )
+            .using_db(conn)
+            .update(revoked_at=now)
+        )
         if not updated:
             if not await HouseholdCode.exists(id=code_id, household__community_id=community_id):
                 raise NotFound()
             raise Conflict(N_("This code was already used or revoked."))
         await record(
-            conn, actor_id=actor.user_id, community_id=community_id,
-            action="communities.revoke_code", target=f"household_code:{code_id}", at=now,
-            before={"state": "unused"}, after={"state": "revoked"},
+            conn,
+            actor_id=actor.user_id,
+            community_id=community_id,
+            action="communities.revoke_code",
+            target=f"household_code:{code_id}",
+            at=now,
+            before={"state": "unused"},
+            after={"state": "revoked"},
         )
 
 
@@ -223,55 +273,77 @@ async def redeem_household_code(
     require("communities.verify_self", actor, standing)
     if not community.verify_by_code:
         raise Invalid(N_("This community does not use household codes."), field="code")
-    await hit(f"redeem:{actor.user_id}", limit=REDEEM_LIMIT,
-              window_seconds=REDEEM_WINDOW_SECONDS, now=now)
+    await hit(
+        f"redeem:{actor.user_id}", limit=REDEEM_LIMIT, window_seconds=REDEEM_WINDOW_SECONDS, now=now
+    )
     code = rules.normalise_code(code_text)
     wrong = Invalid(N_("This code is not valid. Check it and try again."), field="code")
     if code is None:
         raise wrong
     async with transaction() as conn:
-        found = await HouseholdCode.get_or_none(
-            code_hash=rules.hash_code(code), household__community_id=community_id
-        ).using_db(conn).select_related("household")
+        found = (
+            await HouseholdCode.filter(
+                code_hash=rules.hash_code(code), household__community_id=community_id
+            )
+            .using_db(conn)
+            .first()
+            .select_related("household")
+        )
         if found is None or found.revoked_at is not None:
             raise wrong
         # The conditional update is the single-use guarantee, also under parallel redemptions.
-        taken = await HouseholdCode.filter(id=found.id, redeemed_at__isnull=True).using_db(
-            conn
-        ).update(redeemed_at=now, redeemed_by_id=actor.user_id)
+        taken = (
+            await HouseholdCode.filter(id=found.id, redeemed_at__isnull=True)
+            .using_db(conn)
+            .update(redeemed_at=now, redeemed_by_id=actor.user_id)
+        )
         if not taken:
             raise Invalid(N_("This code has already been used."), field="code")
         membership = await _verify(conn, actor.user_id, community, found.household, now)
         await record(
-            conn, actor_id=actor.user_id, community_id=community_id,
-            action="communities.redeem_code", target=f"household_code:{found.id}", at=now,
+            conn,
+            actor_id=actor.user_id,
+            community_id=community_id,
+            action="communities.redeem_code",
+            target=f"household_code:{found.id}",
+            at=now,
             after={"household": found.household.label},
         )
     return membership
 
 
 async def _verify(
-    conn: BaseDBAsyncClient, user_id: int | None, community: Community, household: Household,
+    conn: BaseDBAsyncClient,
+    user_id: int | None,
+    community: Community,
+    household: Household,
     now: datetime,
 ) -> Membership:
-    membership = await Membership.get(user_id=user_id, community_id=community.id).using_db(conn)
+    membership = (
+        await Membership.filter(user_id=user_id, community_id=community.id).using_db(conn).get()
+    )
     if membership.verified_at is not None:
         raise Conflict(N_("This resident is already verified."))
     # A conditional increment keeps the household cap under parallel verifications.
-    room = await Household.filter(
-        id=household.id, verified_count__lt=community.household_member_cap
-    ).using_db(conn).update(verified_count=F("verified_count") + 1)
+    room = (
+        await Household.filter(id=household.id, verified_count__lt=community.household_member_cap)
+        .using_db(conn)
+        .update(verified_count=F("verified_count") + 1)
+    )
     if not room:
         raise Invalid(
             N_("This household already has %(cap)s verified members. Ask the committee."),
-            field="code", cap=community.household_member_cap,
+            field="code",
+            cap=community.household_member_cap,
         )
     membership.verified_at = now
     membership.household_id = household.id
     await membership.save(using_db=conn, update_fields=["verified_at", "household_id"])
-    await VerificationRequest.filter(membership_id=membership.id, status="pending").using_db(
-        conn
-    ).update(status="superseded", decided_at=now)
+    await (
+        VerificationRequest.filter(membership_id=membership.id, status="pending")
+        .using_db(conn)
+        .update(status="superseded", decided_at=now)
+    )
     return membership
 
 
@@ -291,26 +363,37 @@ async def request_verification(
         raise Invalid(N_("Please enter your building, unit and room."), field="household_label")
     note = note.strip()
     if len(note) > NOTE_MAX:
-        raise Invalid(N_("Please keep the note under %(max)s characters."), field="note",
-                      max=NOTE_MAX)
+        raise Invalid(
+            N_("Please keep the note under %(max)s characters."), field="note", max=NOTE_MAX
+        )
     membership = await Membership.get(user_id=actor.user_id, community_id=community_id)
     async with transaction() as conn:
-        pending = await VerificationRequest.filter(
-            membership_id=membership.id, status="pending"
-        ).using_db(conn).first()
+        pending = (
+            await VerificationRequest.filter(membership_id=membership.id, status="pending")
+            .using_db(conn)
+            .first()
+        )
         if pending is not None:
             pending.household_label = label
             pending.note = note
             await pending.save(using_db=conn, update_fields=["household_label", "note"])
             return pending
         return await VerificationRequest.create(
-            membership=membership, household_label=label, note=note, created_at=now,
+            membership=membership,
+            household_label=label,
+            note=note,
+            created_at=now,
             using_db=conn,
         )
 
 
 async def decide_verification(
-    actor: Actor, community_id: int, request_id: int, *, approve: bool, reason: str,
+    actor: Actor,
+    community_id: int,
+    request_id: int,
+    *,
+    approve: bool,
+    reason: str,
     now: datetime,
 ) -> VerificationRequest:
     await _require("communities.review_verification", actor, community_id)
@@ -319,19 +402,27 @@ async def decide_verification(
     if not approve and not reason:
         raise Invalid(N_("Please give the resident a reason."), field="reason")
     if len(reason) > REASON_MAX:
-        raise Invalid(N_("Please keep the reason under %(max)s characters."), field="reason",
-                      max=REASON_MAX)
+        raise Invalid(
+            N_("Please keep the reason under %(max)s characters."), field="reason", max=REASON_MAX
+        )
     async with transaction() as conn:
-        request = await VerificationRequest.get_or_none(
-            id=request_id, membership__community_id=community_id
-        ).using_db(conn).select_related("membership")
+        request = (
+            await VerificationRequest.filter(id=request_id, membership__community_id=community_id)
+            .using_db(conn)
+            .first()
+            .select_related("membership")
+        )
         if request is None:
             raise NotFound()
-        decided = await VerificationRequest.filter(id=request_id, status="pending").using_db(
-            conn
-        ).update(
-            status="approved" if approve else "rejected", reason=reason,
-            decided_by_id=actor.user_id, decided_at=now,
+        decided = (
+            await VerificationRequest.filter(id=request_id, status="pending")
+            .using_db(conn)
+            .update(
+                status="approved" if approve else "rejected",
+                reason=reason,
+                decided_by_id=actor.user_id,
+                decided_at=now,
+            )
         )
         if not decided:
             raise Conflict(N_("This request was already decided."))
@@ -339,11 +430,18 @@ async def decide_verification(
             household = await _household(conn, community_id, request.household_label)
             await _verify(conn, request.membership.user_id, community, household, now)
         await record(
-            conn, actor_id=actor.user_id, community_id=community_id,
-            action="communities.decide_verification", target=f"verification_request:{request_id}",
-            at=now, before={"status": "pending"},
-            after={"status": "approved" if approve else "rejected", "reason": reason,
-                   "household": request.household_label},
+            conn,
+            actor_id=actor.user_id,
+            community_id=community_id,
+            action="communities.decide_verification",
+            target=f"verification_request:{request_id}",
+            at=now,
+            before={"status": "pending"},
+            after={
+                "status": "approved" if approve else "rejected",
+                "reason": reason,
+                "household": request.household_label,
+            },
         )
     await request.refresh_from_db()
     return request

@@ -19,9 +19,11 @@ async def hit(key: str, *, limit: int, window_seconds: int, now: datetime) -> No
     window_start = int(epoch // window_seconds) * window_seconds
     key = key[:160]
     async with transaction() as conn:
-        updated = await RateLimitWindow.filter(key=key, window_start=window_start).using_db(
-            conn
-        ).update(hits=F("hits") + 1)
+        updated = (
+            await RateLimitWindow.filter(key=key, window_start=window_start)
+            .using_db(conn)
+            .update(hits=F("hits") + 1)
+        )
         if not updated:
             try:
                 async with transaction() as inner:
@@ -29,10 +31,12 @@ async def hit(key: str, *, limit: int, window_seconds: int, now: datetime) -> No
                         key=key, window_start=window_start, hits=1, using_db=inner
                     )
             except IntegrityError:
-                await RateLimitWindow.filter(key=key, window_start=window_start).using_db(
-                    conn
-                ).update(hits=F("hits") + 1)
-        row = await RateLimitWindow.get(key=key, window_start=window_start).using_db(conn)
+                await (
+                    RateLimitWindow.filter(key=key, window_start=window_start)
+                    .using_db(conn)
+                    .update(hits=F("hits") + 1)
+                )
+        row = await RateLimitWindow.filter(key=key, window_start=window_start).using_db(conn).get()
     if row.hits > limit:
         raise RateLimited(retry_after=max(1, math.ceil(window_start + window_seconds - epoch)))
 

@@ -1,0 +1,58 @@
+# Huakai: `make demo` to try it, `make test` to check it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HTMX_VERSION := 4.0.1
+
+.PHONY: install demo serve migrate test lint unit-tests browser-tests messages compile-messages vendor-htmx bench clean
+
+install: $(VENV)/.installed compile-messages
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+compile-messages: $(VENV)/.installed
+	$(BIN)/pybabel compile -d locales -D messages
+
+demo: install
+	HUAKAI_DEMO=1 $(BIN)/huakai migrate
+	HUAKAI_DEMO=1 $(BIN)/huakai demo
+
+migrate: install
+	$(BIN)/huakai migrate
+
+serve: install
+	$(BIN)/huakai serve
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/python -m web.catalogs check
+
+unit-tests: install
+	$(BIN)/pytest -q tests/unit tests/services tests/web
+
+# Playwright's sync API leaves an event loop behind: the browser tier runs in its own process.
+browser-tests: install
+	$(BIN)/pytest -q tests/browser
+
+test: lint unit-tests browser-tests
+
+# Re-extract strings after changing templates or messages; then translate locales/zh_Hans.
+messages: install
+	$(BIN)/pybabel extract -q -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ \
+	  --no-location --omit-header -o locales/messages.pot .
+	$(BIN)/pybabel update -q -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
+	$(BIN)/python -m web.catalogs fill-en
+
+vendor-htmx:
+	cd /tmp && npm pack htmx.org@$(HTMX_VERSION) >/dev/null && tar xzf htmx.org-$(HTMX_VERSION).tgz
+	cp /tmp/package/dist/htmx.min.js static/htmx-$(HTMX_VERSION).min.js
+	sha256sum static/htmx-$(HTMX_VERSION).min.js
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

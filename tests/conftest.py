@@ -1,0 +1,203 @@
+"""Fixtures shared by every tier: real SQLite and PostgreSQL databases, the real OIDC provider.
+
+PostgreSQL: a throwaway cluster started once per session (initdb + pg_ctl, as the postgres
+user when running as root). Each test gets its own database copied from a migrated template;
+each SQLite test gets a copy of a migrated template file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from participation import db
+from web.demo_idp import RunningIdP, start_idp
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class PostgresCluster:
+    bin_dir: str
+    port: int
+    data_dir: str
+    run_as: list[str]
+
+    def url(self, name: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+    def run(self, tool: str, *args: str) -> None:
+        subprocess.run(
+            [
+                *self.run_as,
+                f"{self.bin_dir}/{tool}",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                *args,
+            ],
+            check=True,
+            capture_output=True,
+        )
+
+
+def _find_pg_bin() -> str | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if found:
+        return os.path.dirname(found[-1])
+    initdb = shutil.which("initdb")
+    return os.path.dirname(initdb) if initdb else None
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PostgresCluster | None]:
+    bin_dir = _find_pg_bin()
+    if bin_dir is None:
+        yield None
+        return
+    base = tempfile.mkdtemp(prefix="huakai-pg-")
+    run_as: list[str] = []
+    if os.geteuid() == 0:
+        # initdb and postgres refuse to run as root.
+        shutil.chown(base, user="postgres")
+        run_as = ["runuser", "-u", "postgres", "--"]
+    data_dir = f"{base}/data"
+    port = free_port()
+    subprocess.run(
+        [
+            *run_as,
+            f"{bin_dir}/initdb",
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "-D",
+            data_dir,
+        ],
+        check=True,
+        capture_output=True,
+    )
+    options = (
+        f"-p {port} -k {base} -c fsync=off -c synchronous_commit=off "
+        "-c full_page_writes=off -c listen_addresses=127.0.0.1 -c max_connections=300"
+    )
+    subprocess.run(
+        [
+            *run_as,
+            f"{bin_dir}/pg_ctl",
+            "-D",
+            data_dir,
+            "-o",
+            options,
+            "-w",
+            "-l",
+            f"{base}/log",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    cluster = PostgresCluster(bin_dir=bin_dir, port=port, data_dir=data_dir, run_as=run_as)
+    try:
+        yield cluster
+    finally:
+        subprocess.run(
+            [*run_as, f"{bin_dir}/pg_ctl", "-D", data_dir, "-m", "immediate", "stop"],
+            capture_output=True,
+        )
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _migrate(url: str) -> None:
+    async def work() -> None:
+        await db.connect(url)
+        try:
+            await db.migrate(url)
+        finally:
+            await db.disconnect()
+
+    asyncio.run(work())
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    _migrate(f"sqlite://{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_cluster: PostgresCluster | None) -> str | None:
+    if pg_cluster is None:
+        return None
+    pg_cluster.run("createdb", "huakai_template")
+    _migrate(pg_cluster.url("huakai_template"))
+    return "huakai_template"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    sqlite_template: Path,
+) -> Iterator[str]:
+    """A migrated, empty database of each backend, private to this test."""
+    if request.param == "sqlite":
+        path = tmp_path / "huakai.sqlite3"
+        shutil.copy(sqlite_template, path)
+        yield f"sqlite://{path}"
+        return
+    cluster: PostgresCluster | None = request.getfixturevalue("pg_cluster")
+    if cluster is None:
+        pytest.skip(
+            "PostgreSQL binaries (initdb) not found: PostgreSQL tier NOT RUN. "
+            "Install Debian's postgresql package."
+        )
+    template = request.getfixturevalue("pg_template")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    cluster.run("createdb", "-T", template, name)
+    try:
+        yield cluster.url(name)
+    finally:
+        cluster.run("dropdb", "--force", name)
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[str]:
+    """An open ORM connection to this test's database (services tier)."""
+    await db.connect(database_url)
+    try:
+        yield database_url
+    finally:
+        await db.disconnect()
+
+
+@pytest.fixture(scope="session")
+def idp() -> Iterator[RunningIdP]:
+    """The real local OpenID provider, on a free port on 127.0.0.1."""
+    running = start_idp(0)
+    try:
+        yield running
+    finally:
+        running.stop()
