@@ -44,9 +44,9 @@ test: lint unit-tests browser-tests
 
 # Re-extract strings after changing templates or messages; then translate locales/zh_Hans.
 messages: install
-	$(BIN)/pybabel extract -q -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ \
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ \
 	  --no-location --omit-header -o locales/messages.pot .
-	$(BIN)/pybabel update -q -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
 	$(BIN)/python -m web.catalogs fill-en
 
 vendor-htmx:

@@ -21,7 +21,7 @@ from web.csrf import CSRF
 from web.errors import EXCEPTION_HANDLERS
 from web.middleware import BodyLimit, CurrentUser, Locale, SecurityHeaders
 from web.settings import Settings
-from web.templating import build_environment
+from web.templating import UrlPaths, build_environment
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 SESSION_COOKIE = "huakai_session"
@@ -71,5 +71,6 @@ def create_app(settings: Settings) -> Starlette:
     )
     app.state.settings = settings
     app.state.templates = build_environment()
+    app.state.url_paths = UrlPaths(app)
     app.state.oauth = auth.build_oauth(settings)
     return app

@@ -87,6 +87,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         proxy_headers=False,
         server_header=False,
         log_level="info",
+        access_log=not args.no_access_log,
     )
     return 0
 
@@ -204,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int)
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument("--no-access-log", action="store_true")
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("check", help="validate the configuration and the database")
     create = sub.add_parser("create-community", help="create a community")

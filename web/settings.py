@@ -227,7 +227,7 @@ SPECS: tuple[SettingSpec, ...] = (
         "WORKERS",
         _parse_int,
         1,
-        "Worker processes for `huakai serve` (PostgreSQL recommended above 1).",
+        "Worker processes for `huakai serve`; more than 1 needs PostgreSQL.",
     ),
     SettingSpec(
         "MAX_BODY_BYTES",

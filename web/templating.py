@@ -8,6 +8,7 @@ from typing import Any
 import jinja2
 from babel.dates import format_datetime
 from jinja2_fragments import render_block
+from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -61,6 +62,24 @@ def _zone(name: str) -> Any:
     return ZoneInfo(name)
 
 
+class UrlPaths:
+    """Route name + params -> path, memoised: routes are fixed once the app is built, and
+    Starlette's lookup walks every route on each call."""
+
+    def __init__(self, app: Starlette) -> None:
+        self._app = app
+        self._cache: dict[tuple[str, tuple[tuple[str, Any], ...]], str] = {}
+
+    def __call__(self, name: str, **params: Any) -> str:
+        key = (name, tuple(sorted(params.items())))
+        path = self._cache.get(key)
+        if path is None:
+            path = str(self._app.url_path_for(name, **params))
+            if len(self._cache) < 10_000:
+                self._cache[key] = path
+        return path
+
+
 def _flash_text(request: Request) -> str | None:
     from web.forms import pop_flash
 
@@ -92,7 +111,7 @@ def render(
         "csrf_token": getattr(state, "csrf_token", ""),
         "locale": i18n.current_locale(),
         "html_lang": i18n.HTML_LANG[i18n.current_locale()],
-        "url_for": lambda name, **params: str(request.app.url_path_for(name, **params)),
+        "url_for": request.app.state.url_paths,
         "settings": request.app.state.settings,
         "flash": _flash_text(request),
         **(context or {}),
