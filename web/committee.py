@@ -171,7 +171,57 @@ async def decide(request: Request) -> Response:
     return see_other(request, request.app.url_path_for("committee:requests", slug=community.slug))
 
 
+async def settings_page(request: Request) -> Response:
+    community = await _community(request)
+    return _settings_page(request, community)
+
+
+def _settings_page(
+    request: Request,
+    community: Community,
+    *,
+    error: Invalid | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "committee/settings.html",
+        {"community": community, "error": error},
+        status_code=status_code,
+        private=True,
+    )
+
+
+async def update_settings(request: Request) -> Response:
+    community = await _community(request)
+    fields = await form_fields(request)
+    cap = fields.get("household_member_cap", "")
+    try:
+        await services.update_community_settings(
+            request.state.actor,
+            community.id,
+            services.CommunitySettings(
+                verify_by_code=fields.get("verify_by_code") == "1",
+                verify_by_request=fields.get("verify_by_request") == "1",
+                household_member_cap=int(cap) if cap.isdigit() and len(cap) < 4 else 0,
+                default_locale=fields.get("default_locale", ""),
+            ),
+            now=_now(),
+        )
+    except Invalid as exc:
+        return _settings_page(request, community, error=exc, status_code=422)
+    flash(request, N_("Community settings saved."))
+    return see_other(request, request.app.url_path_for("committee:settings", slug=community.slug))
+
+
 routes = [
+    Route("/c/{slug}/committee/settings", settings_page, name="committee:settings"),
+    Route(
+        "/c/{slug}/committee/settings",
+        update_settings,
+        methods=["POST"],
+        name="committee:update_settings",
+    ),
     Route("/c/{slug}/committee/members", members, name="committee:members"),
     Route(
         "/c/{slug}/committee/members/{user_id}/roles",

@@ -5,6 +5,7 @@ Never started outside demo mode or the test suite.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +28,8 @@ class RunningIdP:
 def start_idp(port: int = 0, host: str = "127.0.0.1") -> RunningIdP:
     import oidc_provider_mock
 
+    # One line per provider request would drown the demo's own output.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     app = oidc_provider_mock.app(require_nonce=True)
     server = make_server(host, port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="demo-idp", daemon=True)

@@ -63,3 +63,8 @@ def clean_label(text: str, *, max_length: int = 80) -> str | None:
     if not label or len(label) > max_length:
         return None
     return label
+
+
+can_manage_settings = register("communities.manage_settings", is_committee | is_platform_admin)
+
+HOUSEHOLD_CAP_RANGE = range(1, 51)

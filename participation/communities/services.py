@@ -445,3 +445,49 @@ async def decide_verification(
         )
     await request.refresh_from_db()
     return request
+
+
+@dataclass(frozen=True)
+class CommunitySettings:
+    verify_by_code: bool
+    verify_by_request: bool
+    household_member_cap: int
+    default_locale: str
+
+
+SETTINGS_FIELDS = ("verify_by_code", "verify_by_request", "household_member_cap", "default_locale")
+
+
+async def update_community_settings(
+    actor: Actor, community_id: int, new: CommunitySettings, *, now: datetime
+) -> Community:
+    """The committee chooses verification methods, the household cap and the language."""
+    await _require("communities.manage_settings", actor, community_id)
+    if not (new.verify_by_code or new.verify_by_request):
+        raise Invalid(N_("Keep at least one way for residents to verify."), field="verify_by_code")
+    if new.household_member_cap not in rules.HOUSEHOLD_CAP_RANGE:
+        raise Invalid(
+            N_("A household may have between 1 and 50 verified members."),
+            field="household_member_cap",
+        )
+    if new.default_locale not in ("zh_Hans", "en"):
+        raise Invalid(N_("Please choose a language from the list."), field="default_locale")
+    async with transaction() as conn:
+        community = await Community.filter(id=community_id).using_db(conn).get()
+        before = {name: getattr(community, name) for name in SETTINGS_FIELDS}
+        after = {name: getattr(new, name) for name in SETTINGS_FIELDS}
+        if before != after:
+            for name, value in after.items():
+                setattr(community, name, value)
+            await community.save(using_db=conn, update_fields=list(SETTINGS_FIELDS))
+            await record(
+                conn,
+                actor_id=actor.user_id,
+                community_id=community_id,
+                action="communities.update_settings",
+                target=f"community:{community_id}",
+                at=now,
+                before=before,
+                after=after,
+            )
+    return community
