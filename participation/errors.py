@@ -54,3 +54,7 @@ class RateLimited(DomainError):
     def __init__(self, retry_after: int, message: str | None = None, **params: Any) -> None:
         self.retry_after = retry_after
         super().__init__(message, **params)
+
+
+class UnsupportedMedia(DomainError):
+    default_message = N_("Please send a JPEG, PNG or WebP photo.")

@@ -24,6 +24,7 @@ from participation.errors import (
     NotAllowed,
     NotFound,
     RateLimited,
+    UnsupportedMedia,
 )
 from web.i18n import gettext
 from web.templating import render
@@ -37,6 +38,7 @@ STATUS_FOR_ERROR: dict[type[DomainError], int] = {
     Conflict: 409,
     Busy: 503,
     RateLimited: 429,
+    UnsupportedMedia: 415,
 }
 
 TITLES = {
