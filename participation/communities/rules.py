@@ -13,6 +13,7 @@ from participation.permissions import (
     is_verified_resident,
     register,
 )
+from participation.text import clean_line
 
 can_join = register("communities.join", is_authenticated & ~is_member)
 can_verify_self = register("communities.verify_self", is_member & ~is_verified_resident)
@@ -59,10 +60,7 @@ def household_has_room(verified_count: int, cap: int) -> bool:
 
 def clean_label(text: str, *, max_length: int = 80) -> str | None:
     """A household or community label: trimmed, single-spaced, non-empty, bounded."""
-    label = " ".join(text.split())
-    if not label or len(label) > max_length:
-        return None
-    return label
+    return clean_line(text, max_length=max_length)
 
 
 can_manage_settings = register("communities.manage_settings", is_committee | is_platform_admin)

@@ -1,0 +1,33 @@
+"""Cleaning of text people type: one place for trimming, limits and invisible characters."""
+
+from __future__ import annotations
+
+# Bidi overrides and isolates can disguise text; C0 controls have no place in a form field.
+_FORBIDDEN = {chr(c) for c in range(32) if chr(c) not in "\n\t"} | {
+    "\x7f",
+    *map(chr, range(0x202A, 0x202F)),
+    *map(chr, range(0x2066, 0x206A)),
+}
+
+
+def clean_line(text: str, *, max_length: int, allow_empty: bool = False) -> str | None:
+    """One line: whitespace folded, forbidden characters refused, length bounded."""
+    line = " ".join(text.split())
+    if (not line and not allow_empty) or len(line) > max_length:
+        return None
+    if any(ch in _FORBIDDEN for ch in line):
+        return None
+    return line
+
+
+def clean_multiline(text: str, *, max_length: int) -> str | None:
+    """Paragraphs kept, trailing spaces and runs of blank lines trimmed, length bounded."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    body = "\n".join(lines).strip()
+    while "\n\n\n" in body:
+        body = body.replace("\n\n\n", "\n\n")
+    if not body or len(body) > max_length:
+        return None
+    if any(ch in _FORBIDDEN for ch in body):
+        return None
+    return body
