@@ -21,6 +21,9 @@ MODEL_MODULES = [
     "participation.communities.models",
     "participation.audit.models",
     "participation.ratelimit.models",
+    "participation.notifications.models",
+    "participation.proposals.models",
+    "participation.media.models",
 ]
 SQLITE_BUSY_TIMEOUT_MS = 5000
 

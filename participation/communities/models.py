@@ -17,6 +17,8 @@ class Community(Model):
     verify_by_code = fields.BooleanField(default=True)
     verify_by_request = fields.BooleanField(default=True)
     household_member_cap = fields.IntField(default=6)
+    # Supports a submitted proposal needs before committee review (0: none).
+    support_threshold = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from participation.accounts.models import User
+
+
+class Notification(Model):
+    # In-app notice for one user (the notification centre comes later; the records now).
+    id = fields.BigIntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "huakai.User", related_name="notifications", on_delete=fields.CASCADE
+    )
+    user_id: int
+    kind = fields.CharField(max_length=48)
+    payload: dict[str, object] = fields.JSONField(default=dict)
+    created_at = fields.DatetimeField()
+    read_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "notification"
+        indexes = (("user_id", "read_at"),)

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from participation.accounts.models import User
+from participation.communities.models import Community
+
+
+class Proposal(Model):
+    # A micro-project (微项目) proposed by residents of one community.
+    id = fields.IntField(primary_key=True)
+    community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
+        "huakai.Community", related_name="proposals", on_delete=fields.CASCADE
+    )
+    author: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "huakai.User", related_name="proposals", on_delete=fields.RESTRICT
+    )
+    community_id: int
+    author_id: int
+    title = fields.CharField(max_length=120)
+    body = fields.TextField()
+    category = fields.CharField(max_length=32)
+    cost_yuan = fields.IntField()
+    committee_cost_yuan = fields.IntField(null=True)
+    feasibility_note = fields.TextField(default="")
+    location = fields.CharField(max_length=200, default="")
+    latitude = fields.FloatField(null=True)
+    longitude = fields.FloatField(null=True)
+    status = fields.CharField(max_length=16, default="draft", db_index=True)
+    # Kept in the same transaction as each support row: lists never count.
+    support_count = fields.IntField(default=0)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+    submitted_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "proposal"
+        indexes = (("community_id", "status", "created_at"),)
+
+
+class ProposalCoAuthor(Model):
+    id = fields.IntField(primary_key=True)
+    proposal: fields.ForeignKeyRelation[Proposal] = fields.ForeignKeyField(
+        "huakai.Proposal", related_name="co_authors", on_delete=fields.CASCADE
+    )
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "huakai.User", related_name="co_authorships", on_delete=fields.CASCADE
+    )
+    proposal_id: int
+    user_id: int
+    invited_at = fields.DatetimeField()
+    accepted_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "proposal_co_author"
+        unique_together = (("proposal", "user"),)
+
+
+class ProposalEvent(Model):
+    # Every change of status: who, when, why. Shown on the proposal's page.
+    id = fields.IntField(primary_key=True)
+    proposal: fields.ForeignKeyRelation[Proposal] = fields.ForeignKeyField(
+        "huakai.Proposal", related_name="events", on_delete=fields.CASCADE
+    )
+    actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "huakai.User", related_name="proposal_events", null=True, on_delete=fields.SET_NULL
+    )
+    proposal_id: int
+    actor_id: int | None
+    from_status = fields.CharField(max_length=16)
+    to_status = fields.CharField(max_length=16)
+    reason = fields.TextField(default="")
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "proposal_event"
+
+
+class Support(Model):
+    # 支持/附议: one per resident per proposal.
+    id = fields.IntField(primary_key=True)
+    proposal: fields.ForeignKeyRelation[Proposal] = fields.ForeignKeyField(
+        "huakai.Proposal", related_name="supports", on_delete=fields.CASCADE
+    )
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "huakai.User", related_name="supports", on_delete=fields.CASCADE
+    )
+    proposal_id: int
+    user_id: int
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "support"
+        unique_together = (("proposal", "user"),)
+
+
+class Comment(Model):
+    # On a proposal or on one of its progress updates; one level of replies.
+    id = fields.IntField(primary_key=True)
+    proposal: fields.ForeignKeyRelation[Proposal] = fields.ForeignKeyField(
+        "huakai.Proposal", related_name="comments", on_delete=fields.CASCADE
+    )
+    update: fields.ForeignKeyNullableRelation[ProgressUpdate] = fields.ForeignKeyField(
+        "huakai.ProgressUpdate", related_name="comments", null=True, on_delete=fields.CASCADE
+    )
+    parent: fields.ForeignKeyNullableRelation[Comment] = fields.ForeignKeyField(
+        "huakai.Comment", related_name="replies", null=True, on_delete=fields.CASCADE
+    )
+    author: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "huakai.User", related_name="comments", on_delete=fields.CASCADE
+    )
+    proposal_id: int
+    update_id: int | None
+    parent_id: int | None
+    author_id: int
+    body = fields.TextField()
+    created_at = fields.DatetimeField()
+    edited_at = fields.DatetimeField(null=True)
+    deleted_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "comment"
+        indexes = (("proposal_id", "update_id", "id"),)
+
+
+class ProgressUpdate(Model):
+    # 进展更新 on a selected project. Residents' photo updates wait for committee approval.
+    id = fields.IntField(primary_key=True)
+    proposal: fields.ForeignKeyRelation[Proposal] = fields.ForeignKeyField(
+        "huakai.Proposal", related_name="updates", on_delete=fields.CASCADE
+    )
+    author: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "huakai.User", related_name="progress_updates", on_delete=fields.CASCADE
+    )
+    proposal_id: int
+    author_id: int
+    body = fields.TextField()
+    status = fields.CharField(max_length=16, default="published")  # published|pending|rejected
+    decided_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "huakai.User", related_name="progress_decisions", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "progress_update"

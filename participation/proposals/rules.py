@@ -1,0 +1,90 @@
+"""Pure rules of the micro-project lifecycle: who may move a proposal where, and when."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from participation.errors import N_
+from participation.permissions import (
+    is_committee,
+    is_platform_admin,
+    is_verified_resident,
+    register,
+)
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    NEEDS_CHANGES = "needs_changes"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    SELECTED = "selected"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    WITHDRAWN = "withdrawn"
+
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.DRAFT: N_("Draft"),
+    Status.SUBMITTED: N_("Waiting for committee review"),
+    Status.NEEDS_CHANGES: N_("Needs changes"),
+    Status.ACCEPTED: N_("Accepted for the ballot"),
+    Status.REJECTED: N_("Not accepted"),
+    Status.SELECTED: N_("Selected"),
+    Status.IN_PROGRESS: N_("In progress"),
+    Status.COMPLETED: N_("Completed"),
+    Status.WITHDRAWN: N_("Withdrawn"),
+}
+
+# Who moves a proposal: the author (and accepted co-authors) or the committee.
+AUTHOR_MOVES: dict[Status, frozenset[Status]] = {
+    Status.DRAFT: frozenset({Status.SUBMITTED, Status.WITHDRAWN}),
+    Status.SUBMITTED: frozenset({Status.WITHDRAWN}),
+    Status.NEEDS_CHANGES: frozenset({Status.SUBMITTED, Status.WITHDRAWN}),
+}
+COMMITTEE_MOVES: dict[Status, frozenset[Status]] = {
+    Status.SUBMITTED: frozenset({Status.ACCEPTED, Status.REJECTED, Status.NEEDS_CHANGES}),
+    Status.ACCEPTED: frozenset({Status.SELECTED, Status.REJECTED}),
+    Status.SELECTED: frozenset({Status.IN_PROGRESS}),
+    Status.IN_PROGRESS: frozenset({Status.COMPLETED}),
+}
+# A committee decision that residents will read must say why.
+REASON_REQUIRED = frozenset({Status.REJECTED, Status.NEEDS_CHANGES})
+EDITABLE = frozenset({Status.DRAFT, Status.SUBMITTED, Status.NEEDS_CHANGES})
+PUBLIC = frozenset(Status) - {Status.DRAFT}
+SUPPORTABLE = frozenset({Status.SUBMITTED, Status.ACCEPTED})
+UPDATABLE = frozenset({Status.SELECTED, Status.IN_PROGRESS, Status.COMPLETED})
+
+DEFAULT_CATEGORIES: dict[str, str] = {
+    "pocket_garden": N_("Pocket garden"),
+    "balcony_flowers": N_("Balcony flowers"),
+    "greening": N_("Greening"),
+    "cleanup": N_("Cleanup"),
+    "facilities": N_("Facilities"),
+    "culture": N_("Culture"),
+    "elderly_care": N_("Elderly care"),
+    "other": N_("Other"),
+}
+
+TITLE_MAX = 120
+BODY_MAX = 10_000
+LOCATION_MAX = 200
+COST_MAX_YUAN = 10_000_000
+
+can_propose = register("proposals.propose", is_verified_resident)
+can_support = register("proposals.support", is_verified_resident)
+can_review = register("proposals.review", is_committee | is_platform_admin)
+
+
+def author_may_move(current: Status, target: Status) -> bool:
+    return target in AUTHOR_MOVES.get(current, frozenset())
+
+
+def committee_may_move(current: Status, target: Status) -> bool:
+    return target in COMMITTEE_MOVES.get(current, frozenset())
+
+
+def is_visible(status: Status, *, is_author: bool) -> bool:
+    """Drafts are private to their authors; everything else is public."""
+    return status in PUBLIC or is_author

@@ -1,0 +1,313 @@
+"""Micro-project use cases: draft, edit, submit, review, support, withdraw.
+
+Each takes the acting user and ``now``; permission checks are named rules; every change of
+status writes a ProposalEvent in the same transaction, and committee decisions an audit row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+
+from participation.audit.services import record
+from participation.communities.queries import get_standing
+from participation.db import transaction
+from participation.errors import N_, Conflict, Invalid, NotAllowed, NotFound
+from participation.notifications.services import notify
+from participation.permissions import Actor, require
+from participation.proposals import rules
+from participation.proposals.models import Proposal, ProposalEvent, Support
+from participation.proposals.rules import Status
+from participation.text import clean_line, clean_multiline
+
+REASON_MAX = 1000
+
+
+@dataclass(frozen=True)
+class ProposalInput:
+    title: str
+    body: str
+    category: str
+    cost_yuan: str
+    location: str = ""
+    latitude: str = ""
+    longitude: str = ""
+
+
+@dataclass(frozen=True)
+class CleanProposal:
+    title: str
+    body: str
+    category: str
+    cost_yuan: int
+    location: str
+    latitude: float | None
+    longitude: float | None
+
+
+def clean_proposal(data: ProposalInput, categories: dict[str, str]) -> CleanProposal:
+    """Validate what a resident typed; raise Invalid naming the first wrong field."""
+    title = clean_line(data.title, max_length=rules.TITLE_MAX)
+    if title is None:
+        raise Invalid(
+            N_("Please give the project a title of at most 120 characters."), field="title"
+        )
+    body = clean_multiline(data.body, max_length=rules.BODY_MAX)
+    if body is None:
+        raise Invalid(N_("Please describe the project (at most 10,000 characters)."), field="body")
+    if data.category not in categories:
+        raise Invalid(N_("Please choose a category from the list."), field="category")
+    cost_text = data.cost_yuan.strip().replace(",", "").replace("，", "")
+    if not cost_text.isdigit() or len(cost_text) > 9 or int(cost_text) > rules.COST_MAX_YUAN:
+        raise Invalid(N_("Please enter the estimated cost in whole yuan."), field="cost_yuan")
+    location = clean_line(data.location, max_length=rules.LOCATION_MAX, allow_empty=True)
+    if location is None:
+        raise Invalid(N_("Please keep the location under 200 characters."), field="location")
+    latitude = _coordinate(data.latitude, 90.0, "latitude")
+    longitude = _coordinate(data.longitude, 180.0, "longitude")
+    if (latitude is None) != (longitude is None):
+        raise Invalid(N_("Please give both latitude and longitude, or neither."), field="latitude")
+    return CleanProposal(title, body, data.category, int(cost_text), location, latitude, longitude)
+
+
+def _coordinate(text: str, limit: float, field: str) -> float | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not (-limit <= value <= limit):
+        raise Invalid(N_("This coordinate is not valid."), field=field)
+    return round(value, 6)
+
+
+async def _proposal(conn: BaseDBAsyncClient | None, proposal_id: int) -> Proposal:
+    query = Proposal.filter(id=proposal_id)
+    if conn is not None:
+        query = query.using_db(conn)
+    proposal = await query.first()
+    if proposal is None:
+        raise NotFound()
+    return proposal
+
+
+async def _move(
+    conn: BaseDBAsyncClient,
+    proposal: Proposal,
+    target: Status,
+    actor: Actor,
+    reason: str,
+    now: datetime,
+) -> None:
+    """Change status only if nobody else changed it meanwhile; record the event."""
+    moved = (
+        await Proposal.filter(id=proposal.id, status=proposal.status)
+        .using_db(conn)
+        .update(
+            status=target.value,
+            updated_at=now,
+            **({"submitted_at": now} if target is Status.SUBMITTED else {}),
+        )
+    )
+    if not moved:
+        raise Conflict()
+    await ProposalEvent.create(
+        proposal_id=proposal.id,
+        actor_id=actor.user_id,
+        from_status=proposal.status,
+        to_status=target.value,
+        reason=reason,
+        at=now,
+        using_db=conn,
+    )
+    proposal.status = target.value
+
+
+async def create_proposal(
+    actor: Actor,
+    community_id: int,
+    data: ProposalInput,
+    categories: dict[str, str],
+    *,
+    now: datetime,
+) -> Proposal:
+    """A new draft, visible only to its author until submitted."""
+    require("proposals.propose", actor, await get_standing(actor.user_id, community_id))
+    clean = clean_proposal(data, categories)
+    async with transaction() as conn:
+        proposal = await Proposal.create(
+            community_id=community_id,
+            author_id=actor.user_id,
+            title=clean.title,
+            body=clean.body,
+            category=clean.category,
+            cost_yuan=clean.cost_yuan,
+            location=clean.location,
+            latitude=clean.latitude,
+            longitude=clean.longitude,
+            status=Status.DRAFT.value,
+            created_at=now,
+            updated_at=now,
+            using_db=conn,
+        )
+        await ProposalEvent.create(
+            proposal_id=proposal.id,
+            actor_id=actor.user_id,
+            from_status="",
+            to_status=Status.DRAFT.value,
+            at=now,
+            using_db=conn,
+        )
+    return proposal
+
+
+async def edit_proposal(
+    actor: Actor,
+    proposal_id: int,
+    data: ProposalInput,
+    categories: dict[str, str],
+    *,
+    now: datetime,
+) -> Proposal:
+    proposal = await _proposal(None, proposal_id)
+    if proposal.author_id != actor.user_id:
+        raise NotAllowed()
+    if Status(proposal.status) not in rules.EDITABLE:
+        raise Invalid(N_("This proposal can no longer be edited."))
+    clean = clean_proposal(data, categories)
+    updated = await Proposal.filter(id=proposal.id, status=proposal.status).update(
+        title=clean.title,
+        body=clean.body,
+        category=clean.category,
+        cost_yuan=clean.cost_yuan,
+        location=clean.location,
+        latitude=clean.latitude,
+        longitude=clean.longitude,
+        updated_at=now,
+    )
+    if not updated:
+        raise Conflict()
+    return await _proposal(None, proposal_id)
+
+
+async def move_as_author(
+    actor: Actor, proposal_id: int, target: Status, *, now: datetime
+) -> Proposal:
+    """Submit (needs verified residency) or withdraw one's own proposal."""
+    proposal = await _proposal(None, proposal_id)
+    if proposal.author_id != actor.user_id or not actor.is_authenticated:
+        raise NotAllowed()
+    if not rules.author_may_move(Status(proposal.status), target):
+        raise Invalid(N_("This step is not possible now."))
+    if target is Status.SUBMITTED:
+        require(
+            "proposals.propose", actor, await get_standing(actor.user_id, proposal.community_id)
+        )
+    async with transaction() as conn:
+        await _move(conn, proposal, target, actor, "", now)
+    return proposal
+
+
+async def review(
+    actor: Actor,
+    proposal_id: int,
+    target: Status,
+    *,
+    reason: str,
+    now: datetime,
+    feasibility_note: str | None = None,
+    committee_cost_yuan: int | None = None,
+) -> Proposal:
+    """The committee's decision; the author is notified, the decision audited."""
+    proposal = await _proposal(None, proposal_id)
+    require("proposals.review", actor, await get_standing(actor.user_id, proposal.community_id))
+    if not rules.committee_may_move(Status(proposal.status), target):
+        raise Invalid(N_("This step is not possible now."))
+    reason = reason.strip()
+    if target in rules.REASON_REQUIRED and not reason:
+        raise Invalid(N_("Please give a reason; residents will read it."), field="reason")
+    if len(reason) > REASON_MAX:
+        raise Invalid(
+            N_("Please keep the reason under %(max)s characters."), field="reason", max=REASON_MAX
+        )
+    before = proposal.status
+    async with transaction() as conn:
+        await _move(conn, proposal, target, actor, reason, now)
+        extra: dict[str, object] = {}
+        if feasibility_note is not None:
+            extra["feasibility_note"] = feasibility_note.strip()[:REASON_MAX]
+        if committee_cost_yuan is not None:
+            extra["committee_cost_yuan"] = committee_cost_yuan
+        if extra:
+            await Proposal.filter(id=proposal.id).using_db(conn).update(**extra)
+        await record(
+            conn,
+            actor_id=actor.user_id,
+            community_id=proposal.community_id,
+            action="proposals.review",
+            target=f"proposal:{proposal.id}",
+            at=now,
+            before={"status": before},
+            after={"status": target.value, "reason": reason, **{k: v for k, v in extra.items()}},
+        )
+        await notify(
+            conn,
+            proposal.author_id,
+            "proposal.status",
+            now=now,
+            proposal=proposal.id,
+            status=target.value,
+            reason=reason,
+        )
+    return proposal
+
+
+async def support(actor: Actor, proposal_id: int, *, now: datetime) -> int:
+    """Add the actor's support; a repeat is harmless. Returns the new count."""
+    proposal = await _proposal(None, proposal_id)
+    require("proposals.support", actor, await get_standing(actor.user_id, proposal.community_id))
+    if Status(proposal.status) not in rules.SUPPORTABLE:
+        raise Invalid(N_("This proposal cannot be supported now."))
+    try:
+        async with transaction() as conn:
+            await Support.create(
+                proposal_id=proposal.id, user_id=actor.user_id, created_at=now, using_db=conn
+            )
+            await (
+                Proposal.filter(id=proposal.id)
+                .using_db(conn)
+                .update(support_count=F("support_count") + 1)
+            )
+    except IntegrityError:
+        pass  # the first of parallel identical requests won; the result is the same
+    return await _support_count(proposal.id)
+
+
+async def withdraw_support(actor: Actor, proposal_id: int, *, now: datetime) -> int:
+    proposal = await _proposal(None, proposal_id)
+    if actor.user_id is None:
+        raise NotAllowed()
+    async with transaction() as conn:
+        removed = (
+            await Support.filter(proposal_id=proposal.id, user_id=actor.user_id)
+            .using_db(conn)
+            .delete()
+        )
+        if removed:
+            await (
+                Proposal.filter(id=proposal.id)
+                .using_db(conn)
+                .update(support_count=F("support_count") - removed)
+            )
+    return await _support_count(proposal.id)
+
+
+async def _support_count(proposal_id: int) -> int:
+    proposal = await Proposal.filter(id=proposal_id).only("id", "support_count").get()
+    return proposal.support_count
