@@ -16,7 +16,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from participation import db
-from web import auth, committee, communities, home, profile
+from web import auth, committee, communities, home, profile, proposals
 from web.csrf import CSRF
 from web.errors import EXCEPTION_HANDLERS
 from web.middleware import BodyLimit, CurrentUser, Locale, SecurityHeaders
@@ -45,6 +45,7 @@ def create_app(settings: Settings) -> Starlette:
         *profile.routes,
         *communities.routes,
         *committee.routes,
+        *proposals.routes,
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     middleware = [

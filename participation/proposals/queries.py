@@ -153,3 +153,25 @@ async def get_proposal(actor: Actor, community_id: int, proposal_id: int) -> Pro
     return ProposalDetail(
         proposal=proposal, events=events, supported_by_me=supported, is_author=is_author
     )
+
+
+async def list_review_queue(community_id: int, support_threshold: int) -> list[ProposalCard]:
+    """Submitted proposals that have gathered the community's threshold of supports."""
+    rows = await Proposal.filter(
+        community_id=community_id,
+        status=Status.SUBMITTED.value,
+        support_count__gte=support_threshold,
+    ).order_by("submitted_at", "id")
+    return [
+        ProposalCard(
+            id=p.id,
+            title=p.title,
+            summary=_summary(p.body),
+            category=p.category,
+            status=p.status,
+            cost_yuan=p.cost_yuan,
+            support_count=p.support_count,
+            created_at=p.created_at,
+        )
+        for p in rows
+    ]

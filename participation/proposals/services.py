@@ -87,8 +87,11 @@ def _coordinate(text: str, limit: float, field: str) -> float | None:
     return round(value, 6)
 
 
-async def _proposal(conn: BaseDBAsyncClient | None, proposal_id: int) -> Proposal:
-    query = Proposal.filter(id=proposal_id)
+async def _proposal(
+    conn: BaseDBAsyncClient | None, community_id: int, proposal_id: int
+) -> Proposal:
+    """The proposal if it belongs to this community; another community's id is not found."""
+    query = Proposal.filter(id=proposal_id, community_id=community_id)
     if conn is not None:
         query = query.using_db(conn)
     proposal = await query.first()
@@ -169,13 +172,14 @@ async def create_proposal(
 
 async def edit_proposal(
     actor: Actor,
+    community_id: int,
     proposal_id: int,
     data: ProposalInput,
     categories: dict[str, str],
     *,
     now: datetime,
 ) -> Proposal:
-    proposal = await _proposal(None, proposal_id)
+    proposal = await _proposal(None, community_id, proposal_id)
     if proposal.author_id != actor.user_id:
         raise NotAllowed()
     if Status(proposal.status) not in rules.EDITABLE:
@@ -193,14 +197,14 @@ async def edit_proposal(
     )
     if not updated:
         raise Conflict()
-    return await _proposal(None, proposal_id)
+    return await _proposal(None, community_id, proposal_id)
 
 
 async def move_as_author(
-    actor: Actor, proposal_id: int, target: Status, *, now: datetime
+    actor: Actor, community_id: int, proposal_id: int, target: Status, *, now: datetime
 ) -> Proposal:
     """Submit (needs verified residency) or withdraw one's own proposal."""
-    proposal = await _proposal(None, proposal_id)
+    proposal = await _proposal(None, community_id, proposal_id)
     if proposal.author_id != actor.user_id or not actor.is_authenticated:
         raise NotAllowed()
     if not rules.author_may_move(Status(proposal.status), target):
@@ -216,6 +220,7 @@ async def move_as_author(
 
 async def review(
     actor: Actor,
+    community_id: int,
     proposal_id: int,
     target: Status,
     *,
@@ -225,7 +230,7 @@ async def review(
     committee_cost_yuan: int | None = None,
 ) -> Proposal:
     """The committee's decision; the author is notified, the decision audited."""
-    proposal = await _proposal(None, proposal_id)
+    proposal = await _proposal(None, community_id, proposal_id)
     require("proposals.review", actor, await get_standing(actor.user_id, proposal.community_id))
     if not rules.committee_may_move(Status(proposal.status), target):
         raise Invalid(N_("This step is not possible now."))
@@ -268,9 +273,9 @@ async def review(
     return proposal
 
 
-async def support(actor: Actor, proposal_id: int, *, now: datetime) -> int:
+async def support(actor: Actor, community_id: int, proposal_id: int, *, now: datetime) -> int:
     """Add the actor's support; a repeat is harmless. Returns the new count."""
-    proposal = await _proposal(None, proposal_id)
+    proposal = await _proposal(None, community_id, proposal_id)
     require("proposals.support", actor, await get_standing(actor.user_id, proposal.community_id))
     if Status(proposal.status) not in rules.SUPPORTABLE:
         raise Invalid(N_("This proposal cannot be supported now."))
@@ -289,8 +294,10 @@ async def support(actor: Actor, proposal_id: int, *, now: datetime) -> int:
     return await _support_count(proposal.id)
 
 
-async def withdraw_support(actor: Actor, proposal_id: int, *, now: datetime) -> int:
-    proposal = await _proposal(None, proposal_id)
+async def withdraw_support(
+    actor: Actor, community_id: int, proposal_id: int, *, now: datetime
+) -> int:
+    proposal = await _proposal(None, community_id, proposal_id)
     if actor.user_id is None:
         raise NotAllowed()
     async with transaction() as conn:

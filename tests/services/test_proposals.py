@@ -42,7 +42,9 @@ async def submitted(world: World, author: Actor) -> Proposal:
     proposal = await services.create_proposal(
         author, world.community.id, draft(), DEFAULT_CATEGORIES, now=now()
     )
-    await services.move_as_author(author, proposal.id, Status.SUBMITTED, now=now())
+    await services.move_as_author(
+        author, world.community.id, proposal.id, Status.SUBMITTED, now=now()
+    )
     return proposal
 
 
@@ -77,13 +79,28 @@ async def test_every_status_change_is_recorded_with_who_and_why(database: str) -
     reviewer = await committee(world)
     proposal = await submitted(world, author)
     with pytest.raises(Invalid):
-        await services.review(reviewer, proposal.id, Status.REJECTED, reason="  ", now=now())
+        await services.review(
+            reviewer, world.community.id, proposal.id, Status.REJECTED, reason="  ", now=now()
+        )
     await services.review(
-        reviewer, proposal.id, Status.NEEDS_CHANGES, reason="请补充预算明细", now=now()
+        reviewer,
+        world.community.id,
+        proposal.id,
+        Status.NEEDS_CHANGES,
+        reason="请补充预算明细",
+        now=now(),
     )
-    await services.move_as_author(author, proposal.id, Status.SUBMITTED, now=now())
+    await services.move_as_author(
+        author, world.community.id, proposal.id, Status.SUBMITTED, now=now()
+    )
     await services.review(
-        reviewer, proposal.id, Status.ACCEPTED, reason="", now=now(), committee_cost_yuan=3200
+        reviewer,
+        world.community.id,
+        proposal.id,
+        Status.ACCEPTED,
+        reason="",
+        now=now(),
+        committee_cost_yuan=3200,
     )
     events = await ProposalEvent.filter(proposal_id=proposal.id).order_by("id")
     assert [(e.from_status, e.to_status) for e in events] == [
@@ -100,7 +117,7 @@ async def test_every_status_change_is_recorded_with_who_and_why(database: str) -
     assert accepted.committee_cost_yuan == 3200
     with pytest.raises(Invalid):
         await services.edit_proposal(
-            author, proposal.id, draft("改标题"), DEFAULT_CATEGORIES, now=now()
+            author, world.community.id, proposal.id, draft("改标题"), DEFAULT_CATEGORIES, now=now()
         )
 
 
@@ -109,7 +126,9 @@ async def test_a_resident_cannot_review(database: str) -> None:
     author = await resident(world, "author")
     proposal = await submitted(world, author)
     with pytest.raises(NotAllowed):
-        await services.review(author, proposal.id, Status.ACCEPTED, reason="", now=now())
+        await services.review(
+            author, world.community.id, proposal.id, Status.ACCEPTED, reason="", now=now()
+        )
     assert (await Proposal.get(id=proposal.id)).status == "submitted"
     assert await AuditEntry.filter(action="proposals.review").count() == 0
 
@@ -120,13 +139,20 @@ async def test_fifty_identical_supports_in_parallel_make_one(database: str) -> N
     supporter = await resident(world, "supporter", "2栋202")
     proposal = await submitted(world, author)
     counts = await asyncio.gather(
-        *(services.support(supporter, proposal.id, now=now()) for _ in range(50))
+        *(
+            services.support(supporter, world.community.id, proposal.id, now=now())
+            for _ in range(50)
+        )
     )
     assert set(counts) == {1}
     assert await Support.filter(proposal_id=proposal.id).count() == 1
     assert (await Proposal.get(id=proposal.id)).support_count == 1
-    assert await services.withdraw_support(supporter, proposal.id, now=now()) == 0
-    assert await services.withdraw_support(supporter, proposal.id, now=now()) == 0
+    assert (
+        await services.withdraw_support(supporter, world.community.id, proposal.id, now=now()) == 0
+    )
+    assert (
+        await services.withdraw_support(supporter, world.community.id, proposal.id, now=now()) == 0
+    )
 
 
 async def test_invalid_input_names_the_field(database: str) -> None:
@@ -153,7 +179,9 @@ async def test_list_filters_searches_chinese_and_shuffles_stably(database: str) 
         proposal = await services.create_proposal(
             author, world.community.id, draft(title=title), DEFAULT_CATEGORIES, now=now()
         )
-        await services.move_as_author(author, proposal.id, Status.SUBMITTED, now=now())
+        await services.move_as_author(
+            author, world.community.id, proposal.id, Status.SUBMITTED, now=now()
+        )
     hidden = await services.create_proposal(
         author, world.community.id, draft(title="草稿 楼道"), DEFAULT_CATEGORIES, now=now()
     )

@@ -1,0 +1,294 @@
+"""Micro-project pages: list, detail, propose/edit, submit/withdraw, support, review."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from participation.communities import queries as communities
+from participation.communities.models import Community
+from participation.errors import N_, Invalid, NotFound
+from participation.proposals import queries, services
+from participation.proposals.rules import DEFAULT_CATEGORIES, STATUS_LABELS, Status
+from web.forms import flash, form_fields, see_other
+from web.templating import render
+from web.users import require_user
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _id(request: Request) -> int:
+    raw = request.path_params["proposal_id"]
+    if not raw.isdigit() or len(raw) > 12:
+        raise NotFound()
+    return int(raw)
+
+
+def _detail_url(request: Request, community: Community, proposal_id: int) -> str:
+    return request.app.url_path_for(
+        "proposals:detail", slug=community.slug, proposal_id=str(proposal_id)
+    )
+
+
+def _visitor_seed(request: Request) -> int:
+    """A per-visitor random order that stays put while they page through the list."""
+    seed = request.session.get("shuffle")
+    if not isinstance(seed, int):
+        seed = secrets.randbelow(2**62)
+        request.session["shuffle"] = seed
+    return seed
+
+
+COMMON = {"categories": DEFAULT_CATEGORIES, "status_labels": STATUS_LABELS}
+
+
+async def list_page(request: Request) -> Response:
+    community = await communities.get_community(request.path_params["slug"])
+    params = request.query_params
+    filters = queries.normalise_filters(
+        category=params.get("category", ""),
+        status=params.get("status", ""),
+        query=params.get("q", ""),
+        sort=params.get("sort", "newest"),
+        page=params.get("page", "1"),
+    )
+    seed = _visitor_seed(request) if filters.sort == "random" else 0
+    page = await queries.list_proposals(community.id, filters, visitor_seed=seed)
+    standing = await communities.get_standing(request.state.actor.user_id, community.id)
+    return render(
+        request,
+        "proposals/list.html",
+        {"community": community, "page": page, "standing": standing, **COMMON},
+        fragment="results",
+    )
+
+
+async def detail(request: Request) -> Response:
+    community = await communities.get_community(request.path_params["slug"])
+    found = await queries.get_proposal(request.state.actor, community.id, _id(request))
+    standing = await communities.get_standing(request.state.actor.user_id, community.id)
+    return render(
+        request,
+        "proposals/detail.html",
+        {"community": community, "detail": found, "standing": standing, **COMMON},
+        fragment="support",
+    )
+
+
+def _form_input(fields: dict[str, str]) -> services.ProposalInput:
+    return services.ProposalInput(
+        title=fields.get("title", ""),
+        body=fields.get("body", ""),
+        category=fields.get("category", ""),
+        cost_yuan=fields.get("cost_yuan", ""),
+        location=fields.get("location", ""),
+        latitude=fields.get("latitude", ""),
+        longitude=fields.get("longitude", ""),
+    )
+
+
+def _form_page(
+    request: Request,
+    community: Community,
+    *,
+    form: dict[str, str],
+    proposal_id: int | None = None,
+    error: Invalid | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "proposals/form.html",
+        {
+            "community": community,
+            "form": form,
+            "proposal_id": proposal_id,
+            "error": error,
+            **COMMON,
+        },
+        status_code=status_code,
+        private=True,
+    )
+
+
+async def new_form(request: Request) -> Response:
+    require_user(request)
+    community = await communities.get_community(request.path_params["slug"])
+    return _form_page(request, community, form={"category": "pocket_garden"})
+
+
+async def create(request: Request) -> Response:
+    require_user(request)
+    community = await communities.get_community(request.path_params["slug"])
+    fields = await form_fields(request)
+    try:
+        proposal = await services.create_proposal(
+            request.state.actor, community.id, _form_input(fields), DEFAULT_CATEGORIES, now=_now()
+        )
+    except Invalid as exc:
+        return _form_page(request, community, form=fields, error=exc, status_code=422)
+    flash(request, N_("Your draft is saved. Submit it when you are ready."))
+    return see_other(request, _detail_url(request, community, proposal.id))
+
+
+async def edit_form(request: Request) -> Response:
+    require_user(request)
+    community = await communities.get_community(request.path_params["slug"])
+    found = await queries.get_proposal(request.state.actor, community.id, _id(request))
+    if not found.is_author:
+        raise NotFound()
+    p = found.proposal
+    form = {
+        "title": p.title,
+        "body": p.body,
+        "category": p.category,
+        "cost_yuan": str(p.cost_yuan),
+        "location": p.location,
+        "latitude": "" if p.latitude is None else str(p.latitude),
+        "longitude": "" if p.longitude is None else str(p.longitude),
+    }
+    return _form_page(request, community, form=form, proposal_id=p.id)
+
+
+async def update(request: Request) -> Response:
+    require_user(request)
+    community = await communities.get_community(request.path_params["slug"])
+    proposal_id = _id(request)
+    fields = await form_fields(request)
+    try:
+        await services.edit_proposal(
+            request.state.actor,
+            community.id,
+            proposal_id,
+            _form_input(fields),
+            DEFAULT_CATEGORIES,
+            now=_now(),
+        )
+    except Invalid as exc:
+        return _form_page(
+            request, community, form=fields, proposal_id=proposal_id, error=exc, status_code=422
+        )
+    flash(request, N_("Your changes are saved."))
+    return see_other(request, _detail_url(request, community, proposal_id))
+
+
+AUTHOR_ACTIONS = {"submit": Status.SUBMITTED, "withdraw": Status.WITHDRAWN}
+
+
+async def author_action(request: Request) -> Response:
+    require_user(request)
+    community = await communities.get_community(request.path_params["slug"])
+    target = AUTHOR_ACTIONS.get(request.path_params["action"])
+    if target is None:
+        raise NotFound()
+    proposal_id = _id(request)
+    await services.move_as_author(
+        request.state.actor, community.id, proposal_id, target, now=_now()
+    )
+    flash(
+        request,
+        N_("Submitted: the committee will review it.")
+        if target is Status.SUBMITTED
+        else N_("The proposal was withdrawn."),
+    )
+    return see_other(request, _detail_url(request, community, proposal_id))
+
+
+async def support(request: Request) -> Response:
+    require_user(request)
+    community = await communities.get_community(request.path_params["slug"])
+    proposal_id = _id(request)
+    fields = await form_fields(request)
+    if fields.get("action") == "remove":
+        await services.withdraw_support(request.state.actor, community.id, proposal_id, now=_now())
+    else:
+        await services.support(request.state.actor, community.id, proposal_id, now=_now())
+    if request.headers.get("hx-request") != "true":
+        return see_other(request, _detail_url(request, community, proposal_id))
+    return await detail(request)
+
+
+async def review_queue(request: Request) -> Response:
+    require_user(request)
+    community = await communities.get_community_for_committee(
+        request.state.actor, request.path_params["slug"]
+    )
+    items = await queries.list_review_queue(community.id, community.support_threshold)
+    return render(
+        request,
+        "proposals/review_queue.html",
+        {"community": community, "items": items, **COMMON},
+        private=True,
+    )
+
+
+REVIEW_DECISIONS = {
+    "accept": Status.ACCEPTED,
+    "reject": Status.REJECTED,
+    "needs_changes": Status.NEEDS_CHANGES,
+    "select": Status.SELECTED,
+    "start": Status.IN_PROGRESS,
+    "complete": Status.COMPLETED,
+}
+
+
+async def review(request: Request) -> Response:
+    require_user(request)
+    community = await communities.get_community(request.path_params["slug"])
+    fields = await form_fields(request)
+    target = REVIEW_DECISIONS.get(fields.get("decision", ""))
+    if target is None:
+        raise Invalid(N_("Please choose a decision."), field="decision")
+    cost_text = fields.get("committee_cost_yuan", "").strip()
+    if cost_text and not (cost_text.isdigit() and len(cost_text) < 10):
+        raise Invalid(N_("Please enter the estimated cost in whole yuan."))
+    proposal_id = _id(request)
+    await services.review(
+        request.state.actor,
+        community.id,
+        proposal_id,
+        target,
+        reason=fields.get("reason", ""),
+        feasibility_note=fields.get("feasibility_note") or None,
+        committee_cost_yuan=int(cost_text) if cost_text else None,
+        now=_now(),
+    )
+    flash(request, N_("Decision saved. The author has been notified."))
+    return see_other(request, _detail_url(request, community, proposal_id))
+
+
+routes = [
+    Route("/c/{slug}/proposals", list_page, name="proposals:list"),
+    Route("/c/{slug}/proposals", create, methods=["POST"], name="proposals:create"),
+    Route("/c/{slug}/proposals/new", new_form, name="proposals:new"),
+    Route("/c/{slug}/proposals/{proposal_id}", detail, name="proposals:detail"),
+    Route("/c/{slug}/proposals/{proposal_id}/edit", edit_form, name="proposals:edit"),
+    Route(
+        "/c/{slug}/proposals/{proposal_id}/edit", update, methods=["POST"], name="proposals:update"
+    ),
+    Route(
+        "/c/{slug}/proposals/{proposal_id}/support",
+        support,
+        methods=["POST"],
+        name="proposals:support",
+    ),
+    Route(
+        "/c/{slug}/proposals/{proposal_id}/review",
+        review,
+        methods=["POST"],
+        name="proposals:review",
+    ),
+    Route(
+        "/c/{slug}/proposals/{proposal_id}/{action}",
+        author_action,
+        methods=["POST"],
+        name="proposals:author_action",
+    ),
+    Route("/c/{slug}/committee/proposals", review_queue, name="committee:proposals"),
+]
