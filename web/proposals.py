@@ -12,8 +12,9 @@ from starlette.routing import Route
 from participation.communities import queries as communities
 from participation.communities.models import Community
 from participation.errors import N_, Invalid, NotFound
-from participation.proposals import queries, services
+from participation.proposals import comments, queries, services
 from participation.proposals.rules import DEFAULT_CATEGORIES, STATUS_LABELS, Status
+from web import htmx
 from web.forms import flash, form_fields, see_other
 from web.templating import render
 from web.users import require_user
@@ -69,16 +70,98 @@ async def list_page(request: Request) -> Response:
     )
 
 
-async def detail(request: Request) -> Response:
+async def detail(request: Request, *, fragment: str = "support") -> Response:
     community = await communities.get_community(request.path_params["slug"])
     found = await queries.get_proposal(request.state.actor, community.id, _id(request))
     standing = await communities.get_standing(request.state.actor.user_id, community.id)
     return render(
         request,
         "proposals/detail.html",
-        {"community": community, "detail": found, "standing": standing, **COMMON},
-        fragment="support",
+        {
+            "community": community,
+            "detail": found,
+            "standing": standing,
+            "comments": await comments.list_comments(found.proposal.id),
+            "comment_error": None,
+            "now": _now(),
+            "comment_edit_window": comments.EDIT_WINDOW,
+            **COMMON,
+        },
+        fragment=fragment,
     )
+
+
+def _comment_id(request: Request) -> int:
+    raw = request.path_params["comment_id"]
+    if not raw.isdigit() or len(raw) > 12:
+        raise NotFound()
+    return int(raw)
+
+
+def _optional_id(text: str | None) -> int | None:
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 12:
+        raise NotFound()
+    return int(text)
+
+
+async def post_comment(request: Request) -> Response:
+    require_user(request)
+    community = await communities.get_community(request.path_params["slug"])
+    proposal_id = _id(request)
+    fields = await form_fields(request)
+    try:
+        await comments.post_comment(
+            request.state.actor,
+            community.id,
+            proposal_id,
+            fields.get("body", ""),
+            parent_id=_optional_id(fields.get("parent_id")),
+            update_id=_optional_id(fields.get("update_id")),
+            now=_now(),
+        )
+    except Invalid as exc:
+        flash(request, exc.message, **exc.params)
+        return see_other(request, _detail_url(request, community, proposal_id) + "#comments")
+    if htmx.wants_fragment(request):
+        return await detail(request, fragment="comments")
+    return see_other(request, _detail_url(request, community, proposal_id) + "#comments")
+
+
+async def edit_comment_form(request: Request) -> Response:
+    require_user(request)
+    community = await communities.get_community(request.path_params["slug"])
+    comment = await comments.get_own_comment(
+        request.state.actor, community.id, _comment_id(request)
+    )
+    return render(
+        request,
+        "proposals/comment_edit.html",
+        {"community": community, "comment": comment, "proposal_id": _id(request), "error": None},
+        private=True,
+    )
+
+
+async def edit_comment(request: Request) -> Response:
+    require_user(request)
+    community = await communities.get_community(request.path_params["slug"])
+    fields = await form_fields(request)
+    await comments.edit_comment(
+        request.state.actor, community.id, _comment_id(request), fields.get("body", ""), now=_now()
+    )
+    return see_other(request, _detail_url(request, community, _id(request)) + "#comments")
+
+
+async def delete_comment(request: Request) -> Response:
+    require_user(request)
+    community = await communities.get_community(request.path_params["slug"])
+    await comments.delete_comment(
+        request.state.actor, community.id, _comment_id(request), now=_now()
+    )
+    if htmx.wants_fragment(request):
+        return await detail(request, fragment="comments")
+    return see_other(request, _detail_url(request, community, _id(request)) + "#comments")
 
 
 def _form_input(fields: dict[str, str]) -> services.ProposalInput:
@@ -209,7 +292,7 @@ async def support(request: Request) -> Response:
         await services.withdraw_support(request.state.actor, community.id, proposal_id, now=_now())
     else:
         await services.support(request.state.actor, community.id, proposal_id, now=_now())
-    if request.headers.get("hx-request") != "true":
+    if not htmx.wants_fragment(request):
         return see_other(request, _detail_url(request, community, proposal_id))
     return await detail(request)
 
@@ -283,6 +366,29 @@ routes = [
         review,
         methods=["POST"],
         name="proposals:review",
+    ),
+    Route(
+        "/c/{slug}/proposals/{proposal_id}/comments",
+        post_comment,
+        methods=["POST"],
+        name="proposals:comment",
+    ),
+    Route(
+        "/c/{slug}/proposals/{proposal_id}/comments/{comment_id}/edit",
+        edit_comment_form,
+        name="proposals:comment_edit",
+    ),
+    Route(
+        "/c/{slug}/proposals/{proposal_id}/comments/{comment_id}/edit",
+        edit_comment,
+        methods=["POST"],
+        name="proposals:comment_update",
+    ),
+    Route(
+        "/c/{slug}/proposals/{proposal_id}/comments/{comment_id}/delete",
+        delete_comment,
+        methods=["POST"],
+        name="proposals:comment_delete",
     ),
     Route(
         "/c/{slug}/proposals/{proposal_id}/{action}",

@@ -105,3 +105,55 @@ async def test_resident_cannot_review_and_other_community_id_is_404(
     assert elsewhere.status_code == 404
     assert (await client.get(f"/c/{world.community.slug}/proposals/99999")).status_code == 404
     assert (await client.get(f"{detail_url}/submit")).status_code == 405
+
+
+async def test_comments_replies_edit_and_delete(
+    client: httpx.AsyncClient, other_client: httpx.AsyncClient
+) -> None:
+    from participation.proposals.models import Comment
+
+    world = await make_world()
+    base = f"/c/{world.community.slug}/proposals"
+    author = await login(client, "author")
+    await make_verified(world.community, author)
+    created = await post_form(
+        client,
+        base,
+        {"title": "花墙", "body": "种花", "category": "greening", "cost_yuan": "100"},
+        token_from=f"{base}/new",
+    )
+    detail_url = created.headers["location"]
+    await post_form(client, f"{detail_url}/submit", token_from=detail_url)
+    posted = await post_form(
+        client, f"{detail_url}/comments", {"body": HOSTILE}, token_from=detail_url
+    )
+    assert posted.status_code == 303
+    first = await Comment.get(proposal__community_id=world.community.id)
+    neighbour = await login(other_client, "neighbour")
+    await make_verified(world.community, neighbour, "2栋202")
+    page = (await other_client.get(detail_url)).text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert csrf
+    reply = await other_client.post(
+        f"{detail_url}/comments",
+        data={"csrf_token": csrf.group(1), "body": "同意！", "parent_id": str(first.id)},
+        headers=HX_PARTIAL,
+    )
+    assert reply.status_code == 200 and 'id="comments"' in reply.text
+    assert "<html" not in reply.text and "同意！" in reply.text
+    assert "&lt;script&gt;" in reply.text and "<script>alert" not in reply.text
+    stolen = await other_client.post(
+        f"{detail_url}/comments/{first.id}/delete", data={"csrf_token": csrf.group(1)}
+    )
+    assert stolen.status_code == 403
+    edited = await post_form(
+        client, f"{detail_url}/comments/{first.id}/edit", {"body": "改好了"}, token_from=detail_url
+    )
+    assert edited.status_code == 303
+    deleted = await post_form(
+        client, f"{detail_url}/comments/{first.id}/delete", token_from=detail_url
+    )
+    assert deleted.status_code == 303
+    after = (await other_client.get(detail_url)).text
+    assert "改好了" not in after and "同意！" in after
+    assert await Comment.filter(proposal__community_id=world.community.id).count() == 2
