@@ -12,7 +12,7 @@ from starlette.routing import Route
 from participation.communities import queries as communities
 from participation.communities.models import Community
 from participation.errors import N_, Invalid, NotFound
-from participation.proposals import comments, queries, services
+from participation.proposals import comments, progress, queries, services
 from participation.proposals.rules import DEFAULT_CATEGORIES, STATUS_LABELS, Status
 from web import htmx
 from web.forms import flash, form_fields, see_other
@@ -85,6 +85,9 @@ async def detail(request: Request, *, fragment: str = "support") -> Response:
             "comment_error": None,
             "now": _now(),
             "comment_edit_window": comments.EDIT_WINDOW,
+            "updates": await progress.list_updates(
+                found.proposal.id, include_pending=standing.committee
+            ),
             **COMMON,
         },
         fragment=fragment,
@@ -261,6 +264,40 @@ async def update(request: Request) -> Response:
     return see_other(request, _detail_url(request, community, proposal_id))
 
 
+async def post_update(request: Request) -> Response:
+    require_user(request)
+    community = await communities.get_community(request.path_params["slug"])
+    proposal_id = _id(request)
+    fields = await form_fields(request)
+    update = await progress.post_update(
+        request.state.actor, community.id, proposal_id, fields.get("body", ""), now=_now()
+    )
+    flash(
+        request,
+        N_("Progress posted.")
+        if update.status == "published"
+        else N_("Thank you! The committee will check your update before it shows."),
+    )
+    return see_other(request, _detail_url(request, community, proposal_id) + "#progress")
+
+
+async def decide_update(request: Request) -> Response:
+    require_user(request)
+    community = await communities.get_community(request.path_params["slug"])
+    fields = await form_fields(request)
+    raw = request.path_params["update_id"]
+    if not raw.isdigit() or len(raw) > 12:
+        raise NotFound()
+    await progress.decide_update(
+        request.state.actor,
+        community.id,
+        int(raw),
+        approve=fields.get("decision") == "approve",
+        now=_now(),
+    )
+    return see_other(request, _detail_url(request, community, _id(request)) + "#progress")
+
+
 AUTHOR_ACTIONS = {"submit": Status.SUBMITTED, "withdraw": Status.WITHDRAWN}
 
 
@@ -366,6 +403,18 @@ routes = [
         review,
         methods=["POST"],
         name="proposals:review",
+    ),
+    Route(
+        "/c/{slug}/proposals/{proposal_id}/updates",
+        post_update,
+        methods=["POST"],
+        name="proposals:post_update",
+    ),
+    Route(
+        "/c/{slug}/proposals/{proposal_id}/updates/{update_id}/decide",
+        decide_update,
+        methods=["POST"],
+        name="proposals:decide_update",
     ),
     Route(
         "/c/{slug}/proposals/{proposal_id}/comments",

@@ -212,3 +212,38 @@ async def test_list_filters_searches_chinese_and_shuffles_stably(database: str) 
         queries.normalise_filters(category="x", status="draft", query="", sort="evil", page="-1")
         == queries.ListFilters()
     )
+
+
+async def test_progress_updates_from_residents_wait_for_the_committee(database: str) -> None:
+    from participation.proposals import progress
+
+    world = await make_world()
+    author = await resident(world, "author")
+    neighbour = await resident(world, "neighbour", "2栋202")
+    reviewer = await committee(world)
+    proposal = await submitted(world, author)
+    with pytest.raises(Invalid):
+        await progress.post_update(author, world.community.id, proposal.id, "开工", now=now())
+    for target in (Status.ACCEPTED, Status.SELECTED, Status.IN_PROGRESS):
+        await services.review(
+            reviewer, world.community.id, proposal.id, target, reason="", now=now()
+        )
+    own = await progress.post_update(author, world.community.id, proposal.id, "开工了", now=now())
+    theirs = await progress.post_update(
+        neighbour, world.community.id, proposal.id, "花开了", now=now()
+    )
+    assert (own.status, theirs.status) == ("published", "pending")
+    public = await progress.list_updates(proposal.id, include_pending=False)
+    assert [u.body for u in public] == ["开工了"]
+    with pytest.raises(NotAllowed):
+        await progress.decide_update(
+            neighbour, world.community.id, theirs.id, approve=True, now=now()
+        )
+    await progress.decide_update(reviewer, world.community.id, theirs.id, approve=True, now=now())
+    public = await progress.list_updates(proposal.id, include_pending=False)
+    assert [u.body for u in public] == ["开工了", "花开了"]
+    stranger = await make_user("stranger")
+    with pytest.raises(NotAllowed):
+        await progress.post_update(
+            Actor(user_id=stranger.id), world.community.id, proposal.id, "x", now=now()
+        )

@@ -1,0 +1,105 @@
+"""Progress updates (进展更新) on selected projects: the team posts them directly; other
+residents' updates wait for the committee before they show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from participation.audit.services import record
+from participation.communities.queries import get_standing
+from participation.db import transaction
+from participation.errors import N_, Conflict, Invalid, NotAllowed, NotFound
+from participation.permissions import Actor, require
+from participation.proposals import rules
+from participation.proposals.models import ProgressUpdate, Proposal, ProposalCoAuthor
+from participation.proposals.rules import Status
+from participation.text import clean_multiline
+
+UPDATE_MAX = 5000
+
+
+async def _is_team(actor: Actor, proposal: Proposal) -> bool:
+    if actor.user_id is None:
+        return False
+    if proposal.author_id == actor.user_id:
+        return True
+    return await ProposalCoAuthor.exists(
+        proposal_id=proposal.id, user_id=actor.user_id, accepted_at__isnull=False
+    )
+
+
+async def post_update(
+    actor: Actor, community_id: int, proposal_id: int, body: str, *, now: datetime
+) -> ProgressUpdate:
+    proposal = await Proposal.filter(id=proposal_id, community_id=community_id).first()
+    if proposal is None or Status(proposal.status) not in rules.PUBLIC:
+        raise NotFound()
+    if Status(proposal.status) not in rules.UPDATABLE:
+        raise Invalid(N_("Progress can be posted once a project is selected."))
+    standing = await get_standing(actor.user_id, community_id)
+    if await _is_team(actor, proposal) or standing.committee or actor.is_admin:
+        status = "published"
+    elif standing.verified:
+        status = "pending"
+    else:
+        raise NotAllowed()
+    text = clean_multiline(body, max_length=UPDATE_MAX)
+    if text is None:
+        raise Invalid(N_("Please describe the progress (at most 5,000 characters)."), field="body")
+    return await ProgressUpdate.create(
+        proposal_id=proposal.id, author_id=actor.user_id, body=text, status=status, created_at=now
+    )
+
+
+async def decide_update(
+    actor: Actor, community_id: int, update_id: int, *, approve: bool, now: datetime
+) -> ProgressUpdate:
+    require("proposals.review", actor, await get_standing(actor.user_id, community_id))
+    async with transaction() as conn:
+        update = (
+            await ProgressUpdate.filter(id=update_id, proposal__community_id=community_id)
+            .using_db(conn)
+            .first()
+        )
+        if update is None:
+            raise NotFound()
+        status = "published" if approve else "rejected"
+        decided = (
+            await ProgressUpdate.filter(id=update_id, status="pending")
+            .using_db(conn)
+            .update(status=status, decided_by_id=actor.user_id)
+        )
+        if not decided:
+            raise Conflict(N_("This update was already decided."))
+        await record(
+            conn,
+            actor_id=actor.user_id,
+            community_id=community_id,
+            action="proposals.decide_update",
+            target=f"progress_update:{update_id}",
+            at=now,
+            before={"status": "pending"},
+            after={"status": status},
+        )
+    update.status = status
+    return update
+
+
+@dataclass(frozen=True)
+class UpdateView:
+    id: int
+    author: str
+    body: str
+    status: str
+    created_at: datetime
+
+
+async def list_updates(proposal_id: int, *, include_pending: bool) -> list[UpdateView]:
+    statuses = ["published", "pending"] if include_pending else ["published"]
+    rows = (
+        await ProgressUpdate.filter(proposal_id=proposal_id, status__in=statuses)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+    return [UpdateView(u.id, u.author.display_name, u.body, u.status, u.created_at) for u in rows]
