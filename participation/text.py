@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-# Bidi overrides and isolates can disguise text; C0 controls have no place in a form field.
+# Bidi overrides and isolates can disguise text; C0/C1 controls have no place in a form field;
+# lone surrogates cannot even be stored.
 _FORBIDDEN = {chr(c) for c in range(32) if chr(c) not in "\n\t"} | {
-    "\x7f",
+    *map(chr, range(0x7F, 0xA0)),
     *map(chr, range(0x202A, 0x202F)),
     *map(chr, range(0x2066, 0x206A)),
+    *map(chr, range(0xD800, 0xE000)),
 }
 
 

@@ -58,9 +58,10 @@ def match_accept_language(header: str) -> str | None:
     for position, part in enumerate(header.split(",")[:20]):
         tag, _sep, params = part.strip().partition(";")
         quality = 1.0
-        if params.strip().startswith("q="):
+        param = params.strip().lower()
+        if param.startswith("q="):
             try:
-                quality = float(params.strip()[2:])
+                quality = float(param[2:])
             except ValueError:
                 quality = 0.0
         if tag and quality > 0:
@@ -76,10 +77,11 @@ def _supported_for_tag(tag: str) -> str | None:
     lowered = tag.lower().replace("_", "-")
     if lowered == "*":
         return None
-    if lowered.startswith("zh"):
+    primary = lowered.split("-")[0]
+    if primary == "zh":
         # Traditional-script tags still read Simplified better than English for most users.
         return "zh_Hans"
-    if lowered.split("-")[0] == "en":
+    if primary == "en":
         return "en"
     return None
 

@@ -346,7 +346,8 @@ def _finish(settings: Settings) -> Settings:
         raise SettingsError(f"{ENV_PREFIX}SECRET_KEY must be at least 32 characters long")
     if not settings.demo and any(p.name == DEMO_PROVIDER_NAME for p in settings.oidc_providers):
         raise SettingsError(
-            f"provider name {DEMO_PROVIDER_NAME!r} is reserved for the demo identity provider"
+            f"{ENV_PREFIX}OIDC_PROVIDERS: provider name {DEMO_PROVIDER_NAME!r} is reserved for "
+            "the demo identity provider"
         )
     if settings.workers < 1:
         raise SettingsError(f"{ENV_PREFIX}WORKERS must be at least 1")
@@ -366,8 +367,10 @@ def _demo_secret_key() -> str:
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    path.write_text(key)
-    path.chmod(0o600)
+    # Created private: never readable by others, not even for a moment.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
     return key
 
 

@@ -45,6 +45,9 @@ class HouseholdCode(Model):
     household: fields.ForeignKeyRelation[Household] = fields.ForeignKeyField(
         "huakai.Household", related_name="codes", on_delete=fields.CASCADE
     )
+    household_id: int
+    created_by_id: int | None
+    redeemed_by_id: int | None
     code_hash = fields.CharField(max_length=64, unique=True)
     hint = fields.CharField(max_length=4)
     created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
@@ -92,6 +95,8 @@ class VerificationRequest(Model):
     membership: fields.ForeignKeyRelation[Membership] = fields.ForeignKeyField(
         "huakai.Membership", related_name="verification_requests", on_delete=fields.CASCADE
     )
+    membership_id: int
+    decided_by_id: int | None
     household_label = fields.CharField(max_length=80)
     note = fields.TextField()
     status = fields.CharField(max_length=16, default="pending")  # pending|approved|rejected

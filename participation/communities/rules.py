@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 
 from participation.permissions import (
     is_authenticated,
@@ -43,7 +44,9 @@ def new_household_code() -> str:
 
 def normalise_code(text: str) -> str | None:
     """Canonical form of what a resident typed, or None if it cannot be a code."""
-    cleaned = "".join(ch for ch in text.upper() if ch not in " -\t").translate(_CONFUSABLE)
+    # NFKC folds full-width letters typed on a Chinese keyboard (Ｋ７Ｍ２Ｑ) to ASCII.
+    folded = unicodedata.normalize("NFKC", text[:100]).upper()
+    cleaned = "".join(ch for ch in folded if ch not in " -\t").translate(_CONFUSABLE)
     if len(cleaned) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in cleaned):
         return None
     return f"{cleaned[:5]}-{cleaned[5:]}"

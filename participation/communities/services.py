@@ -6,6 +6,7 @@ its audit row in the same transaction as the change.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,6 +36,8 @@ MAX_CODES_PER_BATCH = 500
 NOTE_MAX = 1000
 REASON_MAX = 500
 REDEEM_LIMIT = 5
+# Two symbols help the committee tell slips apart and leave 40 bits unguessable.
+HINT_LENGTH = 2
 REDEEM_WINDOW_SECONDS = 15 * 60
 
 
@@ -100,12 +103,9 @@ async def join_community(actor: Actor, community_id: int, *, now: datetime) -> M
     if standing.member:
         return await Membership.get(user_id=actor.user_id, community_id=community_id)
     require("communities.join", actor, standing)
-    try:
-        return await Membership.create(
-            user_id=actor.user_id, community_id=community_id, joined_at=now
-        )
-    except IntegrityError:
-        return await Membership.get(user_id=actor.user_id, community_id=community_id)
+    assert actor.user_id is not None
+    await _ensure_membership(actor.user_id, community_id, now)
+    return await Membership.get(user_id=actor.user_id, community_id=community_id)
 
 
 ROLE_FIELDS = {"volunteer": "is_volunteer", "committee": "is_committee"}
@@ -119,8 +119,12 @@ async def set_role(
     granted: bool,
     *,
     now: datetime,
-) -> Membership:
-    """Grant or withdraw a community role. ``actor`` None: the CLI operator."""
+) -> Membership | None:
+    """Grant or withdraw a community role. ``actor`` None: the CLI operator.
+
+    Withdrawing from a non-member changes nothing; granting to one makes them a member.
+    Repeats (double clicks) change and audit nothing.
+    """
     if actor is not None:
         await _require("communities.manage_members", actor, community_id)
     field = ROLE_FIELDS.get(role)
@@ -129,20 +133,18 @@ async def set_role(
     await _community(community_id)
     if not await User.exists(id=user_id):
         raise NotFound()
+    if granted:
+        await _ensure_membership(user_id, community_id, now)
     async with transaction() as conn:
-        membership = (
-            await Membership.filter(user_id=user_id, community_id=community_id)
-            .using_db(conn)
-            .first()
-        )
-        if membership is None:
-            membership = await Membership.create(
-                user_id=user_id, community_id=community_id, joined_at=now, using_db=conn
+        # The conditional update decides who changed it, also under parallel requests.
+        changed = (
+            await Membership.filter(
+                user_id=user_id, community_id=community_id, **{field: not granted}
             )
-        before = getattr(membership, field)
-        if before != granted:
-            setattr(membership, field, granted)
-            await membership.save(using_db=conn, update_fields=[field])
+            .using_db(conn)
+            .update(**{field: granted})
+        )
+        if changed:
             await record(
                 conn,
                 actor_id=actor.user_id if actor else None,
@@ -150,10 +152,17 @@ async def set_role(
                 action="communities.set_role",
                 target=f"user:{user_id}",
                 at=now,
-                before={role: before},
+                before={role: not granted},
                 after={role: granted},
             )
-    return membership
+    return await Membership.get_or_none(user_id=user_id, community_id=community_id)
+
+
+async def _ensure_membership(user_id: int, community_id: int, now: datetime) -> None:
+    if await Membership.exists(user_id=user_id, community_id=community_id):
+        return
+    with contextlib.suppress(IntegrityError):  # a parallel request made it first
+        await Membership.create(user_id=user_id, community_id=community_id, joined_at=now)
 
 
 @dataclass(frozen=True)
@@ -188,6 +197,7 @@ async def issue_household_codes(
     if actor is not None:
         await _require("communities.issue_household_codes", actor, community_id)
     await _community(community_id)
+    labels = parse_household_labels("\n".join(labels))
     if not labels:
         raise Invalid(N_("Enter at least one household, one per line."), field="labels")
     if per_household < 1 or len(labels) * per_household > MAX_CODES_PER_BATCH:
@@ -203,7 +213,7 @@ async def issue_household_codes(
                 await HouseholdCode.create(
                     household=household,
                     code_hash=rules.hash_code(code),
-                    hint=code[-4:],
+                    hint=code[-HINT_LENGTH:],
                     created_by_id=actor.user_id if actor else None,
                     created_at=now,
                     using_db=conn,
@@ -293,7 +303,9 @@ async def redeem_household_code(
             raise wrong
         # The conditional update is the single-use guarantee, also under parallel redemptions.
         taken = (
-            await HouseholdCode.filter(id=found.id, redeemed_at__isnull=True)
+            await HouseholdCode.filter(
+                id=found.id, redeemed_at__isnull=True, revoked_at__isnull=True
+            )
             .using_db(conn)
             .update(redeemed_at=now, redeemed_by_id=actor.user_id)
         )
@@ -319,12 +331,17 @@ async def _verify(
     household: Household,
     now: datetime,
 ) -> Membership:
-    membership = (
-        await Membership.filter(user_id=user_id, community_id=community.id).using_db(conn).get()
+    # Conditional updates (not read-then-write) keep one verification per member and the
+    # household cap, also when two requests race; any refusal rolls back the transaction.
+    verified = (
+        await Membership.filter(
+            user_id=user_id, community_id=community.id, verified_at__isnull=True
+        )
+        .using_db(conn)
+        .update(verified_at=now, household_id=household.id)
     )
-    if membership.verified_at is not None:
+    if not verified:
         raise Conflict(N_("This resident is already verified."))
-    # A conditional increment keeps the household cap under parallel verifications.
     room = (
         await Household.filter(id=household.id, verified_count__lt=community.household_member_cap)
         .using_db(conn)
@@ -336,9 +353,9 @@ async def _verify(
             field="code",
             cap=community.household_member_cap,
         )
-    membership.verified_at = now
-    membership.household_id = household.id
-    await membership.save(using_db=conn, update_fields=["verified_at", "household_id"])
+    membership = (
+        await Membership.filter(user_id=user_id, community_id=community.id).using_db(conn).get()
+    )
     await (
         VerificationRequest.filter(membership_id=membership.id, status="pending")
         .using_db(conn)
@@ -463,6 +480,7 @@ async def update_community_settings(
 ) -> Community:
     """The committee chooses verification methods, the household cap and the language."""
     await _require("communities.manage_settings", actor, community_id)
+    await _community(community_id)
     if not (new.verify_by_code or new.verify_by_request):
         raise Invalid(N_("Keep at least one way for residents to verify."), field="verify_by_code")
     if new.household_member_cap not in rules.HOUSEHOLD_CAP_RANGE:

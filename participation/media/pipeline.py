@@ -10,20 +10,25 @@ The steps, in order:
 
 1. Sniff the magic bytes; open with only the matching Pillow decoder (``formats=[...]``), so
    TIFF, PSD, FITS, GD, DCX, SPIDER, GIF, BMP, SVG/HTML text and the rest are never tried.
-2. Read width × height from the header (``Image.open`` is lazy; for WebP we read the header
-   ourselves because Pillow's WebP decoder allocates its canvas when it is opened) and refuse
-   anything over ``max_pixels`` before a single pixel is decoded. Pillow's own
-   ``DecompressionBombError``/``Warning`` (above ``2 × Image.MAX_IMAGE_PIXELS``) map to the
-   same 422. We never change Pillow's globals (``MAX_IMAGE_PIXELS``,
-   ``LOAD_TRUNCATED_IMAGES``): other code shares them and they are not thread-local.
+2. Read width × height from the header (PNG and WebP headers ourselves, before Pillow;
+   JPEG through ``Image.open``, which is lazy) and refuse anything over ``max_pixels``
+   before a single pixel is decoded. Pillow's own ``DecompressionBombError`` and
+   ``DecompressionBombWarning`` (above ``2 × Image.MAX_IMAGE_PIXELS``) map to the same 422.
+   We never change Pillow's globals (``MAX_IMAGE_PIXELS``, ``LOAD_TRUNCATED_IMAGES``):
+   other code shares them and they are not thread-local. JPEGs with more than
+   ``MAX_JPEG_SCANS`` scans are refused too: every progressive scan is a pass over the
+   whole image, so a small file with thousands of them keeps a core busy out of all
+   proportion to its size.
 3. Decode the first frame only (animated WebP/APNG, MPO). JPEGs are decoded at 1/2, 1/4 or
    1/8 scale when the largest output allows it (``Image.draft``).
 4. Downscale to the ``original`` size (longer side ≤ 2560 px), convert to sRGB through the
    embedded ICC profile if there is one that is not already sRGB, then apply the EXIF
-   orientation. Orientation is read from the header before decoding (the same lookup as
-   ``ImageOps.exif_transpose``: EXIF tag 0x0112, falling back to ``tiff:Orientation`` in
-   XMP) and applied to the downscaled image, which gives the same pixels as transposing
-   first at a fraction of the cost.
+   orientation: the same lookup as ``ImageOps.exif_transpose`` (EXIF tag 0x0112, falling
+   back to ``tiff:Orientation`` in XMP) and the same transposition, applied to the
+   downscaled image rather than the full one, which gives the same pixels for a fraction
+   of the cost. The ICC conversion is skipped for profiles that call themselves sRGB
+   (most phones); for others (Display P3, Adobe RGB, CMYK) it costs about as much as a
+   resize of the ``original``.
 5. Re-encode every output from pixel data only: the WebP encoder is never given EXIF, XMP
    or ICC data, so no GPS, thumbnail, comment, IPTC or text chunk can survive. Pixels are
    sRGB, which is what browsers assume for untagged images.
@@ -57,9 +62,15 @@ WEBP_QUALITY = 80
 # libwebp's method trades encoding time for size. On 12-megapixel photos here, method 0
 # encodes in under a third of method 4's time for files within a few per cent of its size.
 WEBP_METHOD = 0
-# Area averaging (Pillow's BOX filter weighs each source pixel by how much of it an output
-# pixel covers): the usual filter for downscaling photos, and the cheapest antialiased one.
-RESAMPLE = Image.Resampling.BOX
+# Pillow's bilinear filter widens with the scale factor (a triangle over 2 × scale source
+# pixels), so it antialiases when downscaling; it costs half of Lanczos, and smooths sensor
+# grain a little, which makes the WebP smaller and quicker to encode than after a box filter.
+RESAMPLE = Image.Resampling.BILINEAR
+# Between variants: 1920 → 960 → 320 are exact 2× and 3× steps, which a reducing gap of 1
+# turns into Image.reduce (a box average), several times cheaper than a convolution.
+VARIANT_REDUCING_GAP = 1.0
+# Encoders write 1 (baseline) to about 10–20 (progressive) scans.
+MAX_JPEG_SCANS = 100
 
 TOO_LARGE = N_(
     "This photo is too large (%(megapixels)s megapixels). "
@@ -77,8 +88,9 @@ _JPEG_MAGIC = b"\xff\xd8\xff"
 
 # Everything Pillow's JPEG, PNG and WebP decoders raise on hostile input: truncated or
 # corrupt data (OSError, SyntaxError, EOFError, struct.error), oversized text or ICC chunks
-# ("Decompressed data too large", ValueError), and malformed tables (IndexError, KeyError,
-# TypeError, ZeroDivisionError).
+# ("Decompressed data too large", ValueError), malformed tables (IndexError, KeyError,
+# TypeError, ZeroDivisionError), and the warnings it issues about corrupt EXIF or MPO data,
+# should a warnings filter turn them into errors.
 _DECODE_ERRORS = (
     OSError,
     ValueError,
@@ -89,6 +101,7 @@ _DECODE_ERRORS = (
     KeyError,
     TypeError,
     ZeroDivisionError,
+    Warning,
 )
 
 # EXIF orientation → the transpose that shows the photo upright (as ImageOps.exif_transpose).
@@ -153,10 +166,13 @@ def process_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Proce
     image_format = sniff_format(data)
     if image_format is None:
         raise UnsupportedMedia()
-    if image_format == "WEBP":
-        declared = _webp_declared_size(data)
-        if declared is not None:
-            _check_pixels(declared, max_pixels)
+    declared = _declared_size(data, image_format)
+    if declared is not None:
+        _check_pixels(declared, max_pixels)
+    if image_format == "JPEG" and data.count(b"\xff\xda") > MAX_JPEG_SCANS:
+        # Counts every start-of-scan marker, and any look-alike in metadata: never fewer
+        # than the real scans (entropy-coded data stuffs every 0xFF with a 0x00).
+        raise Invalid(UNREADABLE)
 
     # One helper thread: with the calling thread, enough to keep two cores busy. Pillow
     # releases the GIL while it decodes, resizes and encodes.
@@ -186,7 +202,7 @@ def process_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Proce
         if transpose is not None:
             largest = largest.transpose(transpose)
         width, height = _upright(source_size, orientation)
-        return ProcessedImage(width, height, _variants(largest, helper))
+        return ProcessedImage(width, height, _variants(largest, width / height, helper))
 
 
 def _open(data: bytes, image_format: str, max_pixels: int) -> Image.Image:
@@ -221,8 +237,20 @@ def _megapixels(pixels: int) -> str:
     return f"{tenths // 10}" if tenths % 10 == 0 else f"{tenths / 10:.1f}"
 
 
-def _webp_declared_size(data: bytes) -> tuple[int, int] | None:
-    """The canvas size from a WebP header (VP8X, VP8 or VP8L), if it can be read."""
+def _declared_size(data: bytes, image_format: str) -> tuple[int, int] | None:
+    """The size a PNG or WebP header declares, read before Pillow sees the file.
+
+    Pillow's WebP decoder allocates its canvas as it opens, and Pillow's own bomb check runs
+    only above ``2 × Image.MAX_IMAGE_PIXELS``; reading the header here lets our limit, with
+    its precise message, come first. JPEG needs no such care: Pillow reads its frame header
+    lazily, without allocating, and we check that size before decoding.
+    """
+    if image_format == "PNG":
+        if data[12:16] == b"IHDR" and len(data) >= 24:
+            return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        return None
+    if image_format != "WEBP":
+        return None
     chunk = data[12:16]
     if chunk == b"VP8X" and len(data) >= 30:
         width = int.from_bytes(data[24:27], "little") + 1
@@ -297,9 +325,10 @@ def _resize_in_halves(
 ) -> Image.Image:
     """``image.resize(size)``, the top half in the helper thread, the bottom half here.
 
-    Pillow filters each half from the whole source, so the seam is invisible: the result is
-    pixel for pixel the same as one resize. Images with alpha are resized in one go, since
-    Pillow premultiplies the whole source for every call.
+    Pillow filters each half from the whole source, so there is no seam: the result is that
+    of one resize, give or take 1 in a few values where the filter weights round otherwise.
+    Images with alpha are resized in one go, since Pillow premultiplies the whole source for
+    every call.
     """
     width, height = size
     if image.mode in ("RGBA", "LA") or height < 64 or size == image.size:
@@ -316,16 +345,21 @@ def _resize_in_halves(
     return result
 
 
-def _variants(largest: Image.Image, helper: ThreadPoolExecutor) -> tuple[Variant, ...]:
-    """Encode ``original`` in the helper thread while the smaller variants are made here."""
+def _variants(
+    largest: Image.Image, aspect_ratio: float, helper: ThreadPoolExecutor
+) -> tuple[Variant, ...]:
+    """Encode ``original`` in the helper thread while the smaller variants are made here.
+
+    Heights follow the source's aspect ratio, not the rounded size of the larger variant.
+    """
     original = helper.submit(_encode_webp, largest)
     smaller: list[Variant] = []
     current = largest
     for width in VARIANT_WIDTHS:
         if width >= largest.width:
             continue
-        height = max(1, round(largest.height * width / largest.width))
-        current = current.resize((width, height), RESAMPLE)
+        height = max(1, round(width / aspect_ratio))
+        current = current.resize((width, height), RESAMPLE, reducing_gap=VARIANT_REDUCING_GAP)
         smaller.append(Variant(str(width), width, height, _encode_webp(current)))
     smaller.reverse()
     return (*smaller, Variant(ORIGINAL, largest.width, largest.height, original.result()))
