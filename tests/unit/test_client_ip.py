@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from starlette.requests import Request
 
 from web.client_ip import client_ip
