@@ -16,10 +16,11 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from participation import db
-from web import auth, committee, communities, home, profile, proposals
+from participation.media.storage import LocalStorage
+from web import auth, committee, communities, home, media, profile, proposals
 from web.csrf import CSRF
 from web.errors import EXCEPTION_HANDLERS
-from web.middleware import BodyLimit, CurrentUser, Locale, SecurityHeaders
+from web.middleware import BodyLimit, CatchAll, CurrentUser, Locale, SecurityHeaders
 from web.settings import Settings
 from web.templating import UrlPaths, build_environment
 
@@ -46,12 +47,15 @@ def create_app(settings: Settings) -> Starlette:
         *communities.routes,
         *committee.routes,
         *proposals.routes,
+        *media.routes,
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     middleware = [
         Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.hosts)),
         Middleware(SecurityHeaders, https=settings.https),
-        Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+        Middleware(
+            BodyLimit, max_bytes=settings.max_body_bytes, default_locale=settings.default_locale
+        ),
         Middleware(
             SessionMiddleware,
             secret_key=settings.secret_key,
@@ -63,6 +67,7 @@ def create_app(settings: Settings) -> Starlette:
         Middleware(CurrentUser),
         Middleware(Locale, default_locale=settings.default_locale),
         Middleware(CSRF, base_url=settings.base_url),
+        Middleware(CatchAll),
     ]
     app = Starlette(
         routes=routes,
@@ -73,5 +78,6 @@ def create_app(settings: Settings) -> Starlette:
     app.state.settings = settings
     app.state.templates = build_environment()
     app.state.url_paths = UrlPaths(app)
+    app.state.storage = LocalStorage(Path(settings.media_root))
     app.state.oauth = auth.build_oauth(settings)
     return app

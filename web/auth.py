@@ -13,7 +13,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
+from authlib.common.errors import AuthlibBaseError
+from authlib.integrations.base_client.errors import MismatchingStateError
 from authlib.integrations.starlette_client import OAuth
 from joserfc.errors import JoseError
 from starlette.requests import Request
@@ -119,7 +120,7 @@ async def callback(request: Request) -> Response:
         return error_response(request, 404)
     client = request.app.state.oauth.create_client(provider.name)
     if request.query_params.get("error"):
-        log.info("login denied at %s: %s", provider.name, request.query_params.get("error"))
+        log.info("login denied at %s: %r", provider.name, request.query_params.get("error"))
         return error_response(request, 400, LOGIN_DENIED)
     try:
         token = await client.authorize_access_token(request)
@@ -130,7 +131,7 @@ async def callback(request: Request) -> Response:
     except (httpx.HTTPError, TimeoutError) as exc:
         log.warning("login unavailable at %s: %r", provider.name, exc)
         return error_response(request, 503, LOGIN_UNAVAILABLE, headers={"Retry-After": "30"})
-    except (OAuthError, JoseError, ValueError, KeyError, TypeError) as exc:
+    except (AuthlibBaseError, JoseError, ValueError, KeyError, TypeError) as exc:
         log.warning("login failed at %s: %r", provider.name, exc)
         return error_response(request, 400, LOGIN_FAILED)
     subject = claims.get(provider.subject_claim)

@@ -57,6 +57,7 @@ async def _verify_page(
             "community": community,
             "membership": await queries.get_membership(user.id, community.id),
             "pending": await queries.get_pending_request_for(user.id, community.id),
+            "rejection": await queries.get_last_rejection(user.id, community.id),
             "error": error,
             "form": form or {},
         },

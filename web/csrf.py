@@ -74,7 +74,7 @@ class CSRF:
         await self.app(scope, replay, send)
 
     async def _reject(self, scope: Scope, receive: Receive, send: Send, why: str) -> None:
-        log.warning("CSRF rejected %s %s: %s", scope["method"], scope["path"], why)
+        log.warning("CSRF rejected %s %r: %s", scope["method"], scope["path"], why)
         await error_response(Request(scope, receive), 403, EXPIRED)(scope, receive, send)
 
 

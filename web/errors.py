@@ -82,7 +82,7 @@ def error_response(
     text = gettext(message or DEFAULT_MESSAGES.get(status_code, DEFAULT_MESSAGES[400]), **params)
     title = gettext(TITLES.get(status_code, TITLES[400]))
     if status_code in (403, 429):
-        log.warning("%s %s -> %s", request.method, request.url.path, status_code)
+        log.warning("%s %r -> %s", request.method, request.url.path, status_code)
     try:
         return render(
             request,
@@ -132,7 +132,7 @@ async def sign_in_required(request: Request, exc: Exception) -> Response:
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
-    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    log.error("unhandled error on %s %r", request.method, request.url.path, exc_info=exc)
     return error_response(request, 500)
 
 

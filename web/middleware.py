@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -10,8 +11,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from participation.accounts.queries import actor_for, get_signed_in_user
 from participation.communities.models import Community
+from participation.communities.queries import is_slug
 from web import i18n
 from web.errors import error_response
+
+log = logging.getLogger("huakai.web")
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -51,15 +55,27 @@ class SecurityHeaders:
 class BodyLimit:
     """413 for a declared Content-Length over the limit, or once a chunked body passes it."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_bytes: int, default_locale: str) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.default_locale = default_locale
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = Headers(scope=scope).get("content-length")
+        headers = Headers(scope=scope)
+        # This runs before language negotiation: answer in the browser's language at least.
+        token = i18n.set_locale(
+            i18n.match_accept_language(headers.get("accept-language", "")) or self.default_locale
+        )
+        try:
+            await self._limited(scope, receive, send, headers)
+        finally:
+            i18n.reset_locale(token)
+
+    async def _limited(self, scope: Scope, receive: Receive, send: Send, headers: Headers) -> None:
+        declared = headers.get("content-length")
         if declared is not None:
             if not declared.isdigit():
                 await error_response(Request(scope), 400)(scope, receive, send)
@@ -90,6 +106,33 @@ class BodyLimit:
             if started:
                 raise
             await error_response(Request(scope), 413)(scope, receive, send)
+
+
+class CatchAll:
+    """Innermost: a crash becomes the generic 500 page while the security headers, session
+    and language are still in place (Starlette's own fallback sits outside all of them)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started or isinstance(exc, BodyTooLarge):
+                raise
+            log.error("unhandled error on %s %r", scope["method"], scope["path"], exc_info=exc)
+            await error_response(Request(scope), 500)(scope, receive, send)
 
 
 class BodyTooLarge(Exception):
@@ -158,7 +201,7 @@ class Locale:
 
 async def _community_default(path: str) -> str | None:
     parts = path.split("/")
-    if len(parts) < 3 or parts[1] != "c" or not parts[2]:
+    if len(parts) < 3 or parts[1] != "c" or not is_slug(parts[2]):
         return None
-    community = await Community.filter(slug=parts[2][:64]).only("id", "default_locale").first()
+    community = await Community.filter(slug=parts[2]).only("id", "default_locale").first()
     return community.default_locale if community else None

@@ -15,7 +15,7 @@ from participation.errors import N_, Invalid, NotFound
 from participation.proposals import comments, progress, queries, services
 from participation.proposals.rules import DEFAULT_CATEGORIES, STATUS_LABELS, Status
 from web import htmx
-from web.forms import flash, form_fields, see_other
+from web.forms import flash, form_fields, see_other, upload_form
 from web.templating import render
 from web.users import require_user
 
@@ -85,6 +85,7 @@ async def detail(request: Request, *, fragment: str = "support") -> Response:
             "comment_error": None,
             "now": _now(),
             "comment_edit_window": comments.EDIT_WINDOW,
+            "photos": await queries.list_photos(found.proposal.id),
             "updates": await progress.list_updates(
                 found.proposal.id, include_pending=standing.committee
             ),
@@ -264,6 +265,26 @@ async def update(request: Request) -> Response:
     return see_other(request, _detail_url(request, community, proposal_id))
 
 
+async def add_photo(request: Request) -> Response:
+    require_user(request)
+    community = await communities.get_community(request.path_params["slug"])
+    proposal_id = _id(request)
+    fields, data = await upload_form(request)
+    if data is None:
+        raise Invalid(N_("Please choose a photo."), field="photo")
+    await services.attach_photo(
+        request.state.actor,
+        community.id,
+        proposal_id,
+        data,
+        fields.get("alt_text", ""),
+        request.app.state.storage,
+        now=_now(),
+    )
+    flash(request, N_("Photo added."))
+    return see_other(request, _detail_url(request, community, proposal_id) + "#photos")
+
+
 async def post_update(request: Request) -> Response:
     require_user(request)
     community = await communities.get_community(request.path_params["slug"])
@@ -403,6 +424,12 @@ routes = [
         review,
         methods=["POST"],
         name="proposals:review",
+    ),
+    Route(
+        "/c/{slug}/proposals/{proposal_id}/photos",
+        add_photo,
+        methods=["POST"],
+        name="proposals:add_photo",
     ),
     Route(
         "/c/{slug}/proposals/{proposal_id}/updates",

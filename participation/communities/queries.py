@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,8 +15,17 @@ from participation.communities.models import (
 from participation.errors import NotFound
 from participation.permissions import NO_STANDING, Actor, Standing, require
 
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+
+
+def is_slug(text: str) -> bool:
+    """Only well-formed slugs reach the database (no NUL, no over-long strings)."""
+    return bool(SLUG_RE.match(text))
+
 
 async def get_community(slug: str) -> Community:
+    if not is_slug(slug):
+        raise NotFound()
     community = await Community.get_or_none(slug=slug)
     if community is None:
         raise NotFound()
@@ -199,3 +209,15 @@ async def get_community_for_committee(actor: Actor, slug: str) -> Community:
         "communities.view_committee_pages", actor, await get_standing(actor.user_id, community.id)
     )
     return community
+
+
+async def get_last_rejection(user_id: int, community_id: int) -> VerificationRequest | None:
+    """The resident's most recent request, if the committee turned it down."""
+    latest = (
+        await VerificationRequest.filter(
+            membership__user_id=user_id, membership__community_id=community_id
+        )
+        .order_by("-id")
+        .first()
+    )
+    return latest if latest is not None and latest.status == "rejected" else None

@@ -7,7 +7,6 @@ its audit row in the same transaction as the change.
 from __future__ import annotations
 
 import contextlib
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,13 +24,12 @@ from participation.communities.models import (
     Membership,
     VerificationRequest,
 )
-from participation.communities.queries import get_standing
+from participation.communities.queries import get_standing, is_slug
 from participation.db import transaction
-from participation.errors import N_, Conflict, Invalid, NotFound
+from participation.errors import N_, Conflict, Invalid, NotAllowed, NotFound
 from participation.permissions import Actor, require
 from participation.ratelimit.services import hit
 
-SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 MAX_CODES_PER_BATCH = 500
 NOTE_MAX = 1000
 REASON_MAX = 500
@@ -66,7 +64,7 @@ async def create_community(
     """``actor`` None means the operator at the command line."""
     if actor is not None:
         require("communities.create", actor)
-    if not SLUG_RE.match(slug):
+    if not is_slug(slug):
         raise Invalid(N_("Use lowercase letters, digits and dashes for the address."), field="slug")
     clean_name = rules.clean_label(name, max_length=120)
     if clean_name is None:
@@ -132,6 +130,11 @@ async def set_role(
         raise Invalid(N_("Unknown role."), field="role")
     await _community(community_id)
     if not await User.exists(id=user_id):
+        raise NotFound()
+    if actor is not None and not await Membership.exists(
+        user_id=user_id, community_id=community_id
+    ):
+        # The committee manages its own members; only the CLI operator may enrol someone.
         raise NotFound()
     if granted:
         await _ensure_membership(user_id, community_id, now)
@@ -431,6 +434,8 @@ async def decide_verification(
         )
         if request is None:
             raise NotFound()
+        if request.membership.user_id == actor.user_id:
+            raise NotAllowed(N_("Another committee member must decide your own request."))
         decided = (
             await VerificationRequest.filter(id=request_id, status="pending")
             .using_db(conn)

@@ -8,6 +8,7 @@ from datetime import datetime
 from tortoise.expressions import Q, RawSQL
 
 from participation.errors import NotFound
+from participation.media.models import Photo, ProposalPhoto
 from participation.permissions import Actor
 from participation.proposals import rules
 from participation.proposals.models import Proposal, ProposalEvent, Support
@@ -29,6 +30,14 @@ class ListFilters:
 
 
 @dataclass(frozen=True)
+class PhotoView:
+    key: str
+    alt_text: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
 class ProposalCard:
     id: int
     title: str
@@ -38,6 +47,7 @@ class ProposalCard:
     cost_yuan: int
     support_count: int
     created_at: datetime
+    thumbnail: PhotoView | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +110,7 @@ async def list_proposals(
             "id", "title", "body", "category", "status", "cost_yuan", "support_count", "created_at"
         )
     )
+    thumbnails = await _first_photos([p.id for p in rows[:PAGE_SIZE]])
     items = [
         ProposalCard(
             id=p.id,
@@ -110,12 +121,41 @@ async def list_proposals(
             cost_yuan=p.cost_yuan,
             support_count=p.support_count,
             created_at=p.created_at,
+            thumbnail=thumbnails.get(p.id),
         )
         for p in rows[:PAGE_SIZE]
     ]
     return ProposalPage(
         items=items, page=filters.page, has_next=len(rows) > PAGE_SIZE, filters=filters
     )
+
+
+async def _first_photos(proposal_ids: list[int]) -> dict[int, PhotoView]:
+    """The first photo of each proposal on the page, in one query."""
+    if not proposal_ids:
+        return {}
+    links = (
+        await ProposalPhoto.filter(proposal_id__in=proposal_ids)
+        .select_related("photo")
+        .order_by("proposal_id", "position", "id")
+    )
+    first: dict[int, PhotoView] = {}
+    for link in links:
+        first.setdefault(link.proposal_id, _photo_view(link.photo))
+    return first
+
+
+def _photo_view(photo: Photo) -> PhotoView:
+    return PhotoView(photo.storage_key, photo.alt_text, photo.width, photo.height)
+
+
+async def list_photos(proposal_id: int) -> list[PhotoView]:
+    links = (
+        await ProposalPhoto.filter(proposal_id=proposal_id)
+        .select_related("photo")
+        .order_by("position", "id")
+    )
+    return [_photo_view(link.photo) for link in links]
 
 
 def _summary(body: str, limit: int = 140) -> str:

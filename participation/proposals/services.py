@@ -17,6 +17,9 @@ from participation.audit.services import record
 from participation.communities.queries import get_standing
 from participation.db import transaction
 from participation.errors import N_, Conflict, Invalid, NotAllowed, NotFound
+from participation.media.models import ProposalPhoto
+from participation.media.services import accept_photo
+from participation.media.storage import Storage
 from participation.notifications.services import notify
 from participation.permissions import Actor, require
 from participation.proposals import rules
@@ -318,3 +321,29 @@ async def withdraw_support(
 async def _support_count(proposal_id: int) -> int:
     proposal = await Proposal.filter(id=proposal_id).only("id", "support_count").get()
     return proposal.support_count
+
+
+MAX_PHOTOS = 6
+
+
+async def attach_photo(
+    actor: Actor,
+    community_id: int,
+    proposal_id: int,
+    data: bytes,
+    alt_text: str,
+    storage: Storage,
+    *,
+    now: datetime,
+) -> ProposalPhoto:
+    """Add a photo to one's own proposal while it can still be edited (at most six)."""
+    proposal = await _proposal(None, community_id, proposal_id)
+    if proposal.author_id != actor.user_id or not actor.is_authenticated:
+        raise NotAllowed()
+    if Status(proposal.status) not in rules.EDITABLE:
+        raise Invalid(N_("This proposal can no longer be edited."))
+    if await ProposalPhoto.filter(proposal_id=proposal.id).count() >= MAX_PHOTOS:
+        raise Invalid(N_("A proposal can have at most 6 photos."), field="photo")
+    photo = await accept_photo(actor, community_id, data, alt_text, storage, now=now)
+    count = await ProposalPhoto.filter(proposal_id=proposal.id).count()
+    return await ProposalPhoto.create(proposal_id=proposal.id, photo_id=photo.id, position=count)

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from typing import Any
 
 import httpx
 import pytest
 from starlette.applications import Starlette
+from starlette.routing import Route
 
-from tests.support import BASE_URL, make_settings
+from tests.support import BASE_URL, World, make_settings, make_world
+from tests.web.helpers import client_for
+from tests.web.rogue_idp import RogueIdP
 from web.app import create_app
 from web.demo_idp import RunningIdP
 
@@ -31,3 +36,56 @@ async def other_client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, client=("203.0.113.8", 50000))
     async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as c:
         yield c
+
+
+@pytest.fixture
+def make_app(
+    database_url: str, idp: RunningIdP
+) -> Callable[..., AbstractAsyncContextManager[Starlette]]:
+    """Build and start an app with extra settings (e.g. ``MAX_BODY_BYTES=...``).
+
+    Use it instead of ``app``, one app at a time: each start opens the ORM on this database.
+    """
+
+    @asynccontextmanager
+    async def factory(
+        *, extra_routes: list[Route] | None = None, **overrides: Any
+    ) -> AsyncIterator[Starlette]:
+        application = create_app(make_settings(database_url, idp, **overrides))
+        application.router.routes.extend(extra_routes or [])
+        async with application.router.lifespan_context(application):
+            yield application
+
+    return factory
+
+
+@pytest.fixture
+async def browsers(app: Starlette) -> AsyncIterator[Callable[[], httpx.AsyncClient]]:
+    """More browsers for ``app``, each with its own cookies and client address."""
+    async with AsyncExitStack() as stack:
+        count = 0
+
+        def new() -> httpx.AsyncClient:
+            nonlocal count
+            count += 1
+            browser = client_for(app, f"198.51.100.{count}")
+            stack.push_async_callback(browser.aclose)
+            return browser
+
+        yield new
+
+
+@pytest.fixture
+async def world(app: Starlette) -> World:
+    """Two communities (``yulin`` and ``yulin-other``) in this test's database."""
+    return await make_world()
+
+
+@pytest.fixture(scope="session")
+def rogue_idp() -> Iterator[RogueIdP]:
+    provider = RogueIdP()
+    provider.start()
+    try:
+        yield provider
+    finally:
+        provider.stop()
