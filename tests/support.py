@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -35,6 +36,7 @@ def make_settings(database_url: str, idp: RunningIdP, **overrides: Any) -> Setti
             "BASE_URL": BASE_URL,
             "DEMO": True,
             "LOGIN_TIMEOUT_SECONDS": 3,
+            "MEDIA_ROOT": tempfile.mkdtemp(prefix="huakai-media-"),
             **overrides,
         },
     )
