@@ -15,6 +15,8 @@ from participation.text import clean_line
 
 DAILY_QUOTA = 40
 ALT_MAX = 300
+# A 40-megapixel PNG peaks near 300 MB while decoding: at most two at a time per worker.
+_PROCESSING = asyncio.Semaphore(2)
 
 
 def clean_alt_text(text: str) -> str:
@@ -45,7 +47,8 @@ async def accept_photo(
     fails, the files are removed, so a failure leaves neither."""
     alt = clean_alt_text(alt_text)
     await check_quota(actor, now)
-    processed = await asyncio.to_thread(process_image, data)
+    async with _PROCESSING:
+        processed = await asyncio.to_thread(process_image, data)
     prefix = await store_variants(storage, processed)
     try:
         async with transaction() as conn:
