@@ -229,7 +229,7 @@ async def test_double_clicked_role_grant_to_a_non_member_does_not_crash(
         tasks = [
             asyncio.create_task(
                 services.set_role(
-                    as_actor(committee),
+                    None,  # the operator: the only one who may enrol a non-member
                     world.community.id,
                     outsider.id,
                     "volunteer",

@@ -153,15 +153,16 @@ async def test_only_real_role_changes_are_audited(world: World, people: People) 
 async def test_platform_admin_and_the_operator_may_grant_roles_anywhere(
     world: World, people: People
 ) -> None:
+    # Only the operator at the command line enrols someone; then an admin may act anywhere.
+    await services.set_role(None, world.other.id, people.resident.id, "volunteer", True, now=now())
     await services.set_role(
         as_actor(people.admin), world.other.id, people.resident.id, "committee", True, now=now()
     )
-    await services.set_role(None, world.other.id, people.resident.id, "volunteer", True, now=now())
     stored = await membership(world.other, people.resident)
     assert stored is not None and stored.is_committee and stored.is_volunteer
     assert await role_audit(people.resident) == [
-        ({"committee": False}, {"committee": True}, people.admin.id),
         ({"volunteer": False}, {"volunteer": True}, None),  # the command line
+        ({"committee": False}, {"committee": True}, people.admin.id),
     ]
 
 
@@ -210,16 +211,21 @@ async def test_unknown_role_user_or_community_changes_nothing(world: World, peop
     assert await role_audit(people.resident) == []
 
 
-async def test_granting_a_role_to_a_non_member_makes_them_a_member(
+async def test_the_committee_cannot_enrol_a_stranger_but_the_operator_can(
     world: World, people: People
 ) -> None:
+    with pytest.raises(NotFound):
+        await services.set_role(
+            as_actor(people.committee),
+            world.community.id,
+            people.outsider.id,
+            "volunteer",
+            True,
+            now=now(),
+        )
+    assert await membership(world.community, people.outsider) is None
     await services.set_role(
-        as_actor(people.committee),
-        world.community.id,
-        people.outsider.id,
-        "volunteer",
-        True,
-        now=now(),
+        None, world.community.id, people.outsider.id, "volunteer", True, now=now()
     )
     stored = await membership(world.community, people.outsider)
     assert stored is not None and stored.is_volunteer and stored.verified_at is None
@@ -228,12 +234,15 @@ async def test_granting_a_role_to_a_non_member_makes_them_a_member(
 async def test_withdrawing_a_role_from_a_non_member_writes_nothing(
     world: World, people: People
 ) -> None:
-    await services.set_role(
-        as_actor(people.committee),
-        world.community.id,
-        people.outsider.id,
-        "committee",
-        False,
-        now=now(),
-    )
+    audited = len(await audit())
+    with pytest.raises(NotFound):
+        await services.set_role(
+            as_actor(people.committee),
+            world.community.id,
+            people.outsider.id,
+            "committee",
+            False,
+            now=now(),
+        )
     assert await membership(world.community, people.outsider) is None
+    assert len(await audit()) == audited

@@ -21,7 +21,12 @@ async def _draft(client: httpx.AsyncClient, slug: str) -> str:
     created = await post_form(
         client,
         base,
-        {"title": "口袋花园", "body": "拐角空地", "category": "pocket_garden", "cost_yuan": "800"},
+        {
+            "title": "拐角空地改造计划",
+            "body": "拐角空地",
+            "category": "pocket_garden",
+            "cost_yuan": "800",
+        },
         token_from=f"{base}/new",
     )
     assert created.status_code == 303
@@ -58,7 +63,7 @@ async def test_uploaded_jpeg_is_served_without_any_metadata(client: httpx.AsyncC
         assert not image.getexif() and "xmp" not in image.info and "exif" not in image.info
         assert image.height > image.width  # EXIF orientation 6 applied before stripping
     listing = await client.get(f"/c/{world.community.slug}/proposals", params={"status": ""})
-    assert "口袋花园" not in listing.text  # still a draft: not listed
+    assert "拐角空地改造计划" not in listing.text  # still a draft: not listed
 
 
 async def test_hostile_files_are_refused_and_nothing_is_kept(client: httpx.AsyncClient) -> None:
