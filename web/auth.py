@@ -179,10 +179,13 @@ async def logout(request: Request) -> Response:
     user = request.state.user
     if user is not None:
         await accounts.sign_out(user.id)
-    locale = request.session.get("locale")
+    # Keep the language and the CSRF token: htmx keeps sending the token set on <body>,
+    # which a boosted sign-out does not replace. (Sign-in, not sign-out, must rotate it.)
+    kept: dict[str, Any] = {
+        key: request.session[key] for key in ("locale", "csrf") if key in request.session
+    }
     request.session.clear()
-    if locale:
-        request.session["locale"] = locale
+    request.session.update(kept)
     return RedirectResponse("/", status_code=303)
 
 

@@ -28,6 +28,14 @@ def vary_on_htmx(response: Response) -> Response:
     return response
 
 
+def keep_address_after_post(request: Request, response: Response) -> Response:
+    """A page answering an htmx POST (a form re-shown with errors, an error page) must not
+    put the POST-only URL in the address bar: reloading it would give 405."""
+    if request.method != "GET" and is_htmx(request):
+        response.headers["HX-Push-Url"] = "false"
+    return response
+
+
 def redirect_for_htmx(response: Response, url: str) -> Response:
     """Tell htmx to navigate after a POST that a plain form would follow with a 303."""
     response.headers["HX-Location"] = url

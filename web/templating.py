@@ -125,6 +125,7 @@ def render(
     response = HTMLResponse(html, status_code=status_code, headers=headers)
     if fragment is not None:
         htmx.vary_on_htmx(response)
+    htmx.keep_address_after_post(request, response)
     if private or getattr(state, "user", None) is not None:
         response.headers["Cache-Control"] = "no-store"
     return response

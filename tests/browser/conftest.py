@@ -1,0 +1,185 @@
+"""The browser tier: real Chromium (Debian's) against a real server on a free port.
+
+Each test gets its own SQLite database copied from the migrated template, seeded with the demo
+community, and its own uvicorn server in a background thread; the local OpenID provider is
+shared by the session. Everything runs on 127.0.0.1, never localhost: the provider takes its
+issuer from the Host header.
+
+Playwright's sync API keeps an event loop in the main thread, so database work here runs in a
+thread of its own (``asyncio.run`` there), and this tier runs in its own pytest invocation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+import uvicorn
+from playwright.sync_api import BrowserContext, Page, Route
+
+from participation import db
+from participation.communities import services as communities
+from participation.communities.models import Community
+from participation.demo_seed import DemoFacts, seed_demo
+from tests.browser.support import SPARE_HOUSEHOLD, LiveServer, OpenPage
+from tests.conftest import _migrate, free_port
+from tests.support import make_settings, now
+from web.app import create_app
+from web.demo_idp import RunningIdP
+from web.settings import DEMO_PROVIDER_NAME
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+TIMEOUT_MS = 10_000
+
+BROWSER_TIER = Path(__file__).resolve().parent
+
+T = TypeVar("T")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark this tier ``browser`` and run it last when a wider run (``pytest tests``) collects it.
+
+    Playwright's sync API leaves an event loop behind, which breaks async tests run after it.
+    """
+    ours = [item for item in items if BROWSER_TIER in item.path.parents]
+    for item in ours:
+        item.add_marker(pytest.mark.browser)
+    if ours and len(ours) < len(items):
+        others = [item for item in items if BROWSER_TIER not in item.path.parents]
+        items[:] = others + ours
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Playwright cannot download browsers here: use Debian's Chromium."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": CHROMIUM_ARGS,
+        # Playwright turns the back/forward cache off; residents' browsers have it on.
+        "ignore_default_args": ["--disable-back-forward-cache"],
+        "headless": True,
+    }
+
+
+@pytest.fixture(scope="session")
+def base_url() -> None:
+    """Each test has its own server: the base URL is set per browser context."""
+    return None
+
+
+def _in_own_thread(work: Callable[[], T]) -> T:
+    """Run ``work`` in a fresh thread (and so outside Playwright's event loop)."""
+    result: list[T] = []
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            result.append(work())
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
+            errors.append(exc)
+
+    thread = threading.Thread(target=target, name="seed")
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+    return result[0]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """As in tests/conftest.py, but migrated in a thread of its own (see the module doc)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    _in_own_thread(lambda: _migrate(f"sqlite://{path}"))
+    return path
+
+
+def _seed(database_url: str) -> tuple[DemoFacts, str]:
+    async def work() -> tuple[DemoFacts, str]:
+        await db.connect(database_url)
+        try:
+            facts = await seed_demo(DEMO_PROVIDER_NAME, now())
+            community = await Community.get(slug=facts.community_slug)
+            [spare] = await communities.issue_household_codes(
+                None, community.id, [SPARE_HOUSEHOLD], now=now()
+            )
+            return facts, spare.code
+        finally:
+            await db.disconnect()
+
+    return asyncio.run(work())
+
+
+@pytest.fixture
+def live_server(tmp_path: Path, sqlite_template: Path, idp: RunningIdP) -> Iterator[LiveServer]:
+    """The app on a free port of 127.0.0.1, with the demo community seeded."""
+    path = tmp_path / "huakai.sqlite3"
+    shutil.copy(sqlite_template, path)
+    database_url = f"sqlite://{path}"
+    facts, spare_code = _in_own_thread(lambda: _seed(database_url))
+
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    settings = make_settings(database_url, idp, BASE_URL=base_url)
+    config = uvicorn.Config(
+        app=create_app(settings), host="127.0.0.1", port=port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="live-server", daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the live server did not start")
+            time.sleep(0.02)
+        yield LiveServer(
+            url=base_url, facts=facts, spare_code=spare_code, spare_household=SPARE_HOUSEHOLD
+        )
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def _local_only(route: Route) -> None:
+    """The provider's page links a CDN stylesheet; nothing leaves this machine."""
+    if route.request.url.startswith("http://127.0.0.1:"):
+        route.continue_()
+    else:
+        route.abort()
+
+
+@pytest.fixture
+def open_page(new_context: Callable[..., BrowserContext], live_server: LiveServer) -> OpenPage:
+    """A page in a browser of its own (own cookies): a resident in Chengdu, zh-CN Chromium."""
+
+    def _open(**context_args: Any) -> Page:
+        args: dict[str, Any] = {"base_url": live_server.url, "locale": "zh-CN", **context_args}
+        context = new_context(**args)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.route("**/*", _local_only)
+        return context.new_page()
+
+    return _open
+
+
+@pytest.fixture
+def page(open_page: OpenPage) -> Page:
+    return open_page()
