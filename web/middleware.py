@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -169,9 +170,13 @@ class CurrentUser:
 class Locale:
     """Negotiates the language: the user's choice, then Accept-Language, then the community's."""
 
+    # Community defaults change rarely; a minute's delay is fine and spares a query per page.
+    CACHE_SECONDS = 60.0
+
     def __init__(self, app: ASGIApp, *, default_locale: str) -> None:
         self.app = app
         self.default_locale = default_locale
+        self._community_defaults: dict[str, tuple[float, str | None]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -181,16 +186,15 @@ class Locale:
         user = state.get("user")
         choice = (user.locale if user else None) or scope.get("session", {}).get("locale")
         accept = Headers(scope=scope).get("accept-language", "")
+        community_default = None
+        if choice not in i18n.SUPPORTED and not i18n.match_accept_language(accept):
+            community_default = await self._community_default(scope["path"])
         locale = i18n.negotiate(
             user_choice=choice,
             accept_language=accept,
-            community_default=None,
+            community_default=community_default,
             site_default=self.default_locale,
         )
-        if choice not in i18n.SUPPORTED and not i18n.match_accept_language(accept):
-            community_default = await _community_default(scope["path"])
-            if community_default in i18n.SUPPORTED:
-                locale = community_default
         state["locale"] = locale
         token = i18n.set_locale(locale)
         try:
@@ -198,10 +202,18 @@ class Locale:
         finally:
             i18n.reset_locale(token)
 
-
-async def _community_default(path: str) -> str | None:
-    parts = path.split("/")
-    if len(parts) < 3 or parts[1] != "c" or not is_slug(parts[2]):
-        return None
-    community = await Community.filter(slug=parts[2]).only("id", "default_locale").first()
-    return community.default_locale if community else None
+    async def _community_default(self, path: str) -> str | None:
+        parts = path.split("/")
+        if len(parts) < 3 or parts[1] != "c" or not is_slug(parts[2]):
+            return None
+        slug = parts[2]
+        now = time.monotonic()
+        cached = self._community_defaults.get(slug)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        community = await Community.filter(slug=slug).only("id", "default_locale").first()
+        locale = community.default_locale if community else None
+        if len(self._community_defaults) > 10_000:
+            self._community_defaults.clear()
+        self._community_defaults[slug] = (now + self.CACHE_SECONDS, locale)
+        return locale
