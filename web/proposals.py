@@ -16,6 +16,7 @@ from participation.proposals import comments, progress, queries, services
 from participation.proposals.rules import DEFAULT_CATEGORIES, STATUS_LABELS, Status
 from web import htmx
 from web.forms import flash, form_fields, see_other, upload_form
+from web.i18n import gettext
 from web.templating import render
 from web.users import require_user
 
@@ -49,6 +50,14 @@ def _visitor_seed(request: Request) -> int:
 COMMON = {"categories": DEFAULT_CATEGORIES, "status_labels": STATUS_LABELS}
 
 
+def _labels() -> dict[str, dict[str, str]]:
+    """Category and status names in the current language, translated once per page."""
+    return {
+        "category_names": {key: gettext(label) for key, label in DEFAULT_CATEGORIES.items()},
+        "status_names": {key.value: gettext(label) for key, label in STATUS_LABELS.items()},
+    }
+
+
 async def list_page(request: Request) -> Response:
     community = await communities.get_community(request.path_params["slug"])
     params = request.query_params
@@ -65,7 +74,7 @@ async def list_page(request: Request) -> Response:
     return render(
         request,
         "proposals/list.html",
-        {"community": community, "page": page, "standing": standing, **COMMON},
+        {"community": community, "page": page, "standing": standing, **COMMON, **_labels()},
         fragment="results",
     )
 

@@ -134,14 +134,16 @@ async def _first_photos(proposal_ids: list[int]) -> dict[int, PhotoView]:
     """The first photo of each proposal on the page, in one query."""
     if not proposal_ids:
         return {}
-    links = (
+    rows = (
         await ProposalPhoto.filter(proposal_id__in=proposal_ids)
-        .select_related("photo")
         .order_by("proposal_id", "position", "id")
+        .values_list(
+            "proposal_id", "photo__storage_key", "photo__alt_text", "photo__width", "photo__height"
+        )
     )
     first: dict[int, PhotoView] = {}
-    for link in links:
-        first.setdefault(link.proposal_id, _photo_view(link.photo))
+    for proposal_id, key, alt, width, height in rows:
+        first.setdefault(proposal_id, PhotoView(key, alt, width, height))
     return first
 
 
