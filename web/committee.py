@@ -12,22 +12,13 @@ from participation.audit.queries import list_audit
 from participation.communities import queries, services
 from participation.communities.models import Community
 from participation.errors import N_, Invalid
-from web.forms import flash, form_fields, see_other
+from web.forms import flash, form_fields, path_id, see_other
 from web.templating import render
 from web.users import require_user
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _int_param(request: Request, name: str) -> int:
-    from participation.errors import NotFound
-
-    raw = request.path_params[name]
-    if not raw.isdigit() or len(raw) > 12:
-        raise NotFound()
-    return int(raw)
 
 
 async def _community(request: Request) -> Community:
@@ -60,7 +51,7 @@ async def set_role(request: Request) -> Response:
     await services.set_role(
         request.state.actor,
         community.id,
-        _int_param(request, "user_id"),
+        path_id(request, "user_id"),
         role,
         granted,
         now=_now(),
@@ -118,7 +109,7 @@ async def issue_codes(request: Request) -> Response:
 async def revoke_code(request: Request) -> Response:
     community = await _community(request)
     await services.revoke_household_code(
-        request.state.actor, community.id, _int_param(request, "code_id"), now=_now()
+        request.state.actor, community.id, path_id(request, "code_id"), now=_now()
     )
     flash(request, N_("The code was revoked."))
     return see_other(request, request.app.url_path_for("committee:codes", slug=community.slug))
@@ -149,7 +140,7 @@ async def decide(request: Request) -> Response:
         await services.decide_verification(
             request.state.actor,
             community.id,
-            _int_param(request, "request_id"),
+            path_id(request, "request_id"),
             approve=decision == "approve",
             reason=fields.get("reason", ""),
             now=_now(),

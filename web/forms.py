@@ -7,7 +7,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from participation.errors import N_
+from participation.errors import N_, NotFound
 from web import htmx
 from web.middleware import BodyTooLarge
 
@@ -30,6 +30,31 @@ async def form_fields(request: Request) -> dict[str, str]:
             raise HTTPException(413)
         fields.setdefault(key, value.replace("\x00", ""))
     return fields
+
+
+def parse_id(text: str | None) -> int | None:
+    """A database id typed in a URL or form: digits only, bounded; anything else is None."""
+    if not text or not text.isdigit() or len(text) > 12:
+        return None
+    return int(text)
+
+
+def path_id(request: Request, name: str) -> int:
+    """The id in path parameter ``name``; a malformed one is the same 404 as a missing one."""
+    value = parse_id(request.path_params[name])
+    if value is None:
+        raise NotFound()
+    return value
+
+
+def optional_id(text: str | None) -> int | None:
+    """An optional id field: absent is None, malformed is 404."""
+    if not text:
+        return None
+    value = parse_id(text)
+    if value is None:
+        raise NotFound()
+    return value
 
 
 def see_other(request: Request, url: str) -> Response:

@@ -15,7 +15,7 @@ from participation.errors import N_, Invalid, NotFound
 from participation.proposals import comments, progress, queries, services
 from participation.proposals.rules import DEFAULT_CATEGORIES, STATUS_LABELS, Status
 from web import htmx
-from web.forms import flash, form_fields, see_other, upload_form
+from web.forms import flash, form_fields, optional_id, path_id, see_other, upload_form
 from web.i18n import gettext
 from web.templating import render
 from web.users import require_user
@@ -23,13 +23,6 @@ from web.users import require_user
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _id(request: Request) -> int:
-    raw = request.path_params["proposal_id"]
-    if not raw.isdigit() or len(raw) > 12:
-        raise NotFound()
-    return int(raw)
 
 
 def _detail_url(request: Request, community: Community, proposal_id: int) -> str:
@@ -81,7 +74,9 @@ async def list_page(request: Request) -> Response:
 
 async def detail(request: Request, *, fragment: str = "support") -> Response:
     community = await communities.get_community(request.path_params["slug"])
-    found = await queries.get_proposal(request.state.actor, community.id, _id(request))
+    found = await queries.get_proposal(
+        request.state.actor, community.id, path_id(request, "proposal_id")
+    )
     standing = await communities.get_standing(request.state.actor.user_id, community.id)
     return render(
         request,
@@ -104,25 +99,10 @@ async def detail(request: Request, *, fragment: str = "support") -> Response:
     )
 
 
-def _comment_id(request: Request) -> int:
-    raw = request.path_params["comment_id"]
-    if not raw.isdigit() or len(raw) > 12:
-        raise NotFound()
-    return int(raw)
-
-
-def _optional_id(text: str | None) -> int | None:
-    if not text:
-        return None
-    if not text.isdigit() or len(text) > 12:
-        raise NotFound()
-    return int(text)
-
-
 async def post_comment(request: Request) -> Response:
     require_user(request)
     community = await communities.get_community(request.path_params["slug"])
-    proposal_id = _id(request)
+    proposal_id = path_id(request, "proposal_id")
     fields = await form_fields(request)
     try:
         await comments.post_comment(
@@ -130,8 +110,8 @@ async def post_comment(request: Request) -> Response:
             community.id,
             proposal_id,
             fields.get("body", ""),
-            parent_id=_optional_id(fields.get("parent_id")),
-            update_id=_optional_id(fields.get("update_id")),
+            parent_id=optional_id(fields.get("parent_id")),
+            update_id=optional_id(fields.get("update_id")),
             now=_now(),
         )
     except Invalid as exc:
@@ -146,12 +126,17 @@ async def edit_comment_form(request: Request) -> Response:
     require_user(request)
     community = await communities.get_community(request.path_params["slug"])
     comment = await comments.get_own_comment(
-        request.state.actor, community.id, _comment_id(request)
+        request.state.actor, community.id, path_id(request, "comment_id")
     )
     return render(
         request,
         "proposals/comment_edit.html",
-        {"community": community, "comment": comment, "proposal_id": _id(request), "error": None},
+        {
+            "community": community,
+            "comment": comment,
+            "proposal_id": path_id(request, "proposal_id"),
+            "error": None,
+        },
         private=True,
     )
 
@@ -161,20 +146,28 @@ async def edit_comment(request: Request) -> Response:
     community = await communities.get_community(request.path_params["slug"])
     fields = await form_fields(request)
     await comments.edit_comment(
-        request.state.actor, community.id, _comment_id(request), fields.get("body", ""), now=_now()
+        request.state.actor,
+        community.id,
+        path_id(request, "comment_id"),
+        fields.get("body", ""),
+        now=_now(),
     )
-    return see_other(request, _detail_url(request, community, _id(request)) + "#comments")
+    return see_other(
+        request, _detail_url(request, community, path_id(request, "proposal_id")) + "#comments"
+    )
 
 
 async def delete_comment(request: Request) -> Response:
     require_user(request)
     community = await communities.get_community(request.path_params["slug"])
     await comments.delete_comment(
-        request.state.actor, community.id, _comment_id(request), now=_now()
+        request.state.actor, community.id, path_id(request, "comment_id"), now=_now()
     )
     if htmx.wants_fragment(request):
         return await detail(request, fragment="comments")
-    return see_other(request, _detail_url(request, community, _id(request)) + "#comments")
+    return see_other(
+        request, _detail_url(request, community, path_id(request, "proposal_id")) + "#comments"
+    )
 
 
 def _form_input(fields: dict[str, str]) -> services.ProposalInput:
@@ -236,7 +229,9 @@ async def create(request: Request) -> Response:
 async def edit_form(request: Request) -> Response:
     require_user(request)
     community = await communities.get_community(request.path_params["slug"])
-    found = await queries.get_proposal(request.state.actor, community.id, _id(request))
+    found = await queries.get_proposal(
+        request.state.actor, community.id, path_id(request, "proposal_id")
+    )
     if not found.is_author:
         raise NotFound()
     p = found.proposal
@@ -255,7 +250,7 @@ async def edit_form(request: Request) -> Response:
 async def update(request: Request) -> Response:
     require_user(request)
     community = await communities.get_community(request.path_params["slug"])
-    proposal_id = _id(request)
+    proposal_id = path_id(request, "proposal_id")
     fields = await form_fields(request)
     try:
         await services.edit_proposal(
@@ -277,7 +272,7 @@ async def update(request: Request) -> Response:
 async def add_photo(request: Request) -> Response:
     require_user(request)
     community = await communities.get_community(request.path_params["slug"])
-    proposal_id = _id(request)
+    proposal_id = path_id(request, "proposal_id")
     fields, data = await upload_form(request)
     if data is None:
         raise Invalid(N_("Please choose a photo."), field="photo")
@@ -297,7 +292,7 @@ async def add_photo(request: Request) -> Response:
 async def post_update(request: Request) -> Response:
     require_user(request)
     community = await communities.get_community(request.path_params["slug"])
-    proposal_id = _id(request)
+    proposal_id = path_id(request, "proposal_id")
     fields = await form_fields(request)
     update = await progress.post_update(
         request.state.actor, community.id, proposal_id, fields.get("body", ""), now=_now()
@@ -315,17 +310,16 @@ async def decide_update(request: Request) -> Response:
     require_user(request)
     community = await communities.get_community(request.path_params["slug"])
     fields = await form_fields(request)
-    raw = request.path_params["update_id"]
-    if not raw.isdigit() or len(raw) > 12:
-        raise NotFound()
     await progress.decide_update(
         request.state.actor,
         community.id,
-        int(raw),
+        path_id(request, "update_id"),
         approve=fields.get("decision") == "approve",
         now=_now(),
     )
-    return see_other(request, _detail_url(request, community, _id(request)) + "#progress")
+    return see_other(
+        request, _detail_url(request, community, path_id(request, "proposal_id")) + "#progress"
+    )
 
 
 AUTHOR_ACTIONS = {"submit": Status.SUBMITTED, "withdraw": Status.WITHDRAWN}
@@ -337,7 +331,7 @@ async def author_action(request: Request) -> Response:
     target = AUTHOR_ACTIONS.get(request.path_params["action"])
     if target is None:
         raise NotFound()
-    proposal_id = _id(request)
+    proposal_id = path_id(request, "proposal_id")
     await services.move_as_author(
         request.state.actor, community.id, proposal_id, target, now=_now()
     )
@@ -353,7 +347,7 @@ async def author_action(request: Request) -> Response:
 async def support(request: Request) -> Response:
     require_user(request)
     community = await communities.get_community(request.path_params["slug"])
-    proposal_id = _id(request)
+    proposal_id = path_id(request, "proposal_id")
     fields = await form_fields(request)
     if fields.get("action") == "remove":
         await services.withdraw_support(request.state.actor, community.id, proposal_id, now=_now())
@@ -398,7 +392,7 @@ async def review(request: Request) -> Response:
     cost_text = fields.get("committee_cost_yuan", "").strip()
     if cost_text and not (cost_text.isdigit() and len(cost_text) < 10):
         raise Invalid(N_("Please enter the estimated cost in whole yuan."))
-    proposal_id = _id(request)
+    proposal_id = path_id(request, "proposal_id")
     await services.review(
         request.state.actor,
         community.id,

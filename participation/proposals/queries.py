@@ -111,20 +111,7 @@ async def list_proposals(
         )
     )
     thumbnails = await _first_photos([p.id for p in rows[:PAGE_SIZE]])
-    items = [
-        ProposalCard(
-            id=p.id,
-            title=p.title,
-            summary=_summary(p.body),
-            category=p.category,
-            status=p.status,
-            cost_yuan=p.cost_yuan,
-            support_count=p.support_count,
-            created_at=p.created_at,
-            thumbnail=thumbnails.get(p.id),
-        )
-        for p in rows[:PAGE_SIZE]
-    ]
+    items = [_card(p, thumbnails.get(p.id)) for p in rows[:PAGE_SIZE]]
     return ProposalPage(
         items=items, page=filters.page, has_next=len(rows) > PAGE_SIZE, filters=filters
     )
@@ -158,6 +145,20 @@ async def list_photos(proposal_id: int) -> list[PhotoView]:
         .order_by("position", "id")
     )
     return [_photo_view(link.photo) for link in links]
+
+
+def _card(p: Proposal, thumbnail: PhotoView | None) -> ProposalCard:
+    return ProposalCard(
+        id=p.id,
+        title=p.title,
+        summary=_summary(p.body),
+        category=p.category,
+        status=p.status,
+        cost_yuan=p.cost_yuan,
+        support_count=p.support_count,
+        created_at=p.created_at,
+        thumbnail=thumbnail,
+    )
 
 
 def _summary(body: str, limit: int = 140) -> str:
@@ -204,16 +205,4 @@ async def list_review_queue(community_id: int, support_threshold: int) -> list[P
         status=Status.SUBMITTED.value,
         support_count__gte=support_threshold,
     ).order_by("submitted_at", "id")
-    return [
-        ProposalCard(
-            id=p.id,
-            title=p.title,
-            summary=_summary(p.body),
-            category=p.category,
-            status=p.status,
-            cost_yuan=p.cost_yuan,
-            support_count=p.support_count,
-            created_at=p.created_at,
-        )
-        for p in rows
-    ]
+    return [_card(p, None) for p in rows]

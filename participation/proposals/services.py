@@ -6,7 +6,7 @@ status writes a ProposalEvent in the same transaction, and committee decisions a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -150,13 +150,7 @@ async def create_proposal(
         proposal = await Proposal.create(
             community_id=community_id,
             author_id=actor.user_id,
-            title=clean.title,
-            body=clean.body,
-            category=clean.category,
-            cost_yuan=clean.cost_yuan,
-            location=clean.location,
-            latitude=clean.latitude,
-            longitude=clean.longitude,
+            **asdict(clean),
             status=Status.DRAFT.value,
             created_at=now,
             updated_at=now,
@@ -189,14 +183,7 @@ async def edit_proposal(
         raise Invalid(N_("This proposal can no longer be edited."))
     clean = clean_proposal(data, categories)
     updated = await Proposal.filter(id=proposal.id, status=proposal.status).update(
-        title=clean.title,
-        body=clean.body,
-        category=clean.category,
-        cost_yuan=clean.cost_yuan,
-        location=clean.location,
-        latitude=clean.latitude,
-        longitude=clean.longitude,
-        updated_at=now,
+        **asdict(clean), updated_at=now
     )
     if not updated:
         raise Conflict()
