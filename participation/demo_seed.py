@@ -8,6 +8,8 @@ from datetime import datetime
 from participation.accounts import services as accounts
 from participation.communities import services as communities
 from participation.communities.models import Community
+from participation.demo_proposals import seed_proposals
+from participation.media.storage import Storage
 from participation.permissions import Actor
 
 DEMO_SLUG = "yulin-east"
@@ -25,8 +27,9 @@ class DemoFacts:
     household: str
 
 
-async def seed_demo(provider: str, now: datetime) -> DemoFacts:
-    """Community 玉林东路社区 with a committee member, residents and a fresh household code."""
+async def seed_demo(provider: str, now: datetime, storage: Storage | None = None) -> DemoFacts:
+    """Community 玉林东路社区 with a committee member, residents and a fresh household code;
+    with ``storage``, also a dozen micro-projects in every state, with photos."""
     community = await Community.get_or_none(slug=DEMO_SLUG)
     if community is None:
         community = await communities.create_community(
@@ -43,10 +46,12 @@ async def seed_demo(provider: str, now: datetime) -> DemoFacts:
     )
     await communities.set_role(None, community.id, committee.id, "committee", True, now=now)
     verified_flat = ["1栋1单元101", "2栋3单元302", "5栋1单元601"]
+    resident_ids: list[int] = []
     for (subject, name), flat in zip(RESIDENTS, verified_flat, strict=True):
         resident = await accounts.sign_in(
             provider=provider, subject=subject, display_name=name, now=now
         )
+        resident_ids.append(resident.id)
         membership = await communities.join_community(
             Actor(user_id=resident.id), community.id, now=now
         )
@@ -59,6 +64,8 @@ async def seed_demo(provider: str, now: datetime) -> DemoFacts:
         provider=provider, subject=VOLUNTEER[0], display_name=VOLUNTEER[1], now=now
     )
     await communities.set_role(None, community.id, volunteer.id, "volunteer", True, now=now)
+    if storage is not None:
+        await seed_proposals(community.id, resident_ids, committee.id, storage, now)
     household = "3栋2单元501"
     [fresh] = await communities.issue_household_codes(None, community.id, [household], now=now)
     return DemoFacts(

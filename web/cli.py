@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from participation import db
@@ -96,6 +97,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from participation.demo_seed import seed_demo
+    from participation.media.storage import LocalStorage
     from web.app import create_app
     from web.demo_idp import start_idp
     from web.settings import DEMO_PROVIDER_NAME
@@ -103,7 +105,8 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     _require_migrated(settings)
     idp = start_idp(settings.demo_idp_port)
     settings = settings.replace(oidc_providers=(demo_provider(idp.url), *settings.oidc_providers))
-    facts = _run(settings, lambda: seed_demo(DEMO_PROVIDER_NAME, _now()))
+    storage = LocalStorage(Path(settings.media_root))
+    facts = _run(settings, lambda: seed_demo(DEMO_PROVIDER_NAME, _now(), storage))
     base = settings.base_url
     print(
         "\n"
