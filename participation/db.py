@@ -144,3 +144,18 @@ async def transaction() -> AsyncIterator[BaseDBAsyncClient]:
         if any(marker in str(exc).lower() for marker in _BUSY_MARKERS):
             raise Busy() from exc
         raise
+
+
+async def fetch_all(sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    """A read-only query in plain SQL with ``?`` placeholders, for hot read paths where the
+    ORM's query building costs several times the query itself. Returns plain dicts."""
+    label = next(iter(connections.db_config))
+    conn = connections.get(label)
+    if label == "postgres":
+        parts = sql.split("?")
+        sql = "".join(f"{part}${i}" if i < len(parts) else part for i, part in enumerate(parts, 1))
+    return await conn.execute_query_dict(sql, params)
+
+
+def is_postgres() -> bool:
+    return next(iter(connections.db_config)) == "postgres"

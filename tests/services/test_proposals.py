@@ -193,6 +193,10 @@ async def test_list_filters_searches_chinese_and_shuffles_stably(database: str) 
     found = await queries.list_proposals(world.community.id, filters(query="楼道"))
     assert {c.title for c in found.items} == {f"楼道绿化 {i}" for i in range(0, 25, 5)}
     assert hidden.id not in {c.id for c in found.items}
+    for wildcard in ("%", "_", "\\"):
+        assert (
+            await queries.list_proposals(world.community.id, filters(query=wildcard))
+        ).items == []
     first = await queries.list_proposals(world.community.id, filters())
     assert len(first.items) == queries.PAGE_SIZE and first.has_next
     second = await queries.list_proposals(world.community.id, filters(page="2"))
