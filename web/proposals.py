@@ -293,9 +293,17 @@ async def post_update(request: Request) -> Response:
     require_user(request)
     community = await communities.get_community(request.path_params["slug"])
     proposal_id = path_id(request, "proposal_id")
-    fields = await form_fields(request)
+    fields, photo = await upload_form(request)
     update = await progress.post_update(
-        request.state.actor, community.id, proposal_id, fields.get("body", ""), now=_now()
+        request.state.actor,
+        community.id,
+        proposal_id,
+        fields.get("body", ""),
+        photo=photo,
+        alt_text=fields.get("alt_text", ""),
+        photo_role=fields.get("photo_role", ""),
+        storage=request.app.state.storage,
+        now=_now(),
     )
     flash(
         request,

@@ -10,6 +10,9 @@ from participation.audit.services import record
 from participation.communities.queries import get_standing
 from participation.db import transaction
 from participation.errors import N_, Conflict, Invalid, NotAllowed, NotFound
+from participation.media.models import ProgressPhoto
+from participation.media.services import accept_photo
+from participation.media.storage import Storage
 from participation.permissions import Actor, require
 from participation.proposals import rules
 from participation.proposals.models import ProgressUpdate, Proposal, ProposalCoAuthor
@@ -29,9 +32,22 @@ async def _is_team(actor: Actor, proposal: Proposal) -> bool:
     )
 
 
+PHOTO_ROLES = ("", "before", "after")
+
+
 async def post_update(
-    actor: Actor, community_id: int, proposal_id: int, body: str, *, now: datetime
+    actor: Actor,
+    community_id: int,
+    proposal_id: int,
+    body: str,
+    *,
+    now: datetime,
+    photo: bytes | None = None,
+    alt_text: str = "",
+    photo_role: str = "",
+    storage: Storage | None = None,
 ) -> ProgressUpdate:
+    """A progress update, optionally with one photo marked "before" or "after"."""
     proposal = await Proposal.filter(id=proposal_id, community_id=community_id).first()
     if proposal is None or Status(proposal.status) not in rules.PUBLIC:
         raise NotFound()
@@ -47,9 +63,26 @@ async def post_update(
     text = clean_multiline(body, max_length=UPDATE_MAX)
     if text is None:
         raise Invalid(N_("Please describe the progress (at most 5,000 characters)."), field="body")
-    return await ProgressUpdate.create(
-        proposal_id=proposal.id, author_id=actor.user_id, body=text, status=status, created_at=now
-    )
+    if photo_role not in PHOTO_ROLES:
+        raise Invalid(N_("Please choose before, after or neither."), field="photo_role")
+    stored = None
+    if photo is not None:
+        assert storage is not None
+        stored = await accept_photo(actor, community_id, photo, alt_text, storage, now=now)
+    async with transaction() as conn:
+        update = await ProgressUpdate.create(
+            proposal_id=proposal.id,
+            author_id=actor.user_id,
+            body=text,
+            status=status,
+            created_at=now,
+            using_db=conn,
+        )
+        if stored is not None:
+            await ProgressPhoto.create(
+                update_id=update.id, photo_id=stored.id, role=photo_role, using_db=conn
+            )
+    return update
 
 
 async def decide_update(
@@ -87,12 +120,20 @@ async def decide_update(
 
 
 @dataclass(frozen=True)
+class UpdatePhoto:
+    key: str
+    alt_text: str
+    role: str
+
+
+@dataclass(frozen=True)
 class UpdateView:
     id: int
     author: str
     body: str
     status: str
     created_at: datetime
+    photos: list[UpdatePhoto]
 
 
 async def list_updates(proposal_id: int, *, include_pending: bool) -> list[UpdateView]:
@@ -102,4 +143,18 @@ async def list_updates(proposal_id: int, *, include_pending: bool) -> list[Updat
         .select_related("author")
         .order_by("created_at", "id")
     )
-    return [UpdateView(u.id, u.author.display_name, u.body, u.status, u.created_at) for u in rows]
+    photos: dict[int, list[UpdatePhoto]] = {}
+    if rows:
+        links = (
+            await ProgressPhoto.filter(update_id__in=[u.id for u in rows])
+            .order_by("update_id", "position", "id")
+            .values_list("update_id", "photo__storage_key", "photo__alt_text", "role")
+        )
+        for update_id, key, alt, role in links:
+            photos.setdefault(update_id, []).append(UpdatePhoto(key, alt, role))
+    return [
+        UpdateView(
+            u.id, u.author.display_name, u.body, u.status, u.created_at, photos.get(u.id, [])
+        )
+        for u in rows
+    ]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
@@ -251,3 +252,44 @@ async def test_progress_updates_from_residents_wait_for_the_committee(database: 
         await progress.post_update(
             Actor(user_id=stranger.id), world.community.id, proposal.id, "x", now=now()
         )
+
+
+async def test_progress_update_carries_a_before_photo(database: str, tmp_path: Path) -> None:
+    from participation.media.storage import LocalStorage
+    from participation.proposals import progress
+    from tests.unit.test_media_pipeline import jpeg_with_everything, quadrants
+
+    world = await make_world()
+    author = await resident(world, "author")
+    reviewer = await committee(world)
+    proposal = await submitted(world, author)
+    for target in (Status.ACCEPTED, Status.SELECTED):
+        await services.review(
+            reviewer, world.community.id, proposal.id, target, reason="", now=now()
+        )
+    storage = LocalStorage(tmp_path)
+    with pytest.raises(Invalid):
+        await progress.post_update(
+            author,
+            world.community.id,
+            proposal.id,
+            "开工前",
+            now=now(),
+            photo=jpeg_with_everything(quadrants(400, 300)),
+            alt_text="空地",
+            photo_role="sideways",
+            storage=storage,
+        )
+    await progress.post_update(
+        author,
+        world.community.id,
+        proposal.id,
+        "开工前",
+        now=now(),
+        photo=jpeg_with_everything(quadrants(400, 300)),
+        alt_text="空地",
+        photo_role="before",
+        storage=storage,
+    )
+    [update] = await progress.list_updates(proposal.id, include_pending=False)
+    assert [(p.alt_text, p.role) for p in update.photos] == [("空地", "before")]
