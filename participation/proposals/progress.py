@@ -10,7 +10,7 @@ from participation.audit.services import record
 from participation.communities.queries import get_standing
 from participation.db import transaction
 from participation.errors import N_, Conflict, Invalid, NotAllowed, NotFound
-from participation.media.models import ProgressPhoto
+from participation.media.models import ProgressPhoto, variant_names
 from participation.media.services import accept_photo
 from participation.media.storage import Storage
 from participation.permissions import Actor, require
@@ -124,6 +124,10 @@ class UpdatePhoto:
     key: str
     alt_text: str
     role: str
+    variants: tuple[str, ...] = ("original",)
+
+    def pick(self, wanted: str) -> str:
+        return wanted if wanted in self.variants else "original"
 
 
 @dataclass(frozen=True)
@@ -148,10 +152,14 @@ async def list_updates(proposal_id: int, *, include_pending: bool) -> list[Updat
         links = (
             await ProgressPhoto.filter(update_id__in=[u.id for u in rows])
             .order_by("update_id", "position", "id")
-            .values_list("update_id", "photo__storage_key", "photo__alt_text", "role")
+            .values_list(
+                "update_id", "photo__storage_key", "photo__alt_text", "role", "photo__variants"
+            )
         )
-        for update_id, key, alt, role in links:
-            photos.setdefault(update_id, []).append(UpdatePhoto(key, alt, role))
+        for update_id, key, alt, role, variants in links:
+            photos.setdefault(update_id, []).append(
+                UpdatePhoto(key, alt, role, variant_names(variants))
+            )
     return [
         UpdateView(
             u.id, u.author.display_name, u.body, u.status, u.created_at, photos.get(u.id, [])

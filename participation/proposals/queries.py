@@ -8,7 +8,7 @@ from typing import Any
 
 from participation.db import fetch_all, is_postgres
 from participation.errors import NotFound
-from participation.media.models import Photo, ProposalPhoto
+from participation.media.models import Photo, ProposalPhoto, variant_names
 from participation.permissions import Actor
 from participation.proposals import rules
 from participation.proposals.models import Proposal, ProposalEvent, Support
@@ -35,6 +35,11 @@ class PhotoView:
     alt_text: str
     width: int
     height: int
+    variants: tuple[str, ...] = ("original",)
+
+    def pick(self, wanted: str) -> str:
+        """``wanted`` if it was made; small photos only have their original."""
+        return wanted if wanted in self.variants else "original"
 
 
 @dataclass(frozen=True)
@@ -145,7 +150,7 @@ async def _first_photos(proposal_ids: list[int]) -> dict[int, PhotoView]:
     if not proposal_ids:
         return {}
     rows = await fetch_all(
-        "SELECT pp.proposal_id, ph.storage_key, ph.alt_text, ph.width, ph.height "  # noqa: S608
+        "SELECT pp.proposal_id, ph.storage_key, ph.alt_text, ph.width, ph.height, ph.variants "  # noqa: S608
         "FROM proposal_photo pp JOIN photo ph ON ph.id = pp.photo_id "
         f"WHERE pp.proposal_id IN ({', '.join('?' * len(proposal_ids))}) "
         "ORDER BY pp.proposal_id, pp.position, pp.id",
@@ -155,13 +160,21 @@ async def _first_photos(proposal_ids: list[int]) -> dict[int, PhotoView]:
     for row in rows:
         first.setdefault(
             row["proposal_id"],
-            PhotoView(row["storage_key"], row["alt_text"], row["width"], row["height"]),
+            PhotoView(
+                row["storage_key"],
+                row["alt_text"],
+                row["width"],
+                row["height"],
+                variant_names(row["variants"]),
+            ),
         )
     return first
 
 
 def _photo_view(photo: Photo) -> PhotoView:
-    return PhotoView(photo.storage_key, photo.alt_text, photo.width, photo.height)
+    return PhotoView(
+        photo.storage_key, photo.alt_text, photo.width, photo.height, photo.variant_names()
+    )
 
 
 async def list_photos(proposal_id: int) -> list[PhotoView]:
