@@ -126,7 +126,10 @@ async def edit_comment_form(request: Request) -> Response:
     require_user(request)
     community = await communities.get_community(request.path_params["slug"])
     comment = await comments.get_own_comment(
-        request.state.actor, community.id, path_id(request, "comment_id")
+        request.state.actor,
+        community.id,
+        path_id(request, "proposal_id"),
+        path_id(request, "comment_id"),
     )
     return render(
         request,
@@ -148,6 +151,7 @@ async def edit_comment(request: Request) -> Response:
     await comments.edit_comment(
         request.state.actor,
         community.id,
+        path_id(request, "proposal_id"),
         path_id(request, "comment_id"),
         fields.get("body", ""),
         now=_now(),
@@ -161,7 +165,11 @@ async def delete_comment(request: Request) -> Response:
     require_user(request)
     community = await communities.get_community(request.path_params["slug"])
     await comments.delete_comment(
-        request.state.actor, community.id, path_id(request, "comment_id"), now=_now()
+        request.state.actor,
+        community.id,
+        path_id(request, "proposal_id"),
+        path_id(request, "comment_id"),
+        now=_now(),
     )
     if htmx.wants_fragment(request):
         return await detail(request, fragment="comments")
@@ -321,6 +329,7 @@ async def decide_update(request: Request) -> Response:
     await progress.decide_update(
         request.state.actor,
         community.id,
+        path_id(request, "proposal_id"),
         path_id(request, "update_id"),
         approve=fields.get("decision") == "approve",
         now=_now(),

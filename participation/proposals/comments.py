@@ -9,9 +9,8 @@ from datetime import datetime, timedelta
 from participation.communities.queries import get_standing
 from participation.errors import N_, Invalid, NotAllowed, NotFound
 from participation.permissions import Actor, is_committee, is_verified_resident, register, require
-from participation.proposals import rules
-from participation.proposals.models import Comment, ProgressUpdate, Proposal
-from participation.proposals.rules import Status
+from participation.proposals.models import Comment, ProgressUpdate
+from participation.proposals.queries import visible_proposal
 from participation.text import clean_multiline
 
 COMMENT_MAX = 2000
@@ -35,15 +34,6 @@ def _clean(body: str) -> str:
     return text
 
 
-async def _visible_proposal(community_id: int, proposal_id: int, actor: Actor) -> Proposal:
-    proposal = await Proposal.filter(id=proposal_id, community_id=community_id).first()
-    if proposal is None or not rules.is_visible(
-        Status(proposal.status), is_author=proposal.author_id == actor.user_id
-    ):
-        raise NotFound()
-    return proposal
-
-
 async def post_comment(
     actor: Actor,
     community_id: int,
@@ -54,7 +44,7 @@ async def post_comment(
     parent_id: int | None = None,
     update_id: int | None = None,
 ) -> Comment:
-    proposal = await _visible_proposal(community_id, proposal_id, actor)
+    proposal = await visible_proposal(actor, community_id, proposal_id)
     require("proposals.comment", actor, await get_standing(actor.user_id, community_id))
     text = _clean(body)
     if update_id is not None and not await ProgressUpdate.exists(
@@ -78,8 +68,11 @@ async def post_comment(
     )
 
 
-async def get_own_comment(actor: Actor, community_id: int, comment_id: int) -> Comment:
-    comment = await Comment.filter(id=comment_id, proposal__community_id=community_id).first()
+async def get_own_comment(
+    actor: Actor, community_id: int, proposal_id: int, comment_id: int
+) -> Comment:
+    proposal = await visible_proposal(actor, community_id, proposal_id)
+    comment = await Comment.filter(id=comment_id, proposal_id=proposal.id).first()
     if comment is None:
         raise NotFound()
     if comment.author_id != actor.user_id or not actor.is_authenticated:
@@ -88,9 +81,9 @@ async def get_own_comment(actor: Actor, community_id: int, comment_id: int) -> C
 
 
 async def edit_comment(
-    actor: Actor, community_id: int, comment_id: int, body: str, *, now: datetime
+    actor: Actor, community_id: int, proposal_id: int, comment_id: int, body: str, *, now: datetime
 ) -> Comment:
-    comment = await get_own_comment(actor, community_id, comment_id)
+    comment = await get_own_comment(actor, community_id, proposal_id, comment_id)
     if not may_edit(comment, actor, now):
         raise Invalid(N_("Comments can be edited for 15 minutes after posting."))
     comment.body = _clean(body)
@@ -100,9 +93,9 @@ async def edit_comment(
 
 
 async def delete_comment(
-    actor: Actor, community_id: int, comment_id: int, *, now: datetime
+    actor: Actor, community_id: int, proposal_id: int, comment_id: int, *, now: datetime
 ) -> None:
-    comment = await get_own_comment(actor, community_id, comment_id)
+    comment = await get_own_comment(actor, community_id, proposal_id, comment_id)
     if comment.deleted_at is None:
         await Comment.filter(id=comment.id).update(deleted_at=now, body="")
 

@@ -16,6 +16,7 @@ from participation.media.storage import Storage
 from participation.permissions import Actor, require
 from participation.proposals import rules
 from participation.proposals.models import ProgressUpdate, Proposal, ProposalCoAuthor
+from participation.proposals.queries import visible_proposal
 from participation.proposals.rules import Status
 from participation.text import clean_multiline
 
@@ -48,9 +49,7 @@ async def post_update(
     storage: Storage | None = None,
 ) -> ProgressUpdate:
     """A progress update, optionally with one photo marked "before" or "after"."""
-    proposal = await Proposal.filter(id=proposal_id, community_id=community_id).first()
-    if proposal is None or Status(proposal.status) not in rules.PUBLIC:
-        raise NotFound()
+    proposal = await visible_proposal(actor, community_id, proposal_id)
     if Status(proposal.status) not in rules.UPDATABLE:
         raise Invalid(N_("Progress can be posted once a project is selected."))
     standing = await get_standing(actor.user_id, community_id)
@@ -86,12 +85,19 @@ async def post_update(
 
 
 async def decide_update(
-    actor: Actor, community_id: int, update_id: int, *, approve: bool, now: datetime
+    actor: Actor,
+    community_id: int,
+    proposal_id: int,
+    update_id: int,
+    *,
+    approve: bool,
+    now: datetime,
 ) -> ProgressUpdate:
     require("proposals.review", actor, await get_standing(actor.user_id, community_id))
+    proposal = await visible_proposal(actor, community_id, proposal_id)
     async with transaction() as conn:
         update = (
-            await ProgressUpdate.filter(id=update_id, proposal__community_id=community_id)
+            await ProgressUpdate.filter(id=update_id, proposal_id=proposal.id)
             .using_db(conn)
             .first()
         )

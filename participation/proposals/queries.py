@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
+
 from participation.db import fetch_all, is_postgres
 from participation.errors import NotFound
 from participation.media.models import Photo, ProposalPhoto, variant_names
@@ -216,16 +218,9 @@ class ProposalDetail:
 
 async def get_proposal(actor: Actor, community_id: int, proposal_id: int) -> ProposalDetail:
     """One proposal; a draft of someone else, or another community's, is simply not found."""
-    proposal = (
-        await Proposal.filter(id=proposal_id, community_id=community_id)
-        .select_related("author")
-        .first()
-    )
-    if proposal is None:
-        raise NotFound()
-    is_author = actor.user_id is not None and proposal.author_id == actor.user_id
-    if not rules.is_visible(Status(proposal.status), is_author=is_author):
-        raise NotFound()
+    proposal = await visible_proposal(actor, community_id, proposal_id)
+    await proposal.fetch_related("author")
+    is_author = proposal.author_id == actor.user_id
     events = (
         await ProposalEvent.filter(proposal_id=proposal.id).select_related("actor").order_by("id")
     )
@@ -245,3 +240,20 @@ async def list_review_queue(community_id: int, support_threshold: int) -> list[P
         support_count__gte=support_threshold,
     ).order_by("submitted_at", "id")
     return [_card(p, None) for p in rows]
+
+
+async def visible_proposal(
+    actor: Actor, community_id: int, proposal_id: int, conn: BaseDBAsyncClient | None = None
+) -> Proposal:
+    """The proposal, if it belongs to this community and the actor may see it. Someone else's
+    draft is not found, exactly like a missing id, whatever the actor then tries to do."""
+    query = Proposal.filter(id=proposal_id, community_id=community_id)
+    if conn is not None:
+        query = query.using_db(conn)
+    proposal = await query.first()
+    is_author = (
+        actor.user_id is not None and proposal is not None and (proposal.author_id == actor.user_id)
+    )
+    if proposal is None or not rules.is_visible(Status(proposal.status), is_author=is_author):
+        raise NotFound()
+    return proposal

@@ -16,7 +16,7 @@ from tortoise.expressions import F
 from participation.audit.services import record
 from participation.communities.queries import get_standing
 from participation.db import transaction
-from participation.errors import N_, Conflict, Invalid, NotAllowed, NotFound
+from participation.errors import N_, Conflict, Invalid, NotAllowed
 from participation.media.models import ProposalPhoto
 from participation.media.services import accept_photo
 from participation.media.storage import Storage
@@ -24,6 +24,7 @@ from participation.notifications.services import notify
 from participation.permissions import Actor, require
 from participation.proposals import rules
 from participation.proposals.models import Proposal, ProposalEvent, Support
+from participation.proposals.queries import visible_proposal
 from participation.proposals.rules import Status
 from participation.text import clean_line, clean_multiline
 
@@ -88,19 +89,6 @@ def _coordinate(text: str, limit: float, field: str) -> float | None:
     if not (-limit <= value <= limit):
         raise Invalid(N_("This coordinate is not valid."), field=field)
     return round(value, 6)
-
-
-async def _proposal(
-    conn: BaseDBAsyncClient | None, community_id: int, proposal_id: int
-) -> Proposal:
-    """The proposal if it belongs to this community; another community's id is not found."""
-    query = Proposal.filter(id=proposal_id, community_id=community_id)
-    if conn is not None:
-        query = query.using_db(conn)
-    proposal = await query.first()
-    if proposal is None:
-        raise NotFound()
-    return proposal
 
 
 async def _move(
@@ -176,7 +164,7 @@ async def edit_proposal(
     *,
     now: datetime,
 ) -> Proposal:
-    proposal = await _proposal(None, community_id, proposal_id)
+    proposal = await visible_proposal(actor, community_id, proposal_id)
     if proposal.author_id != actor.user_id:
         raise NotAllowed()
     if Status(proposal.status) not in rules.EDITABLE:
@@ -187,14 +175,14 @@ async def edit_proposal(
     )
     if not updated:
         raise Conflict()
-    return await _proposal(None, community_id, proposal_id)
+    return await visible_proposal(actor, community_id, proposal_id)
 
 
 async def move_as_author(
     actor: Actor, community_id: int, proposal_id: int, target: Status, *, now: datetime
 ) -> Proposal:
     """Submit (needs verified residency) or withdraw one's own proposal."""
-    proposal = await _proposal(None, community_id, proposal_id)
+    proposal = await visible_proposal(actor, community_id, proposal_id)
     if proposal.author_id != actor.user_id or not actor.is_authenticated:
         raise NotAllowed()
     if not rules.author_may_move(Status(proposal.status), target):
@@ -220,7 +208,7 @@ async def review(
     committee_cost_yuan: int | None = None,
 ) -> Proposal:
     """The committee's decision; the author is notified, the decision audited."""
-    proposal = await _proposal(None, community_id, proposal_id)
+    proposal = await visible_proposal(actor, community_id, proposal_id)
     require("proposals.review", actor, await get_standing(actor.user_id, proposal.community_id))
     if not rules.committee_may_move(Status(proposal.status), target):
         raise Invalid(N_("This step is not possible now."))
@@ -265,7 +253,7 @@ async def review(
 
 async def support(actor: Actor, community_id: int, proposal_id: int, *, now: datetime) -> int:
     """Add the actor's support; a repeat is harmless. Returns the new count."""
-    proposal = await _proposal(None, community_id, proposal_id)
+    proposal = await visible_proposal(actor, community_id, proposal_id)
     require("proposals.support", actor, await get_standing(actor.user_id, proposal.community_id))
     if Status(proposal.status) not in rules.SUPPORTABLE:
         raise Invalid(N_("This proposal cannot be supported now."))
@@ -287,7 +275,7 @@ async def support(actor: Actor, community_id: int, proposal_id: int, *, now: dat
 async def withdraw_support(
     actor: Actor, community_id: int, proposal_id: int, *, now: datetime
 ) -> int:
-    proposal = await _proposal(None, community_id, proposal_id)
+    proposal = await visible_proposal(actor, community_id, proposal_id)
     if actor.user_id is None:
         raise NotAllowed()
     async with transaction() as conn:
@@ -324,7 +312,7 @@ async def attach_photo(
     now: datetime,
 ) -> ProposalPhoto:
     """Add a photo to one's own proposal while it can still be edited (at most six)."""
-    proposal = await _proposal(None, community_id, proposal_id)
+    proposal = await visible_proposal(actor, community_id, proposal_id)
     if proposal.author_id != actor.user_id or not actor.is_authenticated:
         raise NotAllowed()
     if Status(proposal.status) not in rules.EDITABLE:

@@ -242,9 +242,11 @@ async def test_progress_updates_from_residents_wait_for_the_committee(database: 
     assert [u.body for u in public] == ["开工了"]
     with pytest.raises(NotAllowed):
         await progress.decide_update(
-            neighbour, world.community.id, theirs.id, approve=True, now=now()
+            neighbour, world.community.id, proposal.id, theirs.id, approve=True, now=now()
         )
-    await progress.decide_update(reviewer, world.community.id, theirs.id, approve=True, now=now())
+    await progress.decide_update(
+        reviewer, world.community.id, proposal.id, theirs.id, approve=True, now=now()
+    )
     public = await progress.list_updates(proposal.id, include_pending=False)
     assert [u.body for u in public] == ["开工了", "花开了"]
     stranger = await make_user("stranger")

@@ -24,6 +24,16 @@ from participation.communities.models import (
     Membership,
     VerificationRequest,
 )
+from participation.media.models import Photo, ProposalPhoto
+from participation.media.storage import Storage
+from participation.notifications.models import Notification
+from participation.proposals.models import (
+    Comment,
+    ProgressUpdate,
+    Proposal,
+    ProposalEvent,
+    Support,
+)
 from tests.support import BASE_URL, SECRET, World
 from web.app import SESSION_COOKIE
 
@@ -174,6 +184,57 @@ async def snapshot() -> dict[str, list[tuple[Any, ...]]]:
             )
         ),
         "audit_entry": sorted(await AuditEntry.all().values_list("id", "action", "target")),
+        "proposal": sorted(
+            await Proposal.all().values_list(
+                "id",
+                "community_id",
+                "author_id",
+                "title",
+                "body",
+                "category",
+                "cost_yuan",
+                "committee_cost_yuan",
+                "feasibility_note",
+                "location",
+                "status",
+                "support_count",
+                "submitted_at",
+            )
+        ),
+        "proposal_event": sorted(
+            await ProposalEvent.all().values_list(
+                "id", "proposal_id", "actor_id", "from_status", "to_status", "reason"
+            )
+        ),
+        "support": sorted(await Support.all().values_list("id", "proposal_id", "user_id")),
+        "comment": sorted(
+            await Comment.all().values_list(
+                "id",
+                "proposal_id",
+                "update_id",
+                "parent_id",
+                "author_id",
+                "body",
+                "edited_at",
+                "deleted_at",
+            )
+        ),
+        "progress_update": sorted(
+            await ProgressUpdate.all().values_list(
+                "id", "proposal_id", "author_id", "body", "status", "decided_by_id"
+            )
+        ),
+        "photo": sorted(
+            await Photo.all().values_list(
+                "id", "community_id", "owner_id", "storage_key", "alt_text"
+            )
+        ),
+        "proposal_photo": sorted(
+            await ProposalPhoto.all().values_list("id", "proposal_id", "photo_id", "position")
+        ),
+        "notification": sorted(
+            await Notification.all().values_list("id", "user_id", "kind", "read_at")
+        ),
     }
 
 
@@ -198,6 +259,7 @@ class Scene:
     code: str  # the plain text of another unused code (household 3栋302), as on its slip
     other_request_id: int  # the same kinds of things in the other community
     other_code_id: int
+    proposals: ProposalScene | None = None  # added by build_proposal_scene when needed
 
 
 async def build_scene(world: World) -> Scene:
@@ -229,4 +291,113 @@ async def build_scene(world: World) -> Scene:
         code=redeemable.code,
         other_request_id=other_request.id,
         other_code_id=other_code.id,
+    )
+
+
+# --- Proposals: one of each kind of thing the proposal routes act on -----------------------------
+
+PROPOSAL_AUTHOR = "proposal-author"  # the OIDC subject of the author of the scene's proposals
+
+
+def tiny_png(size: tuple[int, int] = (24, 16)) -> bytes:
+    """A small, valid PNG made in memory."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", size, (40, 160, 90)).save(out, format="PNG")
+    return out.getvalue()
+
+
+@dataclass
+class ProposalScene:
+    """Proposals in both communities, all by one author (verified in both)."""
+
+    author: User
+    submitted_id: int  # submitted, with one photo and the author's comment
+    draft_id: int  # a draft, with the author's own comment on it
+    selected_id: int  # selected by the committee, with a neighbour's pending progress update
+    other_id: int  # the author's submitted proposal in the OTHER community
+    comment_id: int  # the author's comment on the submitted proposal
+    draft_comment_id: int
+    other_comment_id: int  # the author's comment on the other community's proposal
+    update_id: int  # the neighbour's pending update on the selected proposal
+    other_update_id: int  # a pending update on a selected proposal of the other community
+    photo_key: str  # the storage key of the submitted proposal's photo
+
+
+async def build_proposal_scene(world: World, storage: Storage) -> ProposalScene:
+    from participation.permissions import Actor
+    from participation.proposals import comments, progress, services
+    from participation.proposals.rules import DEFAULT_CATEGORIES, Status
+    from tests.support import make_committee, make_user, make_verified, now
+
+    community, other = world.community, world.other
+    author = await make_user(PROPOSAL_AUTHOR, "提案人老李")
+    await make_verified(community, author, household="7栋701")
+    await make_verified(other, author, household="9栋905")
+    neighbour = await make_user("proposal-neighbour", "楼下邻居")
+    await make_verified(community, neighbour, household="7栋702")
+    other_neighbour = await make_user("proposal-other-neighbour", "别处邻居")
+    await make_verified(other, other_neighbour, household="9栋906")
+    reviewer = await make_user("proposal-reviewer", "审核委员")
+    await make_committee(community, reviewer)
+    await make_committee(other, reviewer)
+    by_author, by_reviewer = Actor(user_id=author.id), Actor(user_id=reviewer.id)
+
+    async def propose(community_id: int, title: str, status: Status) -> int:
+        data = services.ProposalInput(
+            title=title, body="在拐角种一片花", category="pocket_garden", cost_yuan="800"
+        )
+        proposal = await services.create_proposal(
+            by_author, community_id, data, DEFAULT_CATEGORIES, now=now()
+        )
+        if status is not Status.DRAFT:
+            await services.move_as_author(
+                by_author, community_id, proposal.id, Status.SUBMITTED, now=now()
+            )
+        if status is Status.SELECTED:
+            for step in (Status.ACCEPTED, Status.SELECTED):
+                await services.review(
+                    by_reviewer, community_id, proposal.id, step, reason="", now=now()
+                )
+        return proposal.id
+
+    submitted = await propose(community.id, "口袋花园", Status.SUBMITTED)
+    draft = await propose(community.id, "还没想好的草稿", Status.DRAFT)
+    selected = await propose(community.id, "楼道绿植", Status.SELECTED)
+    elsewhere = await propose(other.id, "别处的花墙", Status.SUBMITTED)
+    elsewhere_selected = await propose(other.id, "别处的菜园", Status.SELECTED)
+
+    link = await services.attach_photo(
+        by_author, community.id, submitted, tiny_png(), "拐角空地", storage, now=now()
+    )
+    photo = await Photo.get(id=link.photo_id)
+
+    async def comment(community_id: int, proposal_id: int) -> int:
+        posted = await comments.post_comment(
+            by_author, community_id, proposal_id, "我先说两句", now=now()
+        )
+        return posted.id
+
+    async def pending_update(community_id: int, proposal_id: int, user: User) -> int:
+        update = await progress.post_update(
+            Actor(user_id=user.id), community_id, proposal_id, "花苗到了", now=now()
+        )
+        assert update.status == "pending"
+        return update.id
+
+    return ProposalScene(
+        author=author,
+        submitted_id=submitted,
+        draft_id=draft,
+        selected_id=selected,
+        other_id=elsewhere,
+        comment_id=await comment(community.id, submitted),
+        draft_comment_id=await comment(community.id, draft),
+        other_comment_id=await comment(other.id, elsewhere),
+        update_id=await pending_update(community.id, selected, neighbour),
+        other_update_id=await pending_update(other.id, elsewhere_selected, other_neighbour),
+        photo_key=photo.storage_key,
     )

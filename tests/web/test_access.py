@@ -22,7 +22,9 @@ from participation.communities.models import (
     Membership,
     VerificationRequest,
 )
+from participation.media.models import ProposalPhoto
 from participation.permissions import Actor
+from participation.proposals.models import Comment, ProgressUpdate, Proposal, Support
 from tests.support import (
     World,
     csrf_token,
@@ -35,11 +37,15 @@ from tests.support import (
 )
 from tests.web.helpers import (
     HTMX_PARTIAL,
+    PROPOSAL_AUTHOR,
+    ProposalScene,
     Scene,
+    build_proposal_scene,
     build_scene,
     is_fragment,
     snapshot,
     sqlite_only,
+    tiny_png,
 )
 
 ACTORS = (
@@ -51,9 +57,10 @@ ACTORS = (
     "other_committee",
     "committee",
     "admin",
+    "author",  # a verified resident here, and the author of the scene's proposals
 )
 COMMITTEE_LIKE = ("committee", "admin")
-VERIFIED_HERE = ("resident", "volunteer")
+VERIFIED_HERE = ("resident", "volunteer", "author")
 
 
 def everyone(status: int) -> dict[str, int]:
@@ -76,6 +83,23 @@ def not_yet_verified(status: int) -> dict[str, int]:
     return {**signed_in(status), **dict.fromkeys(VERIFIED_HERE, 403)}
 
 
+def only(allowed: tuple[str, ...], status: int, *, others: int = 403) -> dict[str, int]:
+    """Signed-in ``allowed`` actors get ``status``, other signed-in ones ``others``."""
+    return {
+        actor: 303 if actor == "anonymous" else status if actor in allowed else others
+        for actor in ACTORS
+    }
+
+
+def author_only(status: int, *, others: int = 403) -> dict[str, int]:
+    return only(("author",), status, others=others)
+
+
+def residents_here(status: int) -> dict[str, int]:
+    """Verified residents of this community (the author is one)."""
+    return only(VERIFIED_HERE, status)
+
+
 async def _settings_saved(scene: Scene) -> bool:
     return (await Community.get(id=scene.world.community.id)).household_member_cap == 4
 
@@ -96,6 +120,63 @@ async def _request_rejected(scene: Scene) -> bool:
     return await VerificationRequest.exists(id=scene.request_id, status="rejected")
 
 
+def _p(scene: Scene) -> ProposalScene:
+    assert scene.proposals is not None
+    return scene.proposals
+
+
+async def _proposal_created(scene: Scene) -> bool:
+    return await Proposal.exists(title="矩阵里的新提案", status="draft")
+
+
+async def _proposal_edited(scene: Scene) -> bool:
+    return await Proposal.exists(id=_p(scene).submitted_id, title="改过的标题")
+
+
+async def _photo_added(scene: Scene) -> bool:
+    return await ProposalPhoto.filter(proposal_id=_p(scene).submitted_id).count() == 2
+
+
+async def _supported(scene: Scene) -> bool:
+    return await Support.exists(proposal_id=_p(scene).submitted_id)
+
+
+async def _commented(scene: Scene) -> bool:
+    return await Comment.exists(proposal_id=_p(scene).submitted_id, body="矩阵评论")
+
+
+async def _comment_edited(scene: Scene) -> bool:
+    return await Comment.exists(id=_p(scene).comment_id, body="改过的评论")
+
+
+async def _comment_deleted(scene: Scene) -> bool:
+    return await Comment.exists(id=_p(scene).comment_id, deleted_at__isnull=False)
+
+
+async def _update_posted(scene: Scene) -> bool:
+    return await ProgressUpdate.exists(proposal_id=_p(scene).selected_id, body="矩阵进展")
+
+
+async def _update_approved(scene: Scene) -> bool:
+    return await ProgressUpdate.exists(id=_p(scene).update_id, status="published")
+
+
+async def _reviewed(scene: Scene) -> bool:
+    return await Proposal.exists(id=_p(scene).submitted_id, status="accepted")
+
+
+async def _withdrawn(scene: Scene) -> bool:
+    return await Proposal.exists(id=_p(scene).submitted_id, status="withdrawn")
+
+
+PROPOSAL_FORM = {
+    "title": "矩阵里的新提案",
+    "body": "在3栋北侧种花",
+    "category": "pocket_garden",
+    "cost_yuan": "1200",
+}
+
+
 @dataclass(frozen=True)
 class Case:
     method: str
@@ -104,14 +185,22 @@ class Case:
     data: dict[str, str] = field(default_factory=dict)
     path: str | None = None  # when the route is a Mount
     changed: Callable[[Scene], Awaitable[bool]] | None = None  # what an allowed write did
+    proposal: str = "submitted_id"  # which of the ProposalScene's proposals {proposal_id} is
+    upload: bool = False  # send a small PNG as the form's ``photo``
 
     def url(self, scene: Scene) -> str:
+        proposals = _p(scene)
         return (self.path or self.route).format(
             slug="yulin",
             provider="demo",
             user_id=scene.target.id,
             code_id=scene.code_id,
             request_id=scene.request_id,
+            proposal_id=getattr(proposals, self.proposal),
+            comment_id=proposals.comment_id,
+            update_id=proposals.update_id,
+            key=proposals.photo_key,
+            variant="original",
         )
 
 
@@ -130,6 +219,13 @@ MATRIX = (
     Case("GET", "/c/{slug}/committee/members", committee_only(200)),
     Case("GET", "/c/{slug}/committee/codes", committee_only(200)),
     Case("GET", "/c/{slug}/committee/requests", committee_only(200)),
+    Case("GET", "/c/{slug}/proposals", everyone(200)),
+    Case("GET", "/c/{slug}/proposals/new", signed_in(200)),
+    Case("GET", "/c/{slug}/proposals/{proposal_id}", everyone(200)),
+    Case("GET", "/c/{slug}/proposals/{proposal_id}/edit", author_only(200, others=404)),
+    Case("GET", "/c/{slug}/proposals/{proposal_id}/comments/{comment_id}/edit", author_only(200)),
+    Case("GET", "/c/{slug}/committee/proposals", committee_only(200)),
+    Case("GET", "/media/{key}/{variant}.webp", everyone(200)),
     Case("POST", "/language", everyone(303), {"locale": "zh_Hans", "next": "/"}),
     Case("POST", "/profile", signed_in(303), {"display_name": "改个名", "locale": "zh_Hans"}),
     Case("POST", "/c/{slug}/join", signed_in(303)),
@@ -179,15 +275,89 @@ MATRIX = (
         {"decision": "reject", "reason": "查无此户"},
         changed=_request_rejected,
     ),
+    # Proposals: the scene's submitted proposal (and its selected one for progress updates).
+    Case(
+        "POST",
+        "/c/{slug}/proposals",
+        residents_here(303),
+        PROPOSAL_FORM,
+        changed=_proposal_created,
+    ),
+    Case(
+        "POST",
+        "/c/{slug}/proposals/{proposal_id}/edit",
+        author_only(303),
+        {**PROPOSAL_FORM, "title": "改过的标题"},
+        changed=_proposal_edited,
+    ),
+    Case(
+        "POST",
+        "/c/{slug}/proposals/{proposal_id}/photos",
+        author_only(303),
+        {"alt_text": "花坛现状"},
+        changed=_photo_added,
+        upload=True,
+    ),
+    Case(
+        "POST",
+        "/c/{slug}/proposals/{proposal_id}/support",
+        residents_here(303),
+        {"action": "add"},
+        changed=_supported,
+    ),
+    Case(
+        "POST",
+        "/c/{slug}/proposals/{proposal_id}/comments",
+        only((*VERIFIED_HERE, "committee"), 303),
+        {"body": "矩阵评论"},
+        changed=_commented,
+    ),
+    Case(
+        "POST",
+        "/c/{slug}/proposals/{proposal_id}/comments/{comment_id}/edit",
+        author_only(303),
+        {"body": "改过的评论"},
+        changed=_comment_edited,
+    ),
+    Case(
+        "POST",
+        "/c/{slug}/proposals/{proposal_id}/updates",
+        # The team and the committee publish; other verified residents' updates wait.
+        only((*VERIFIED_HERE, *COMMITTEE_LIKE), 303),
+        {"body": "矩阵进展"},
+        changed=_update_posted,
+        proposal="selected_id",
+    ),
+    Case(
+        "POST",
+        "/c/{slug}/proposals/{proposal_id}/updates/{update_id}/decide",
+        committee_only(303),
+        {"decision": "approve"},
+        changed=_update_approved,
+        proposal="selected_id",
+    ),
+    Case(
+        "POST",
+        "/c/{slug}/proposals/{proposal_id}/review",
+        committee_only(303),
+        {"decision": "accept", "reason": ""},
+        changed=_reviewed,
+    ),
+    Case(
+        "POST",
+        "/c/{slug}/proposals/{proposal_id}/comments/{comment_id}/delete",
+        author_only(303),
+        changed=_comment_deleted,
+    ),
+    Case(
+        "POST",
+        "/c/{slug}/proposals/{proposal_id}/{action}",
+        author_only(303),
+        path="/c/{slug}/proposals/{proposal_id}/withdraw",
+        changed=_withdrawn,
+    ),
     Case("POST", "/logout", everyone(303)),
 )
-
-# Routes of capabilities that landed after the foundation (proposals, being built while this
-# matrix was written). Their own issue adds them to MATRIX and deletes the prefix here; any
-# other route missing from MATRIX fails the check below.
-# Issue 3 (proposals, photos) adds its own rows; until then its routes are covered by
-# tests/web/test_proposal_pages.py.
-LATER_CAPABILITY_PREFIXES = ("/c/{slug}/proposals", "/c/{slug}/committee/proposals", "/media/")
 
 
 def declared_routes(app: Starlette) -> set[tuple[str, str]]:
@@ -207,11 +377,7 @@ def declared_routes(app: Starlette) -> set[tuple[str, str]]:
 @sqlite_only
 async def test_the_matrix_covers_every_route(app: Starlette) -> None:
     covered = {(case.method, case.route) for case in MATRIX}
-    declared = {
-        (method, path)
-        for method, path in declared_routes(app)
-        if not path.startswith(LATER_CAPABILITY_PREFIXES)
-    }
+    declared = declared_routes(app)
     missing = declared - covered
     stale = covered - declared
     assert not missing, f"routes without access-control expectations: {sorted(missing)}"
@@ -222,6 +388,8 @@ async def test_the_matrix_covers_every_route(app: Starlette) -> None:
 async def _actor(kind: str, client: httpx.AsyncClient, world: World) -> User | None:
     if kind == "anonymous":
         return None
+    if kind == "author":  # made verified, with their proposals, by build_proposal_scene
+        return await login(client, PROPOSAL_AUTHOR)
     user = await make_user(f"matrix-{kind}", f"矩阵{kind}")
     community, other = world.community, world.other
     if kind == "unverified":
@@ -246,8 +414,11 @@ def _forbidden(case: Case, status: int, actor: str) -> bool:
 
 
 @pytest.mark.parametrize("actor", ACTORS)
-async def test_access_matrix(client: httpx.AsyncClient, world: World, actor: str) -> None:
+async def test_access_matrix(
+    app: Starlette, client: httpx.AsyncClient, world: World, actor: str
+) -> None:
     scene = await build_scene(world)
+    scene.proposals = await build_proposal_scene(world, app.state.storage)
     await _actor(actor, client, world)
     token = await csrf_token(client)
     failures: list[str] = []
@@ -257,7 +428,10 @@ async def test_access_matrix(client: httpx.AsyncClient, world: World, actor: str
         if case.method == "GET":
             response = await client.get(case.url(scene))
         else:
-            response = await client.post(case.url(scene), data={"csrf_token": token, **case.data})
+            files = {"photo": ("花坛.png", tiny_png(), "image/png")} if case.upload else None
+            response = await client.post(
+                case.url(scene), data={"csrf_token": token, **case.data}, files=files
+            )
         where = f"{case.method} {case.route} as {actor}"
         if response.status_code != expected:
             failures.append(f"{where}: {response.status_code}, expected {expected}")
