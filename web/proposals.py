@@ -12,7 +12,7 @@ from starlette.routing import Route
 from participation.communities import queries as communities
 from participation.communities.models import Community
 from participation.errors import N_, Invalid, NotFound
-from participation.proposals import comments, progress, queries, services
+from participation.proposals import coauthors, comments, progress, queries, services
 from participation.proposals.rules import DEFAULT_CATEGORIES, STATUS_LABELS, Status
 from web import htmx
 from web.forms import flash, form_fields, optional_id, path_id, see_other, upload_form
@@ -90,6 +90,7 @@ async def detail(request: Request, *, fragment: str = "support") -> Response:
             "now": _now(),
             "comment_edit_window": comments.EDIT_WINDOW,
             "photos": await queries.list_photos(found.proposal.id),
+            "co_authors": await coauthors.list_co_authors(found.proposal.id),
             "updates": await progress.list_updates(
                 found.proposal.id, include_pending=standing.committee
             ),
@@ -297,6 +298,27 @@ async def add_photo(request: Request) -> Response:
     return see_other(request, _detail_url(request, community, proposal_id) + "#photos")
 
 
+async def invite_co_author(request: Request) -> Response:
+    require_user(request)
+    community = await communities.get_community(request.path_params["slug"])
+    proposal_id = path_id(request, "proposal_id")
+    fields = await form_fields(request)
+    await coauthors.invite_co_author(
+        request.state.actor, community.id, proposal_id, fields.get("name", ""), now=_now()
+    )
+    flash(request, N_("Invitation sent."))
+    return see_other(request, _detail_url(request, community, proposal_id))
+
+
+async def accept_co_authorship(request: Request) -> Response:
+    require_user(request)
+    community = await communities.get_community(request.path_params["slug"])
+    proposal_id = path_id(request, "proposal_id")
+    await coauthors.accept_co_authorship(request.state.actor, community.id, proposal_id, now=_now())
+    flash(request, N_("You are now a co-author of this proposal."))
+    return see_other(request, _detail_url(request, community, proposal_id))
+
+
 async def post_update(request: Request) -> Response:
     require_user(request)
     community = await communities.get_community(request.path_params["slug"])
@@ -450,6 +472,18 @@ routes = [
         add_photo,
         methods=["POST"],
         name="proposals:add_photo",
+    ),
+    Route(
+        "/c/{slug}/proposals/{proposal_id}/co-authors",
+        invite_co_author,
+        methods=["POST"],
+        name="proposals:invite_co_author",
+    ),
+    Route(
+        "/c/{slug}/proposals/{proposal_id}/co-authors/accept",
+        accept_co_authorship,
+        methods=["POST"],
+        name="proposals:accept_co_authorship",
     ),
     Route(
         "/c/{slug}/proposals/{proposal_id}/updates",

@@ -15,7 +15,8 @@ from participation.media.services import accept_photo
 from participation.media.storage import Storage
 from participation.permissions import Actor, require
 from participation.proposals import rules
-from participation.proposals.models import ProgressUpdate, Proposal, ProposalCoAuthor
+from participation.proposals.coauthors import is_co_author
+from participation.proposals.models import ProgressUpdate, Proposal
 from participation.proposals.queries import visible_proposal
 from participation.proposals.rules import Status
 from participation.text import clean_multiline
@@ -24,13 +25,7 @@ UPDATE_MAX = 5000
 
 
 async def _is_team(actor: Actor, proposal: Proposal) -> bool:
-    if actor.user_id is None:
-        return False
-    if proposal.author_id == actor.user_id:
-        return True
-    return await ProposalCoAuthor.exists(
-        proposal_id=proposal.id, user_id=actor.user_id, accepted_at__isnull=False
-    )
+    return proposal.author_id == actor.user_id or await is_co_author(actor.user_id, proposal.id)
 
 
 PHOTO_ROLES = ("", "before", "after")

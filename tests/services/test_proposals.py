@@ -295,3 +295,52 @@ async def test_progress_update_carries_a_before_photo(database: str, tmp_path: P
     )
     [update] = await progress.list_updates(proposal.id, include_pending=False)
     assert [(p.alt_text, p.role) for p in update.photos] == [("空地", "before")]
+
+
+async def test_an_accepted_co_author_posts_progress_like_the_author(database: str) -> None:
+    from participation.errors import Conflict
+    from participation.proposals import coauthors, progress
+
+    world = await make_world()
+    author = await resident(world, "author")
+    partner_user = await make_user("partner", "李阿姨")
+    await make_verified(world.community, partner_user, "2栋202")
+    partner = Actor(user_id=partner_user.id)
+    reviewer = await committee(world)
+    proposal = await submitted(world, author)
+    with pytest.raises(Invalid):
+        await coauthors.invite_co_author(
+            author, world.community.id, proposal.id, "不认识", now=now()
+        )
+    with pytest.raises(NotAllowed):
+        await coauthors.invite_co_author(
+            partner, world.community.id, proposal.id, "李阿姨", now=now()
+        )
+    await coauthors.invite_co_author(author, world.community.id, proposal.id, " 李阿姨 ", now=now())
+    with pytest.raises(Conflict):
+        await coauthors.invite_co_author(
+            author, world.community.id, proposal.id, "李阿姨", now=now()
+        )
+    assert (
+        await Notification.filter(
+            user_id=partner_user.id, kind="proposal.co_author_invited"
+        ).count()
+        == 1
+    )
+    for target in (Status.ACCEPTED, Status.SELECTED):
+        await services.review(
+            reviewer, world.community.id, proposal.id, target, reason="", now=now()
+        )
+    pending = await progress.post_update(
+        partner, world.community.id, proposal.id, "还没接受", now=now()
+    )
+    assert pending.status == "pending"
+    await coauthors.accept_co_authorship(partner, world.community.id, proposal.id, now=now())
+    with pytest.raises(NotFound):
+        await coauthors.accept_co_authorship(partner, world.community.id, proposal.id, now=now())
+    published = await progress.post_update(
+        partner, world.community.id, proposal.id, "接受了", now=now()
+    )
+    assert published.status == "published"
+    [view] = await coauthors.list_co_authors(proposal.id)
+    assert (view.name, view.accepted) == ("李阿姨", True)

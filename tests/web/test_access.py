@@ -319,6 +319,15 @@ MATRIX = (
         {"body": "改过的评论"},
         changed=_comment_edited,
     ),
+    # Inviting someone who is not a verified resident here: the author gets the form's 422.
+    Case(
+        "POST",
+        "/c/{slug}/proposals/{proposal_id}/co-authors",
+        author_only(422),
+        {"name": "没有这个人"},
+    ),
+    # Nobody in the scene has an invitation to accept.
+    Case("POST", "/c/{slug}/proposals/{proposal_id}/co-authors/accept", signed_in(404)),
     Case(
         "POST",
         "/c/{slug}/proposals/{proposal_id}/updates",

@@ -1,0 +1,95 @@
+"""Co-authors: the author invites a verified neighbour by name; the neighbour accepts.
+
+Accepted co-authors post progress updates like the author; the invitation is a notification.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.exceptions import IntegrityError
+
+from participation.communities.models import Membership
+from participation.db import transaction
+from participation.errors import N_, Conflict, Invalid, NotAllowed, NotFound
+from participation.notifications.services import notify
+from participation.permissions import Actor
+from participation.proposals.models import ProposalCoAuthor
+from participation.proposals.queries import visible_proposal
+from participation.proposals.rules import Status
+from participation.text import clean_line
+
+MAX_CO_AUTHORS = 5
+CLOSED = frozenset({Status.REJECTED, Status.WITHDRAWN, Status.COMPLETED})
+
+
+async def invite_co_author(
+    actor: Actor, community_id: int, proposal_id: int, name: str, *, now: datetime
+) -> ProposalCoAuthor:
+    proposal = await visible_proposal(actor, community_id, proposal_id)
+    if proposal.author_id != actor.user_id:
+        raise NotAllowed()
+    if Status(proposal.status) in CLOSED:
+        raise Invalid(N_("This proposal is closed."))
+    wanted = clean_line(name, max_length=40)
+    if wanted is None:
+        raise Invalid(N_("Please enter the name your neighbour uses here."), field="name")
+    member = (
+        await Membership.filter(
+            community_id=community_id,
+            verified_at__isnull=False,
+            user__display_name=wanted,
+            user__disabled=False,
+        )
+        .order_by("id")
+        .first()
+    )
+    if member is None or member.user_id == actor.user_id:
+        raise Invalid(N_("No other verified resident here goes by that name."), field="name")
+    if await ProposalCoAuthor.filter(proposal_id=proposal.id).count() >= MAX_CO_AUTHORS:
+        raise Invalid(N_("A proposal can have at most 5 co-authors."), field="name")
+    try:
+        async with transaction() as conn:
+            invitation = await ProposalCoAuthor.create(
+                proposal_id=proposal.id, user_id=member.user_id, invited_at=now, using_db=conn
+            )
+            await notify(
+                conn, member.user_id, "proposal.co_author_invited", now=now, proposal=proposal.id
+            )
+    except IntegrityError as exc:
+        raise Conflict(N_("This neighbour is already invited.")) from exc
+    return invitation
+
+
+async def accept_co_authorship(
+    actor: Actor, community_id: int, proposal_id: int, *, now: datetime
+) -> None:
+    proposal = await visible_proposal(actor, community_id, proposal_id)
+    accepted = await ProposalCoAuthor.filter(
+        proposal_id=proposal.id, user_id=actor.user_id, accepted_at__isnull=True
+    ).update(accepted_at=now)
+    if not accepted:
+        raise NotFound()
+
+
+@dataclass(frozen=True)
+class CoAuthorView:
+    user_id: int
+    name: str
+    accepted: bool
+
+
+async def list_co_authors(proposal_id: int) -> list[CoAuthorView]:
+    rows = (
+        await ProposalCoAuthor.filter(proposal_id=proposal_id).select_related("user").order_by("id")
+    )
+    return [CoAuthorView(r.user_id, r.user.display_name, r.accepted_at is not None) for r in rows]
+
+
+async def is_co_author(user_id: int | None, proposal_id: int) -> bool:
+    if user_id is None:
+        return False
+    return await ProposalCoAuthor.exists(
+        proposal_id=proposal_id, user_id=user_id, accepted_at__isnull=False
+    )
