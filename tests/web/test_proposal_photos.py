@@ -92,3 +92,79 @@ async def test_hostile_files_are_refused_and_nothing_is_kept(client: httpx.Async
     )
     assert no_alt.status_code == 422
     assert await Photo.all().count() == 0 and await ProposalPhoto.all().count() == 0
+
+
+async def test_bomb_quota_and_oversized_uploads_are_refused_early(
+    client: httpx.AsyncClient,
+) -> None:
+    from datetime import timedelta
+
+    from participation.media.services import DAILY_QUOTA
+    from tests.support import now
+    from tests.unit.test_media_pipeline import png_declaring
+
+    world = await make_world()
+    author = await login(client, "author")
+    await make_verified(world.community, author)
+    detail_url = await _draft(client, world.community.slug)
+
+    async def upload(data: bytes) -> httpx.Response:
+        token = await csrf_token(client, detail_url)
+        return await client.post(
+            f"{detail_url}/photos",
+            data={"csrf_token": token, "alt_text": "x"},
+            files={"photo": ("p.png", data, "image/png")},
+        )
+
+    bomb = await upload(png_declaring(30000, 30000))  # a few dozen bytes claiming 900 MP
+    assert bomb.status_code == 422
+    assert await Photo.all().count() == 0
+
+    # A body over the limit is refused before the endpoint reads it (413), also when chunked.
+    settings = client._transport.app.state.settings  # type: ignore[attr-defined]
+    token = await csrf_token(client, detail_url)
+    too_big = await client.post(
+        f"{detail_url}/photos",
+        data={"csrf_token": token, "alt_text": "x"},
+        files={"photo": ("big.jpg", b"\xff" * (settings.max_body_bytes + 1), "image/jpeg")},
+    )
+    assert too_big.status_code == 413
+
+    async def chunks():  # type: ignore[no-untyped-def]
+        yield (
+            b'--zz\r\nContent-Disposition: form-data; name="photo"; filename="a.jpg"\r\n'
+            b"Content-Type: image/jpeg\r\n\r\n"
+        )
+        for _ in range(settings.max_body_bytes // 65536 + 2):
+            yield b"x" * 65536
+
+    chunked = await client.post(
+        f"{detail_url}/photos",
+        content=chunks(),
+        headers={"Content-Type": "multipart/form-data; boundary=zz", "X-CSRF-Token": token},
+    )
+    assert chunked.status_code == 413
+
+    # The daily quota: the next upload after the limit gets 429 with Retry-After.
+    photo = await Photo.create(
+        community_id=world.community.id,
+        owner_id=author.id,
+        storage_key="seeded0",
+        width=1,
+        height=1,
+        alt_text="x",
+        created_at=now() - timedelta(hours=1),
+    )
+    for i in range(1, DAILY_QUOTA):
+        await Photo.create(
+            community_id=world.community.id,
+            owner_id=author.id,
+            storage_key=f"seeded{i}",
+            width=1,
+            height=1,
+            alt_text="x",
+            created_at=photo.created_at,
+        )
+    limited = await upload(jpeg_with_everything(quadrants(64, 48)))
+    assert limited.status_code == 429 and int(limited.headers["retry-after"]) > 0
+    assert await ProposalPhoto.all().count() == 0
