@@ -16,20 +16,40 @@ FIELD_MAX = 10_000
 
 async def form_fields(request: Request) -> dict[str, str]:
     """Text fields of a form; a malformed body is a 400, oversized text a 413."""
+    fields, _photo = await _read_form(request, max_files=0)
+    return fields
+
+
+async def upload_form(request: Request) -> tuple[dict[str, str], bytes | None]:
+    """Text fields and the bytes of the one ``photo`` file of a multipart form."""
+    return await _read_form(request, max_files=1)
+
+
+async def _read_form(request: Request, *, max_files: int) -> tuple[dict[str, str], bytes | None]:
     try:
-        form = await request.form(max_files=0, max_fields=200)
+        form = await request.form(
+            max_files=max_files,
+            max_fields=200,
+            max_part_size=request.app.state.settings.max_body_bytes,
+        )
     except (HTTPException, BodyTooLarge):
         raise
     except Exception as exc:
         raise HTTPException(400, N_("The form could not be read. Please try again.")) from exc
-    fields: dict[str, str] = {}
-    for key, value in form.multi_items():
-        if isinstance(value, UploadFile):
-            continue
-        if len(value) > FIELD_MAX:
-            raise HTTPException(413)
-        fields.setdefault(key, value.replace("\x00", ""))
-    return fields
+    try:
+        fields: dict[str, str] = {}
+        photo: bytes | None = None
+        for key, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                if key == "photo" and photo is None:
+                    photo = await value.read()
+            elif len(value) > FIELD_MAX:
+                raise HTTPException(413)
+            else:
+                fields.setdefault(key, value.replace("\x00", ""))
+        return fields, photo or None
+    finally:
+        await form.close()
 
 
 def parse_id(text: str | None) -> int | None:
@@ -75,28 +95,3 @@ def pop_flash(request: Request) -> tuple[str, dict[str, str]] | None:
     if isinstance(value, list) and len(value) == 2 and isinstance(value[0], str):
         return value[0], value[1] if isinstance(value[1], dict) else {}
     return None
-
-
-async def upload_form(request: Request) -> tuple[dict[str, str], bytes | None]:
-    """Text fields and the bytes of the one ``photo`` file of a multipart form."""
-    settings = request.app.state.settings
-    try:
-        form = await request.form(max_files=1, max_fields=50, max_part_size=settings.max_body_bytes)
-    except (HTTPException, BodyTooLarge):
-        raise
-    except Exception as exc:
-        raise HTTPException(400, N_("The form could not be read. Please try again.")) from exc
-    try:
-        fields: dict[str, str] = {}
-        data: bytes | None = None
-        for key, value in form.multi_items():
-            if isinstance(value, UploadFile):
-                if key == "photo" and data is None:
-                    data = await value.read()
-            elif len(value) <= FIELD_MAX:
-                fields.setdefault(key, value.replace("\x00", ""))
-            else:
-                raise HTTPException(413)
-        return fields, data or None
-    finally:
-        await form.close()
