@@ -30,10 +30,12 @@ start_huakai() {
   done
 }
 
-run() {  # name url -> requests/s on stdout, wrk's report on stderr
-  wrk -t1 -c"$CONNECTIONS" -d2s "$2" >/dev/null
-  wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency "$2" | tee "$tmp/$1.txt" >&2
-  awk '/Requests\/sec/ {print $2}' "$tmp/$1.txt"
+run() {  # name url [wrk options...] -> requests/s on stdout, wrk's report on stderr
+  local name=$1 url=$2
+  shift 2
+  wrk -t1 -c"$CONNECTIONS" -d2s "$@" "$url" >/dev/null
+  wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" | tee "$tmp/$name.txt" >&2
+  awk '/Requests\/sec/ {print $2}' "$tmp/$name.txt"
 }
 
 p99() { awk '$1=="99%" {print $2}' "$tmp/$1.txt"; }

@@ -21,6 +21,7 @@ from web import auth, committee, communities, home, media, profile, proposals
 from web.csrf import CSRF
 from web.errors import EXCEPTION_HANDLERS
 from web.middleware import BodyLimit, CatchAll, CurrentUser, Locale, SecurityHeaders
+from web.page_cache import PageCache
 from web.settings import Settings
 from web.templating import UrlPaths, build_environment
 
@@ -67,6 +68,7 @@ def create_app(settings: Settings) -> Starlette:
         Middleware(CurrentUser),
         Middleware(Locale, default_locale=settings.default_locale),
         Middleware(CSRF, base_url=settings.base_url),
+        Middleware(PageCache, seconds=settings.page_cache_seconds),
         Middleware(CatchAll),
     ]
     app = Starlette(

@@ -30,6 +30,7 @@ async def detail(request: Request) -> Response:
             "overview": await queries.get_overview(community.id),
             "standing": await queries.get_standing(actor.user_id, community.id),
         },
+        shared=True,
     )
 
 

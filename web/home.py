@@ -16,7 +16,12 @@ from web.templating import render
 async def home(request: Request) -> Response:
     user = request.state.user
     mine = await list_my_communities(user.id) if user else []
-    return render(request, "home.html", {"communities": await list_communities(), "mine": mine})
+    return render(
+        request,
+        "home.html",
+        {"communities": await list_communities(), "mine": mine},
+        shared=True,
+    )
 
 
 async def choose_language(request: Request) -> Response:

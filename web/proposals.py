@@ -69,6 +69,7 @@ async def list_page(request: Request) -> Response:
         "proposals/list.html",
         {"community": community, "page": page, "standing": standing, **COMMON, **_labels()},
         fragment="results",
+        shared=filters.sort != "random",
     )
 
 
@@ -97,6 +98,7 @@ async def detail(request: Request, *, fragment: str = "support") -> Response:
             **COMMON,
         },
         fragment=fragment,
+        shared=request.method == "GET",
     )
 
 

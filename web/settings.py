@@ -242,6 +242,14 @@ SPECS: tuple[SettingSpec, ...] = (
         "How long to wait for an identity provider before showing 'login unavailable'.",
     ),
     SettingSpec("SESSION_MAX_AGE_DAYS", _parse_int, 14, "Days a sign-in lasts."),
+    SettingSpec(
+        "PAGE_CACHE_SECONDS",
+        _parse_int,
+        5,
+        "How long a public page rendered for visitors who are not signed in is reused by "
+        "this worker (any change made through this worker discards it at once). 0 turns "
+        "the cache off.",
+    ),
 )
 
 SPEC_BY_NAME = {spec.name: spec for spec in SPECS}
@@ -265,6 +273,7 @@ class Settings:
     max_body_bytes: int
     login_timeout_seconds: int
     session_max_age_days: int
+    page_cache_seconds: int
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property

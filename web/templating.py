@@ -14,6 +14,9 @@ from starlette.responses import HTMLResponse
 
 from web import htmx, i18n
 
+# The request.state flag by which a page tells web.page_cache it may be reused.
+SHAREABLE = "shareable"
+
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 
@@ -97,11 +100,14 @@ def render(
     status_code: int = 200,
     fragment: str | None = None,
     private: bool = False,
+    shared: bool = False,
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
     """Render ``template``; for a partial htmx request render only its ``fragment`` block.
 
     ``private`` pages (ballots, committee queues, profiles) are never stored by caches.
+    ``shared`` pages look the same to every visitor who is not signed in, so web.page_cache
+    may reuse them.
     """
     env: jinja2.Environment = request.app.state.templates
     state = request.state
@@ -128,4 +134,6 @@ def render(
     htmx.keep_address_after_post(request, response)
     if private or getattr(state, "user", None) is not None:
         response.headers["Cache-Control"] = "no-store"
+    elif shared:
+        setattr(request.state, SHAREABLE, True)
     return response
