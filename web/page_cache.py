@@ -8,11 +8,12 @@ token, and answers the next anonymous visitor with the same bytes and their own 
 What is stored: 200 answers to GET requests by visitors with no user and no pending notice,
 keyed by host, path, query, language and whether htmx asked for a fragment.
 
-Freshness: any unsafe request (POST, ...) this worker handles empties the cache, and a page
-whose rendering overlapped such a request is not stored. With one worker (the SQLite
-deployment) an anonymous reader therefore never sees a page older than the last change made
-through the site; with several workers, another worker's copy lags by at most
-``PAGE_CACHE_SECONDS``. Signed-in residents always get freshly rendered pages.
+Freshness: any unsafe request (POST, ...) by a signed-in person that this worker handles
+empties the cache, and a page whose rendering overlapped such a request is not stored. (Only
+signed-in people can change what pages show.) With one worker (the SQLite deployment) an
+anonymous reader therefore never sees a page older than the last change made through the
+site; with several workers, another worker's copy lags by about ``PAGE_CACHE_SECONDS``, never
+more than twice that. Signed-in residents always get freshly rendered pages.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -43,8 +45,16 @@ CacheKey = tuple[str, str, bytes, str, bool, bool]
 
 
 class PageCache:
-    def __init__(self, app: ASGIApp, *, seconds: float, max_bytes: int = 32 * 1024 * 1024):
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        seconds: float,
+        max_bytes: int = 32 * 1024 * 1024,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.app = app
+        self.clock = clock
         self.seconds = seconds
         self.max_bytes = max_bytes
         self._copies: OrderedDict[CacheKey, _Copy] = OrderedDict()
@@ -57,10 +67,14 @@ class PageCache:
             await self.app(scope, receive, send)
             return
         if scope["method"] not in SAFE_METHODS:
+            # Only signed-in people change what pages show; a visitor switching language
+            # must not be able to empty the cache for everyone.
+            signed_in = scope.get("state", {}).get("user") is not None
             try:
                 await self.app(scope, receive, send)
             finally:
-                self.clear()
+                if signed_in:
+                    self.clear()
             return
         key = self._key(scope) if scope["method"] == "GET" else None
         if key is None:
@@ -69,9 +83,13 @@ class PageCache:
         token: str = scope["state"]["csrf_token"]
         copy = self._copies.get(key)
         rendering = self._rendering.get(key)
-        if copy is not None and (copy.expires > time.monotonic() or rendering is not None):
-            # An expired copy still answers while one request renders its successor: a crowd
-            # arriving as a popular page expires would otherwise all render it at once.
+        now = self.clock()
+        if copy is not None and (
+            copy.expires > now or (rendering is not None and copy.expires + self.seconds > now)
+        ):
+            # An expired copy still answers (for one more period at most) while one request
+            # renders its successor: a crowd arriving as a popular page expires would
+            # otherwise all render it at once.
             self._copies.move_to_end(key)
             await self._replay(copy, token, send)
             return
@@ -131,17 +149,19 @@ class PageCache:
             or generation != self._generation
             or not token
         ):
+            # Whatever replaced the page (a 404, a page not to share) makes the old copy wrong.
+            self._drop(key)
             return
         body = b"".join(chunks)
         headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
         self._keep(
             key,
             _Copy(
-                expires=time.monotonic() + self.seconds,
+                expires=self.clock() + self.seconds,
                 status=start["status"],
                 headers=headers,
                 parts=body.split(token.encode()),
-                size=len(body),
+                size=len(body) + sum(len(part) for part in key[:3]),
             ),
         )
 
