@@ -14,7 +14,7 @@ from participation.media.storage import Storage
 from participation.permissions import Actor
 from participation.proposals import comments, progress, services
 from participation.proposals.models import Proposal
-from participation.proposals.rules import DEFAULT_CATEGORIES, Status
+from participation.proposals.rules import Status
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,6 @@ async def seed_proposals(
             services.ProposalInput(
                 demo.title, demo.body, demo.category, str(demo.cost), demo.location
             ),
-            DEFAULT_CATEGORIES,
             now=at,
         )
         if demo.photo:

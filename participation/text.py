@@ -33,3 +33,15 @@ def clean_multiline(text: str, *, max_length: int) -> str | None:
     if any(ch in _FORBIDDEN for ch in body):
         return None
     return body
+
+
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def parse_whole_number(text: str, *, max_digits: int) -> int | None:
+    """A whole number typed by a person: ASCII or full-width digits (as Chinese keyboards type
+    them) and nothing else; superscripts and other scripts' digits are not numbers here."""
+    value = text.strip().translate(_FULL_WIDTH_DIGITS)
+    if not value or len(value) > max_digits or not (value.isascii() and value.isdigit()):
+        return None
+    return int(value)

@@ -1,4 +1,4 @@
-"""Committee pages: members and roles, household codes, verification requests."""
+"""Committee pages: members and roles, household codes, verification requests, settings."""
 
 from __future__ import annotations
 
@@ -12,6 +12,10 @@ from participation.audit.queries import list_audit
 from participation.communities import queries, services
 from participation.communities.models import Community
 from participation.errors import N_, Invalid
+from participation.proposals import settings as proposal_settings
+from participation.proposals.categories import ALWAYS_OFFERED
+from participation.proposals.rules import DEFAULT_CATEGORIES
+from participation.text import parse_whole_number
 from web.forms import flash, form_fields, path_id, see_other
 from web.templating import render
 from web.users import require_user
@@ -172,12 +176,29 @@ def _settings_page(
     community: Community,
     *,
     error: Invalid | None = None,
+    proposals_error: Invalid | None = None,
+    proposals_form: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
+    """Both settings forms; a form sent back with an error keeps what the committee typed."""
+    if proposals_form is None:
+        proposals_form = {
+            "support_threshold": str(community.support_threshold),
+            "custom_categories": "\n".join(community.custom_categories),
+            **{f"offer_{key}": "1" for key in DEFAULT_CATEGORIES},
+            **{f"offer_{key}": "" for key in community.hidden_categories},
+        }
     return render(
         request,
         "committee/settings.html",
-        {"community": community, "error": error},
+        {
+            "community": community,
+            "error": error,
+            "proposals_error": proposals_error,
+            "proposals_form": proposals_form,
+            "default_categories": DEFAULT_CATEGORIES,
+            "always_offered": ALWAYS_OFFERED,
+        },
         status_code=status_code,
         private=True,
     )
@@ -194,7 +215,7 @@ async def update_settings(request: Request) -> Response:
             services.CommunitySettings(
                 verify_by_code=fields.get("verify_by_code") == "1",
                 verify_by_request=fields.get("verify_by_request") == "1",
-                household_member_cap=int(cap) if cap.isdigit() and len(cap) < 4 else 0,
+                household_member_cap=parse_whole_number(cap, max_digits=3) or 0,
                 default_locale=fields.get("default_locale", ""),
             ),
             now=_now(),
@@ -205,6 +226,28 @@ async def update_settings(request: Request) -> Response:
     return see_other(request, request.app.url_path_for("committee:settings", slug=community.slug))
 
 
+async def update_proposal_settings(request: Request) -> Response:
+    community = await _community(request)
+    fields = await form_fields(request)
+    try:
+        await proposal_settings.update_proposal_settings(
+            request.state.actor,
+            community.id,
+            support_threshold=fields.get("support_threshold", ""),
+            hidden_categories=[
+                key for key in DEFAULT_CATEGORIES if fields.get(f"offer_{key}") != "1"
+            ],
+            custom_categories=fields.get("custom_categories", ""),
+            now=_now(),
+        )
+    except Invalid as exc:
+        return _settings_page(
+            request, community, proposals_error=exc, proposals_form=fields, status_code=422
+        )
+    flash(request, N_("Micro-project settings saved."))
+    return see_other(request, request.app.url_path_for("committee:settings", slug=community.slug))
+
+
 routes = [
     Route("/c/{slug}/committee/settings", settings_page, name="committee:settings"),
     Route(
@@ -212,6 +255,12 @@ routes = [
         update_settings,
         methods=["POST"],
         name="committee:update_settings",
+    ),
+    Route(
+        "/c/{slug}/committee/settings/proposals",
+        update_proposal_settings,
+        methods=["POST"],
+        name="committee:update_proposal_settings",
     ),
     Route("/c/{slug}/committee/members", members, name="committee:members"),
     Route(

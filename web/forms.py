@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from participation.errors import N_, NotFound
+from participation.text import parse_whole_number
 from web import htmx
 from web.middleware import BodyTooLarge
 
@@ -54,9 +55,7 @@ async def _read_form(request: Request, *, max_files: int) -> tuple[dict[str, str
 
 def parse_id(text: str | None) -> int | None:
     """A database id typed in a URL or form: digits only, bounded; anything else is None."""
-    if not text or not text.isdigit() or len(text) > 12:
-        return None
-    return int(text)
+    return parse_whole_number(text, max_digits=12) if text else None
 
 
 def path_id(request: Request, name: str) -> int:

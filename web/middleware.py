@@ -78,7 +78,7 @@ class BodyLimit:
     async def _limited(self, scope: Scope, receive: Receive, send: Send, headers: Headers) -> None:
         declared = headers.get("content-length")
         if declared is not None:
-            if not declared.isdigit():
+            if not (declared.isascii() and declared.isdigit()):
                 await error_response(Request(scope), 400)(scope, receive, send)
                 return
             if int(declared) > self.max_bytes:

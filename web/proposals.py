@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -12,8 +13,8 @@ from starlette.routing import Route
 from participation.communities import queries as communities
 from participation.communities.models import Community
 from participation.errors import N_, Invalid, NotFound
-from participation.proposals import coauthors, comments, progress, queries, services
-from participation.proposals.rules import DEFAULT_CATEGORIES, STATUS_LABELS, Status
+from participation.proposals import categories, coauthors, comments, progress, queries, services
+from participation.proposals.rules import STATUS_LABELS, Status
 from web import htmx
 from web.forms import flash, form_fields, optional_id, path_id, see_other, upload_form
 from web.i18n import gettext
@@ -40,13 +41,18 @@ def _visitor_seed(request: Request) -> int:
     return seed
 
 
-COMMON = {"categories": DEFAULT_CATEGORIES, "status_labels": STATUS_LABELS}
+def _names(community: Community, current: str = "") -> dict[str, Any]:
+    """The community's categories, and category and status names in the current language.
 
-
-def _labels() -> dict[str, dict[str, str]]:
-    """Category and status names in the current language, translated once per page."""
+    ``current`` is a proposal's category, offered even if the committee has since dropped it.
+    """
+    offered = categories.offered(community.hidden_categories, community.custom_categories)
+    if current and current not in {c.key for c in offered}:
+        offered.append(categories.Category(current, current, custom=True))
     return {
-        "category_names": {key: gettext(label) for key, label in DEFAULT_CATEGORIES.items()},
+        "categories": offered,
+        "category_name": lambda key: categories.display_name(key, gettext),
+        "status_labels": STATUS_LABELS,
         "status_names": {key.value: gettext(label) for key, label in STATUS_LABELS.items()},
     }
 
@@ -54,7 +60,9 @@ def _labels() -> dict[str, dict[str, str]]:
 async def list_page(request: Request) -> Response:
     community = await communities.get_community(request.path_params["slug"])
     params = request.query_params
+    names = _names(community)
     filters = queries.normalise_filters(
+        categories={c.key for c in names["categories"]},
         category=params.get("category", ""),
         status=params.get("status", ""),
         query=params.get("q", ""),
@@ -67,7 +75,7 @@ async def list_page(request: Request) -> Response:
     return render(
         request,
         "proposals/list.html",
-        {"community": community, "page": page, "standing": standing, **COMMON, **_labels()},
+        {"community": community, "page": page, "standing": standing, **names},
         fragment="results",
         shared=filters.sort != "random",
     )
@@ -95,7 +103,7 @@ async def detail(request: Request, *, fragment: str = "support") -> Response:
             "updates": await progress.list_updates(
                 found.proposal.id, include_pending=standing.committee
             ),
-            **COMMON,
+            **_names(community),
         },
         fragment=fragment,
         shared=request.method == "GET",
@@ -210,7 +218,7 @@ def _form_page(
             "form": form,
             "proposal_id": proposal_id,
             "error": error,
-            **COMMON,
+            **_names(community, current=form.get("category", "") if proposal_id else ""),
         },
         status_code=status_code,
         private=True,
@@ -229,7 +237,7 @@ async def create(request: Request) -> Response:
     fields = await form_fields(request)
     try:
         proposal = await services.create_proposal(
-            request.state.actor, community.id, _form_input(fields), DEFAULT_CATEGORIES, now=_now()
+            request.state.actor, community.id, _form_input(fields), now=_now()
         )
     except Invalid as exc:
         return _form_page(request, community, form=fields, error=exc, status_code=422)
@@ -269,7 +277,6 @@ async def update(request: Request) -> Response:
             community.id,
             proposal_id,
             _form_input(fields),
-            DEFAULT_CATEGORIES,
             now=_now(),
         )
     except Invalid as exc:
@@ -408,7 +415,7 @@ async def review_queue(request: Request) -> Response:
     return render(
         request,
         "proposals/review_queue.html",
-        {"community": community, "items": items, **COMMON},
+        {"community": community, "items": items, **_names(community)},
         private=True,
     )
 
@@ -431,8 +438,7 @@ async def review(request: Request) -> Response:
     if target is None:
         raise Invalid(N_("Please choose a decision."), field="decision")
     cost_text = fields.get("committee_cost_yuan", "").strip()
-    if cost_text and not (cost_text.isdigit() and len(cost_text) < 10):
-        raise Invalid(N_("Please enter the estimated cost in whole yuan."))
+    cost = services.parse_cost(cost_text, field="committee_cost_yuan") if cost_text else None
     proposal_id = path_id(request, "proposal_id")
     await services.review(
         request.state.actor,
@@ -441,7 +447,7 @@ async def review(request: Request) -> Response:
         target,
         reason=fields.get("reason", ""),
         feasibility_note=fields.get("feasibility_note") or None,
-        committee_cost_yuan=int(cost_text) if cost_text else None,
+        committee_cost_yuan=cost,
         now=_now(),
     )
     flash(request, N_("Decision saved. The author has been notified."))

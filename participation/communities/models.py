@@ -19,6 +19,10 @@ class Community(Model):
     household_member_cap = fields.IntField(default=6)
     # Supports a submitted proposal needs before committee review (0: none).
     support_threshold = fields.IntField(default=0)
+    # Proposal categories (participation.proposals.categories): default keys not offered,
+    # and the community's own category names.
+    hidden_categories: list[str] = fields.JSONField(default=list, db_default=[])
+    custom_categories: list[str] = fields.JSONField(default=list, db_default=[])
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,7 @@ from participation.permissions import Actor
 from participation.proposals import rules
 from participation.proposals.models import Proposal, ProposalEvent, Support
 from participation.proposals.rules import Status
+from participation.text import parse_whole_number
 
 PAGE_SIZE = 20
 SORTS = ("newest", "supported", "random")
@@ -66,16 +68,24 @@ class ProposalPage:
     total: int = 0
 
 
+def _page_number(text: str) -> int:
+    number = parse_whole_number(text, max_digits=4)
+    return number if number else 1
+
+
 def normalise_filters(
-    *, category: str, status: str, query: str, sort: str, page: str
+    *, category: str, status: str, query: str, sort: str, page: str, categories: Collection[str]
 ) -> ListFilters:
-    """Unknown values fall back to defaults rather than erroring: these come from URLs."""
+    """Unknown values fall back to defaults rather than erroring: these come from URLs.
+
+    ``categories`` are the keys one may filter by.
+    """
     return ListFilters(
-        category=category if category in rules.DEFAULT_CATEGORIES else "",
+        category=category if category in categories else "",
         status=status if status in {s.value for s in rules.PUBLIC} else "",
         query=" ".join(query.split())[:80],
         sort=sort if sort in SORTS else "newest",
-        page=int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1,
+        page=_page_number(page),
     )
 
 

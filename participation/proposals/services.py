@@ -6,6 +6,7 @@ status writes a ProposalEvent in the same transaction, and committee decisions a
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -14,6 +15,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
 from participation.audit.services import record
+from participation.communities.models import Community
 from participation.communities.queries import get_standing
 from participation.db import transaction
 from participation.errors import N_, Conflict, Invalid, NotAllowed
@@ -22,13 +24,20 @@ from participation.media.services import accept_photo
 from participation.media.storage import Storage
 from participation.notifications.services import notify
 from participation.permissions import Actor, require
-from participation.proposals import rules
+from participation.proposals import categories, rules
 from participation.proposals.models import Proposal, ProposalEvent, Support
 from participation.proposals.queries import visible_proposal
 from participation.proposals.rules import Status
-from participation.text import clean_line, clean_multiline
+from participation.text import clean_line, clean_multiline, parse_whole_number
 
 REASON_MAX = 1000
+
+
+async def _offered_keys(community_id: int) -> set[str]:
+    community = await Community.get(id=community_id)
+    return {
+        c.key for c in categories.offered(community.hidden_categories, community.custom_categories)
+    }
 
 
 @dataclass(frozen=True)
@@ -53,8 +62,19 @@ class CleanProposal:
     longitude: float | None
 
 
-def clean_proposal(data: ProposalInput, categories: dict[str, str]) -> CleanProposal:
-    """Validate what a resident typed; raise Invalid naming the first wrong field."""
+def parse_cost(text: str, *, field: str) -> int:
+    """Whole yuan, with or without thousands separators (ASCII or full-width)."""
+    cost = parse_whole_number(text.replace(",", "").replace("，", ""), max_digits=9)
+    if cost is None or cost > rules.COST_MAX_YUAN:
+        raise Invalid(N_("Please enter the estimated cost in whole yuan."), field=field)
+    return cost
+
+
+def clean_proposal(data: ProposalInput, categories: Collection[str]) -> CleanProposal:
+    """Validate what a resident typed; raise Invalid naming the first wrong field.
+
+    ``categories`` are the keys the resident may choose from.
+    """
     title = clean_line(data.title, max_length=rules.TITLE_MAX)
     if title is None:
         raise Invalid(
@@ -65,9 +85,7 @@ def clean_proposal(data: ProposalInput, categories: dict[str, str]) -> CleanProp
         raise Invalid(N_("Please describe the project (at most 10,000 characters)."), field="body")
     if data.category not in categories:
         raise Invalid(N_("Please choose a category from the list."), field="category")
-    cost_text = data.cost_yuan.strip().replace(",", "").replace("，", "")
-    if not cost_text.isdigit() or len(cost_text) > 9 or int(cost_text) > rules.COST_MAX_YUAN:
-        raise Invalid(N_("Please enter the estimated cost in whole yuan."), field="cost_yuan")
+    cost = parse_cost(data.cost_yuan, field="cost_yuan")
     location = clean_line(data.location, max_length=rules.LOCATION_MAX, allow_empty=True)
     if location is None:
         raise Invalid(N_("Please keep the location under 200 characters."), field="location")
@@ -75,7 +93,7 @@ def clean_proposal(data: ProposalInput, categories: dict[str, str]) -> CleanProp
     longitude = _coordinate(data.longitude, 180.0, "longitude")
     if (latitude is None) != (longitude is None):
         raise Invalid(N_("Please give both latitude and longitude, or neither."), field="latitude")
-    return CleanProposal(title, body, data.category, int(cost_text), location, latitude, longitude)
+    return CleanProposal(title, body, data.category, cost, location, latitude, longitude)
 
 
 def _coordinate(text: str, limit: float, field: str) -> float | None:
@@ -127,13 +145,12 @@ async def create_proposal(
     actor: Actor,
     community_id: int,
     data: ProposalInput,
-    categories: dict[str, str],
     *,
     now: datetime,
 ) -> Proposal:
     """A new draft, visible only to its author until submitted."""
     require("proposals.propose", actor, await get_standing(actor.user_id, community_id))
-    clean = clean_proposal(data, categories)
+    clean = clean_proposal(data, await _offered_keys(community_id))
     async with transaction() as conn:
         proposal = await Proposal.create(
             community_id=community_id,
@@ -160,7 +177,6 @@ async def edit_proposal(
     community_id: int,
     proposal_id: int,
     data: ProposalInput,
-    categories: dict[str, str],
     *,
     now: datetime,
 ) -> Proposal:
@@ -169,7 +185,8 @@ async def edit_proposal(
         raise NotAllowed()
     if Status(proposal.status) not in rules.EDITABLE:
         raise Invalid(N_("This proposal can no longer be edited."))
-    clean = clean_proposal(data, categories)
+    # A category the committee no longer offers may be kept, not chosen anew.
+    clean = clean_proposal(data, await _offered_keys(community_id) | {proposal.category})
     updated = await Proposal.filter(id=proposal.id, status=proposal.status).update(
         **asdict(clean), updated_at=now
     )

@@ -11,7 +11,7 @@ from participation.notifications.models import Notification
 from participation.permissions import Actor
 from participation.proposals import queries, services
 from participation.proposals.models import Proposal, ProposalEvent, Support
-from participation.proposals.rules import DEFAULT_CATEGORIES, Status
+from participation.proposals.rules import Status
 from tests.support import HOSTILE, World, make_committee, make_user, make_verified, make_world, now
 
 
@@ -40,9 +40,7 @@ async def committee(world: World) -> Actor:
 
 
 async def submitted(world: World, author: Actor) -> Proposal:
-    proposal = await services.create_proposal(
-        author, world.community.id, draft(), DEFAULT_CATEGORIES, now=now()
-    )
+    proposal = await services.create_proposal(author, world.community.id, draft(), now=now())
     await services.move_as_author(
         author, world.community.id, proposal.id, Status.SUBMITTED, now=now()
     )
@@ -54,7 +52,7 @@ async def test_only_verified_residents_may_propose(database: str) -> None:
     stranger = await make_user("stranger")
     with pytest.raises(NotAllowed):
         await services.create_proposal(
-            Actor(user_id=stranger.id), world.community.id, draft(), DEFAULT_CATEGORIES, now=now()
+            Actor(user_id=stranger.id), world.community.id, draft(), now=now()
         )
     assert await Proposal.all().count() == 0
 
@@ -63,9 +61,7 @@ async def test_draft_is_visible_only_to_its_author(database: str) -> None:
     world = await make_world()
     author = await resident(world, "author")
     neighbour = await resident(world, "neighbour", "2栋202")
-    proposal = await services.create_proposal(
-        author, world.community.id, draft(), DEFAULT_CATEGORIES, now=now()
-    )
+    proposal = await services.create_proposal(author, world.community.id, draft(), now=now())
     detail = await queries.get_proposal(author, world.community.id, proposal.id)
     assert detail.is_author
     with pytest.raises(NotFound):
@@ -118,7 +114,7 @@ async def test_every_status_change_is_recorded_with_who_and_why(database: str) -
     assert accepted.committee_cost_yuan == 3200
     with pytest.raises(Invalid):
         await services.edit_proposal(
-            author, world.community.id, proposal.id, draft("改标题"), DEFAULT_CATEGORIES, now=now()
+            author, world.community.id, proposal.id, draft("改标题"), now=now()
         )
 
 
@@ -165,9 +161,7 @@ async def test_invalid_input_names_the_field(database: str) -> None:
     }
     for field, data in cases.items():
         with pytest.raises(Invalid) as caught:
-            await services.create_proposal(
-                author, world.community.id, data, DEFAULT_CATEGORIES, now=now()
-            )
+            await services.create_proposal(author, world.community.id, data, now=now())
         assert caught.value.field == field
     assert await Proposal.all().count() == 0
 
@@ -178,18 +172,18 @@ async def test_list_filters_searches_chinese_and_shuffles_stably(database: str) 
     for i in range(25):
         title = f"楼道绿化 {i}" if i % 5 == 0 else f"口袋花园 {i}"
         proposal = await services.create_proposal(
-            author, world.community.id, draft(title=title), DEFAULT_CATEGORIES, now=now()
+            author, world.community.id, draft(title=title), now=now()
         )
         await services.move_as_author(
             author, world.community.id, proposal.id, Status.SUBMITTED, now=now()
         )
     hidden = await services.create_proposal(
-        author, world.community.id, draft(title="草稿 楼道"), DEFAULT_CATEGORIES, now=now()
+        author, world.community.id, draft(title="草稿 楼道"), now=now()
     )
 
     def filters(**kw: str) -> queries.ListFilters:
         base = {"category": "", "status": "", "query": "", "sort": "newest", "page": "1"}
-        return queries.normalise_filters(**{**base, **kw})
+        return queries.normalise_filters(**{**base, **kw}, categories={"greening"})
 
     found = await queries.list_proposals(world.community.id, filters(query="楼道"))
     assert {c.title for c in found.items} == {f"楼道绿化 {i}" for i in range(0, 25, 5)}
@@ -214,7 +208,14 @@ async def test_list_filters_searches_chinese_and_shuffles_stably(database: str) 
     assert [c.id for c in shuffled.items] == [c.id for c in again.items]
     assert [c.id for c in shuffled.items] != [c.id for c in other.items]
     assert (
-        queries.normalise_filters(category="x", status="draft", query="", sort="evil", page="-1")
+        queries.normalise_filters(
+            category="x",
+            status="draft",
+            query="",
+            sort="evil",
+            page="-1",
+            categories={"greening"},
+        )
         == queries.ListFilters()
     )
 

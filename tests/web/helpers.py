@@ -157,6 +157,9 @@ async def snapshot() -> dict[str, list[tuple[Any, ...]]]:
                 "verify_by_request",
                 "household_member_cap",
                 "default_locale",
+                "support_threshold",
+                "hidden_categories",
+                "custom_categories",
             )
         ),
         "membership": sorted(
@@ -330,7 +333,7 @@ class ProposalScene:
 async def build_proposal_scene(world: World, storage: Storage) -> ProposalScene:
     from participation.permissions import Actor
     from participation.proposals import comments, progress, services
-    from participation.proposals.rules import DEFAULT_CATEGORIES, Status
+    from participation.proposals.rules import Status
     from tests.support import make_committee, make_user, make_verified, now
 
     community, other = world.community, world.other
@@ -350,9 +353,7 @@ async def build_proposal_scene(world: World, storage: Storage) -> ProposalScene:
         data = services.ProposalInput(
             title=title, body="在拐角种一片花", category="pocket_garden", cost_yuan="800"
         )
-        proposal = await services.create_proposal(
-            by_author, community_id, data, DEFAULT_CATEGORIES, now=now()
-        )
+        proposal = await services.create_proposal(by_author, community_id, data, now=now())
         if status is not Status.DRAFT:
             await services.move_as_author(
                 by_author, community_id, proposal.id, Status.SUBMITTED, now=now()

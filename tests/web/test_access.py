@@ -104,6 +104,11 @@ async def _settings_saved(scene: Scene) -> bool:
     return (await Community.get(id=scene.world.community.id)).household_member_cap == 4
 
 
+async def _proposal_settings_saved(scene: Scene) -> bool:
+    community = await Community.get(id=scene.world.community.id)
+    return community.support_threshold == 7 and community.custom_categories == ["垃圾分类"]
+
+
 async def _target_is_volunteer(scene: Scene) -> bool:
     return await Membership.exists(user_id=scene.target.id, is_volunteer=True)
 
@@ -247,6 +252,13 @@ MATRIX = (
             "default_locale": "zh_Hans",
         },
         changed=_settings_saved,
+    ),
+    Case(
+        "POST",
+        "/c/{slug}/committee/settings/proposals",
+        committee_only(303),
+        {"support_threshold": "7", "custom_categories": "垃圾分类", "offer_greening": "1"},
+        changed=_proposal_settings_saved,
     ),
     Case(
         "POST",
@@ -538,6 +550,7 @@ async def test_other_communitys_committee_pages_are_403(
             {"decision": "approve"},
         ),
         ("/c/yulin-other/committee/codes", {"labels": "1栋1"}),
+        ("/c/yulin-other/committee/settings/proposals", {"support_threshold": "9"}),
     ]
     for path, data in writes:
         assert (await post_form(committee_client, path, data)).status_code == 403, path
@@ -710,6 +723,7 @@ async def test_resident_posting_to_committee_endpoints_is_403(
         (f"/c/yulin/committee/codes/{scene.code_id}/revoke", {}),
         (f"/c/yulin/committee/requests/{scene.request_id}/decide", {"decision": "approve"}),
         ("/c/yulin/committee/settings", {"verify_by_code": "1", "household_member_cap": "50"}),
+        ("/c/yulin/committee/settings/proposals", {"support_threshold": "0"}),
     ]:
         plain = await client.post(path, data={"csrf_token": token, **data})
         assert plain.status_code == 403, path
