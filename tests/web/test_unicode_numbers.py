@@ -1,6 +1,6 @@
-"""Numbers typed or put in URLs with Unicode digits (HOSTILE 13): superscripts and other
-digit-like characters are refused with a 4xx; full-width digits, which Chinese keyboards
-type, are read as numbers."""
+"""Numbers typed or put in URLs with Unicode digits: superscripts and other scripts' digits
+are refused with a 4xx (they were 500s: str.isdigit accepts them, int() does not); full-width
+digits, which Chinese keyboards type, are read as numbers."""
 
 from __future__ import annotations
 
