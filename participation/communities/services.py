@@ -14,6 +14,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
+from participation import codes
 from participation.accounts.models import User
 from participation.audit.services import record
 from participation.communities import rules
@@ -212,10 +213,10 @@ async def issue_household_codes(
         for label in labels:
             household = await _household(conn, community_id, label)
             for _ in range(per_household):
-                code = rules.new_household_code()
+                code = codes.new_code()
                 await HouseholdCode.create(
                     household=household,
-                    code_hash=rules.hash_code(code),
+                    code_hash=codes.hash_code(code),
                     hint=code[-HINT_LENGTH:],
                     created_by_id=actor.user_id if actor else None,
                     created_at=now,
@@ -289,14 +290,14 @@ async def redeem_household_code(
     await hit(
         f"redeem:{actor.user_id}", limit=REDEEM_LIMIT, window_seconds=REDEEM_WINDOW_SECONDS, now=now
     )
-    code = rules.normalise_code(code_text)
+    code = codes.normalise_code(code_text)
     wrong = Invalid(N_("This code is not valid. Check it and try again."), field="code")
     if code is None:
         raise wrong
     async with transaction() as conn:
         found = (
             await HouseholdCode.filter(
-                code_hash=rules.hash_code(code), household__community_id=community_id
+                code_hash=codes.hash_code(code), household__community_id=community_id
             )
             .using_db(conn)
             .first()

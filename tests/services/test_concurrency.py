@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 
 from participation.accounts.models import User
+from participation.codes import hash_code
 from participation.communities import services
 from participation.communities.models import (
     Household,
     HouseholdCode,
     Membership,
 )
-from participation.communities.rules import hash_code
 from participation.errors import DomainError, Invalid
 from tests.services.seed import (
     RowLock,

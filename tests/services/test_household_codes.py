@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from participation.codes import hash_code
 from participation.communities import services
 from participation.communities.models import Household, HouseholdCode
-from participation.communities.rules import hash_code
 from participation.errors import Conflict, Invalid, NotAllowed, NotFound
 from tests.services.conftest import People
 from tests.services.seed import as_actor, audit

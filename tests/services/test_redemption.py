@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
+from participation.codes import hash_code
 from participation.communities import services
 from participation.communities.models import Community, HouseholdCode, Membership
-from participation.communities.rules import hash_code
 from participation.errors import Invalid, NotAllowed, RateLimited
 from participation.permissions import Actor
 from tests.services.conftest import People

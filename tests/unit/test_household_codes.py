@@ -8,15 +8,8 @@ import re
 
 import pytest
 
-from participation.communities.rules import (
-    CODE_ALPHABET,
-    CODE_LENGTH,
-    clean_label,
-    hash_code,
-    household_has_room,
-    new_household_code,
-    normalise_code,
-)
+from participation.codes import CODE_ALPHABET, CODE_LENGTH, hash_code, new_code, normalise_code
+from participation.communities.rules import clean_label, household_has_room
 from participation.communities.services import parse_household_labels
 from participation.errors import Invalid
 from tests.support import HOSTILE
@@ -35,17 +28,17 @@ def test_alphabet_leaves_out_letters_that_read_like_digits() -> None:
 
 def test_new_code_is_two_groups_of_five_from_the_alphabet() -> None:
     for _ in range(50):
-        assert CODE_RE.match(new_household_code())
+        assert CODE_RE.match(new_code())
 
 
 def test_a_thousand_new_codes_are_all_different() -> None:
-    codes = {new_household_code() for _ in range(1000)}
+    codes = {new_code() for _ in range(1000)}
     assert len(codes) == 1000
 
 
 def test_new_codes_are_already_in_canonical_form() -> None:
     for _ in range(50):
-        code = new_household_code()
+        code = new_code()
         assert normalise_code(code) == code
 
 
@@ -108,7 +101,7 @@ def test_hash_differs_for_codes_that_differ_in_one_symbol() -> None:
 
 
 def test_hashes_of_many_codes_do_not_collide() -> None:
-    codes = {new_household_code() for _ in range(200)}
+    codes = {new_code() for _ in range(200)}
     assert len({hash_code(code) for code in codes}) == len(codes)
 
 
