@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from participation.accounts.models import User
+from participation.db import fetch_one
 from participation.permissions import Actor
 
 
 async def get_signed_in_user(user_id: int, session_version: int) -> User | None:
     """The session's user, unless disabled or the session was voided since."""
-    user = await User.get_or_none(id=user_id)
+    user = await fetch_one(User, "id = ?", [user_id])
     if user is None or user.disabled or user.session_version != session_version:
         return None
     return user

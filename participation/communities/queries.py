@@ -12,6 +12,7 @@ from participation.communities.models import (
     Membership,
     VerificationRequest,
 )
+from participation.db import fetch_one
 from participation.errors import NotFound
 from participation.permissions import NO_STANDING, Actor, Standing, require
 
@@ -26,7 +27,7 @@ def is_slug(text: str) -> bool:
 async def get_community(slug: str) -> Community:
     if not is_slug(slug):
         raise NotFound()
-    community = await Community.get_or_none(slug=slug)
+    community = await fetch_one(Community, "slug = ?", [slug])
     if community is None:
         raise NotFound()
     return community

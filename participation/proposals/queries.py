@@ -9,7 +9,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from participation.db import fetch_all, is_postgres
+from participation.db import as_datetime, fetch_all, is_postgres
 from participation.errors import NotFound
 from participation.media.models import Photo, ProposalPhoto, variant_names
 from participation.permissions import Actor
@@ -139,7 +139,7 @@ async def list_proposals(
             status=row["status"],
             cost_yuan=row["cost_yuan"],
             support_count=row["support_count"],
-            created_at=_as_datetime(row["created_at"]),
+            created_at=as_datetime(row["created_at"]),
             thumbnail=thumbnails.get(row["id"]),
         )
         for row in shown
@@ -168,10 +168,6 @@ def search_grams(query: str) -> list[str]:
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _as_datetime(value: datetime | str) -> datetime:
-    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
 async def _first_photos(proposal_ids: list[int]) -> dict[int, PhotoView]:
