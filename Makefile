@@ -14,6 +14,14 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
+# Test-only tools that must never ship: pabutools (GPL-3; its declared gurobipy dependency is
+# proprietary and unused, hence --no-deps) cross-checks the vote counting; pabulib-checker
+# validates the .pb open data.
+$(VENV)/.test-tools: tests/requirements-pabutools.txt $(VENV)/.installed
+	$(BIN)/pip install -q $$(grep -v -e '^#' -e '^pabutools==' tests/requirements-pabutools.txt)
+	$(BIN)/pip install -q --no-deps $$(grep '^pabutools==' tests/requirements-pabutools.txt)
+	touch $@
+
 compile-messages: $(VENV)/.installed
 	$(BIN)/pybabel compile -d locales -D messages
 
@@ -33,7 +41,7 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/python -m web.catalogs check
 
-unit-tests: install
+unit-tests: install $(VENV)/.test-tools
 	$(BIN)/pytest -q tests/unit tests/services tests/web
 
 # Playwright's sync API leaves an event loop behind: the browser tier runs in its own process.

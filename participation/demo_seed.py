@@ -9,6 +9,7 @@ from participation.accounts import services as accounts
 from participation.communities import services as communities
 from participation.communities.models import Community
 from participation.demo_proposals import seed_proposals
+from participation.demo_voting import seed_voting
 from participation.media.storage import Storage
 from participation.permissions import Actor
 
@@ -66,6 +67,7 @@ async def seed_demo(provider: str, now: datetime, storage: Storage | None = None
     await communities.set_role(None, community.id, volunteer.id, "volunteer", True, now=now)
     if storage is not None:
         await seed_proposals(community.id, resident_ids, committee.id, storage, now)
+        await seed_voting(community.id, resident_ids, committee.id, now)
     household = "3栋2单元501"
     [fresh] = await communities.issue_household_codes(None, community.id, [household], now=now)
     return DemoFacts(

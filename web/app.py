@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 
 from participation import db
 from participation.media.storage import LocalStorage
-from web import auth, committee, communities, home, media, profile, proposals
+from web import auth, committee, communities, home, media, profile, proposals, voting
 from web.csrf import CSRF
 from web.errors import EXCEPTION_HANDLERS
 from web.middleware import BodyLimit, CatchAll, CurrentUser, Locale, SecurityHeaders
@@ -48,6 +48,7 @@ def create_app(settings: Settings) -> Starlette:
         *communities.routes,
         *committee.routes,
         *proposals.routes,
+        *voting.routes,
         *media.routes,
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]

@@ -10,6 +10,8 @@ from starlette.routing import Route
 
 from participation.communities import queries, services
 from participation.errors import N_, Invalid
+from participation.proposals import tracking
+from participation.proposals.rules import STATUS_LABELS
 from web.forms import flash, form_fields, see_other
 from web.templating import render
 from web.users import require_user
@@ -29,6 +31,8 @@ async def detail(request: Request) -> Response:
             "community": community,
             "overview": await queries.get_overview(community.id),
             "standing": await queries.get_standing(actor.user_id, community.id),
+            "funded": await tracking.funded_projects(community.id),
+            "status_labels": STATUS_LABELS,
         },
         shared=True,
     )

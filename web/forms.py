@@ -16,17 +16,27 @@ FIELD_MAX = 10_000
 
 
 async def form_fields(request: Request) -> dict[str, str]:
-    """Text fields of a form; a malformed body is a 400, oversized text a 413."""
-    fields, _photo = await _read_form(request, max_files=0)
+    """Text fields of a form (the first value of each); a malformed body is a 400, oversized
+    text a 413."""
+    fields, _lists, _photo = await _read_form(request, max_files=0)
     return fields
+
+
+async def form_with_lists(request: Request) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Text fields, and every value of each field (ticked checkboxes sharing one name)."""
+    fields, lists, _photo = await _read_form(request, max_files=0)
+    return fields, lists
 
 
 async def upload_form(request: Request) -> tuple[dict[str, str], bytes | None]:
     """Text fields and the bytes of the one ``photo`` file of a multipart form."""
-    return await _read_form(request, max_files=1)
+    fields, _lists, photo = await _read_form(request, max_files=1)
+    return fields, photo
 
 
-async def _read_form(request: Request, *, max_files: int) -> tuple[dict[str, str], bytes | None]:
+async def _read_form(
+    request: Request, *, max_files: int
+) -> tuple[dict[str, str], dict[str, list[str]], bytes | None]:
     try:
         form = await request.form(
             max_files=max_files,
@@ -39,6 +49,7 @@ async def _read_form(request: Request, *, max_files: int) -> tuple[dict[str, str
         raise HTTPException(400, N_("The form could not be read. Please try again.")) from exc
     try:
         fields: dict[str, str] = {}
+        lists: dict[str, list[str]] = {}
         photo: bytes | None = None
         for key, value in form.multi_items():
             if isinstance(value, UploadFile):
@@ -47,8 +58,10 @@ async def _read_form(request: Request, *, max_files: int) -> tuple[dict[str, str
             elif len(value) > FIELD_MAX:
                 raise HTTPException(413)
             else:
-                fields.setdefault(key, value.replace("\x00", ""))
-        return fields, photo or None
+                text = value.replace("\x00", "")
+                fields.setdefault(key, text)
+                lists.setdefault(key, []).append(text)
+        return fields, lists, photo or None
     finally:
         await form.close()
 

@@ -13,7 +13,15 @@ from starlette.routing import Route
 from participation.communities import queries as communities
 from participation.communities.models import Community
 from participation.errors import N_, Invalid, NotFound
-from participation.proposals import categories, coauthors, comments, progress, queries, services
+from participation.proposals import (
+    categories,
+    coauthors,
+    comments,
+    progress,
+    queries,
+    services,
+    tracking,
+)
 from participation.proposals.rules import STATUS_LABELS, Status
 from web import htmx
 from web.forms import flash, form_fields, optional_id, path_id, see_other, upload_form
@@ -87,6 +95,7 @@ async def detail(request: Request, *, fragment: str = "support") -> Response:
         request.state.actor, community.id, path_id(request, "proposal_id")
     )
     standing = await communities.get_standing(request.state.actor.user_id, community.id)
+    co_authors = await coauthors.list_co_authors(found.proposal.id)
     return render(
         request,
         "proposals/detail.html",
@@ -99,7 +108,12 @@ async def detail(request: Request, *, fragment: str = "support") -> Response:
             "now": _now(),
             "comment_edit_window": comments.EDIT_WINDOW,
             "photos": await queries.list_photos(found.proposal.id),
-            "co_authors": await coauthors.list_co_authors(found.proposal.id),
+            "co_authors": co_authors,
+            "milestones": await tracking.list_milestones(found.proposal.id),
+            "can_track": standing.committee
+            or request.state.actor.is_admin
+            or found.is_author
+            or any(c.accepted and c.user_id == request.state.actor.user_id for c in co_authors),
             "updates": await progress.list_updates(
                 found.proposal.id, include_pending=standing.committee
             ),
@@ -353,6 +367,57 @@ async def post_update(request: Request) -> Response:
     return see_other(request, _detail_url(request, community, proposal_id) + "#progress")
 
 
+async def _tracking_form(request: Request) -> tuple[Community, int, dict[str, str]]:
+    """The community, the project and the posted form of a tracking change."""
+    require_user(request)
+    community = await communities.get_community(request.path_params["slug"])
+    return community, path_id(request, "proposal_id"), await form_fields(request)
+
+
+def _back_to_progress(request: Request, community: Community, proposal_id: int) -> Response:
+    return see_other(request, _detail_url(request, community, proposal_id) + "#progress")
+
+
+async def set_progress(request: Request) -> Response:
+    community, proposal_id, fields = await _tracking_form(request)
+    await tracking.set_progress(
+        request.state.actor,
+        community.id,
+        proposal_id,
+        fields.get("progress_percent", ""),
+        now=_now(),
+    )
+    flash(request, N_("Progress saved."))
+    return _back_to_progress(request, community, proposal_id)
+
+
+async def add_milestone(request: Request) -> Response:
+    community, proposal_id, fields = await _tracking_form(request)
+    await tracking.add_milestone(
+        request.state.actor,
+        community.id,
+        proposal_id,
+        fields.get("title", ""),
+        fields.get("due_on", ""),
+        now=_now(),
+    )
+    flash(request, N_("Milestone added."))
+    return _back_to_progress(request, community, proposal_id)
+
+
+async def mark_milestone(request: Request) -> Response:
+    community, proposal_id, fields = await _tracking_form(request)
+    await tracking.mark_milestone(
+        request.state.actor,
+        community.id,
+        proposal_id,
+        path_id(request, "milestone_id"),
+        done=fields.get("done") == "1",
+        now=_now(),
+    )
+    return _back_to_progress(request, community, proposal_id)
+
+
 async def decide_update(request: Request) -> Response:
     require_user(request)
     community = await communities.get_community(request.path_params["slug"])
@@ -456,6 +521,24 @@ async def review(request: Request) -> Response:
 
 routes = [
     Route("/c/{slug}/proposals", list_page, name="proposals:list"),
+    Route(
+        "/c/{slug}/proposals/{proposal_id}/progress-percent",
+        set_progress,
+        methods=["POST"],
+        name="proposals:set_progress",
+    ),
+    Route(
+        "/c/{slug}/proposals/{proposal_id}/milestones",
+        add_milestone,
+        methods=["POST"],
+        name="proposals:add_milestone",
+    ),
+    Route(
+        "/c/{slug}/proposals/{proposal_id}/milestones/{milestone_id}",
+        mark_milestone,
+        methods=["POST"],
+        name="proposals:mark_milestone",
+    ),
     Route("/c/{slug}/proposals", create, methods=["POST"], name="proposals:create"),
     Route("/c/{slug}/proposals/new", new_form, name="proposals:new"),
     Route("/c/{slug}/proposals/{proposal_id}", detail, name="proposals:detail"),

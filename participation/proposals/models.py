@@ -33,6 +33,8 @@ class Proposal(Model):
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
     submitted_at = fields.DatetimeField(null=True)
+    # Tracking a funded project: how far along it is, as its team reports it.
+    progress_percent = fields.IntField(default=0, db_default=0)
 
     class Meta:
         table = "proposal"
@@ -144,3 +146,20 @@ class ProgressUpdate(Model):
 
     class Meta:
         table = "progress_update"
+
+
+class Milestone(Model):
+    # A step of a funded project (e.g. "soil and planters bought"), ticked off when done.
+    id = fields.IntField(primary_key=True)
+    proposal: fields.ForeignKeyRelation[Proposal] = fields.ForeignKeyField(
+        "huakai.Proposal", related_name="milestones", on_delete=fields.CASCADE
+    )
+    proposal_id: int
+    title = fields.CharField(max_length=120)
+    due_on = fields.DateField(null=True)
+    done_at = fields.DatetimeField(null=True)
+    position = fields.IntField(default=0)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "milestone"

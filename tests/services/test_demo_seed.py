@@ -7,6 +7,7 @@ from participation.media.models import ProposalPhoto
 from participation.media.storage import LocalStorage
 from participation.proposals.models import Proposal, ProposalEvent
 from participation.proposals.rules import Status
+from participation.voting.models import RoundProject, RoundResult, VotingRound
 from tests.support import now
 
 
@@ -23,3 +24,20 @@ async def test_demo_shows_every_state_and_seeding_twice_adds_nothing(
     again = await seed_demo("demo", now(), storage)
     assert (await Proposal.all().count(), await ProposalEvent.all().count()) == (count, events)
     assert again.unused_code != facts.unused_code
+
+
+async def test_demo_has_a_published_vote_and_an_open_one(database: str, tmp_path: Path) -> None:
+    await seed_demo("demo", now(), LocalStorage(tmp_path))
+    rounds = {r.status: r for r in await VotingRound.all()}
+    assert set(rounds) == {"published", "open"}
+    published = rounds["published"]
+    assert published.ballot_count >= 40 and published.pb_sha256
+    result = await RoundResult.get(round_id=published.id, rule=published.result_rule)
+    assert 0 < result.spent_yuan <= published.budget_yuan and result.winners
+    assert await RoundProject.filter(round_id=published.id, funded=True).count() == len(
+        result.winners
+    )
+    assert rounds["open"].opens_at < now() < rounds["open"].closes_at
+    assert rounds["open"].ballot_count > 0
+    await seed_demo("demo", now(), LocalStorage(tmp_path))
+    assert await VotingRound.all().count() == 2

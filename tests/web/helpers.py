@@ -6,9 +6,11 @@ import html
 import json
 from base64 import b64decode, b64encode
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -27,14 +29,26 @@ from participation.communities.models import (
 from participation.media.models import Photo, ProposalPhoto
 from participation.media.storage import Storage
 from participation.notifications.models import Notification
+from participation.permissions import Actor
+from participation.proposals import services as proposals
 from participation.proposals.models import (
     Comment,
+    Milestone,
     ProgressUpdate,
     Proposal,
     ProposalEvent,
     Support,
 )
-from tests.support import BASE_URL, SECRET, World
+from participation.proposals.rules import Status
+from participation.voting import services as voting
+from participation.voting.models import (
+    Ballot,
+    BallotChoice,
+    RoundProject,
+    RoundResult,
+    VotingRound,
+)
+from tests.support import BASE_URL, SECRET, World, make_committee, make_user, make_verified, now
 from web.app import SESSION_COOKIE
 
 HTMX_PARTIAL = {"HX-Request": "true", "HX-Request-Type": "partial"}
@@ -90,10 +104,16 @@ def path_and_query(url: str) -> str:
 
 
 class _Scanner(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        allowed_tags: frozenset[str] = frozenset(),
+        own: frozenset[tuple[str, str]] = frozenset(),
+    ) -> None:
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
         self.has_html = False
+        self.allowed_tags = allowed_tags
+        self.own = own
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._check(tag, attrs)
@@ -107,9 +127,11 @@ class _Scanner(HTMLParser):
             self.has_html = True
         if tag == "script" and not (values.get("src") or "").startswith("/static/"):
             self.problems.append(f"live <script> {attrs}")
-        if tag in {"img", "svg", "iframe", "object", "embed", "math", "base"}:
+        if tag in {"img", "svg", "iframe", "object", "embed", "math", "base"} - self.allowed_tags:
             self.problems.append(f"injected <{tag}> {attrs}")
         for name, value in attrs:
+            if (name, value) in self.own:
+                continue
             if name.startswith("on"):
                 self.problems.append(f"event handler {name}={value!r} on <{tag}>")
             if name.startswith(("hx-on", "data-hx-on")):
@@ -120,9 +142,18 @@ class _Scanner(HTMLParser):
                 self.problems.append(f"javascript: URL in {name} on <{tag}>")
 
 
-def assert_inert(page: str, *shown: str) -> None:
-    """No injected tag, handler or htmx attribute; each ``shown`` text is visible, literally."""
-    scanner = _Scanner()
+def assert_inert(
+    page: str,
+    *shown: str,
+    allowed_tags: tuple[str, ...] = (),
+    own: tuple[tuple[str, str], ...] = (),
+) -> None:
+    """No injected tag, handler or htmx attribute; each ``shown`` text is visible, literally.
+
+    ``allowed_tags`` and the attributes (name, exact value) in ``own`` are the page's own: the
+    results' bar chart is an ``<svg>``, the ballot asks for its running total with ``hx-get``.
+    Anything else on those tags is still a problem."""
+    scanner = _Scanner(frozenset(allowed_tags), frozenset(own))
     scanner.feed(page)
     scanner.close()
     assert not scanner.problems, scanner.problems
@@ -202,7 +233,11 @@ async def snapshot() -> dict[str, list[tuple[Any, ...]]]:
                 "status",
                 "support_count",
                 "submitted_at",
+                "progress_percent",
             )
+        ),
+        "milestone": sorted(
+            await Milestone.all().values_list("id", "proposal_id", "title", "due_on", "done_at")
         ),
         "proposal_event": sorted(
             await ProposalEvent.all().values_list(
@@ -238,6 +273,56 @@ async def snapshot() -> dict[str, list[tuple[Any, ...]]]:
         "notification": sorted(
             await Notification.all().values_list("id", "user_id", "kind", "read_at")
         ),
+        "voting_round": sorted(
+            await VotingRound.all().values_list(
+                "id",
+                "community_id",
+                "title",
+                "description",
+                "budget_yuan",
+                "opens_at",
+                "closes_at",
+                "min_projects",
+                "max_projects",
+                "min_spend_percent",
+                "vote_unit",
+                "result_rule",
+                "status",
+                "lot",
+                "ballot_count",
+                "pb_sha256",
+                "created_by_id",
+                "updated_at",
+                "closed_at",
+                "published_at",
+            )
+        ),
+        "round_project": sorted(
+            await RoundProject.all().values_list(
+                "id", "round_id", "proposal_id", "cost_yuan", "position", "vote_count", "funded"
+            )
+        ),
+        "ballot": sorted(
+            await Ballot.all().values_list(
+                "id",
+                "round_id",
+                "voter_key",
+                "voter_id",
+                "channel",
+                "entered_by_id",
+                "receipt_hash",
+                "total_cost",
+                "updated_at",
+            )
+        ),
+        "ballot_choice": sorted(
+            await BallotChoice.all().values_list("id", "ballot_id", "round_project_id")
+        ),
+        "round_result": sorted(
+            await RoundResult.all().values_list(
+                "id", "round_id", "rule", "winners", "spent_yuan", "input_hash"
+            )
+        ),
     }
 
 
@@ -263,6 +348,7 @@ class Scene:
     other_request_id: int  # the same kinds of things in the other community
     other_code_id: int
     proposals: ProposalScene | None = None  # added by build_proposal_scene when needed
+    voting: VotingScene | None = None  # added by build_voting_scene when needed
 
 
 async def build_scene(world: World) -> Scene:
@@ -327,12 +413,14 @@ class ProposalScene:
     other_comment_id: int  # the author's comment on the other community's proposal
     update_id: int  # the neighbour's pending update on the selected proposal
     other_update_id: int  # a pending update on a selected proposal of the other community
+    milestone_id: int  # a milestone of the selected proposal, not yet done
+    other_milestone_id: int  # a milestone of the other community's selected proposal
     photo_key: str  # the storage key of the submitted proposal's photo
 
 
 async def build_proposal_scene(world: World, storage: Storage) -> ProposalScene:
     from participation.permissions import Actor
-    from participation.proposals import comments, progress, services
+    from participation.proposals import comments, progress, services, tracking
     from participation.proposals.rules import Status
     from tests.support import make_committee, make_user, make_verified, now
 
@@ -400,5 +488,176 @@ async def build_proposal_scene(world: World, storage: Storage) -> ProposalScene:
         other_comment_id=await comment(other.id, elsewhere),
         update_id=await pending_update(community.id, selected, neighbour),
         other_update_id=await pending_update(other.id, elsewhere_selected, other_neighbour),
+        milestone_id=(
+            await tracking.add_milestone(
+                by_reviewer, community.id, selected, "买土和花苗", "", now=now()
+            )
+        ).id,
+        other_milestone_id=(
+            await tracking.add_milestone(
+                by_reviewer, other.id, elsewhere_selected, "别处的里程碑", "", now=now()
+            )
+        ).id,
         photo_key=photo.storage_key,
+    )
+
+
+# --- Voting: a round in each state the voting routes act on --------------------------------------
+
+VOTING_COSTS = (3000, 2000, 1500, 1000)  # the projects on each round's ballot, in ballot order
+VOTING_BUDGET = 5000
+COMMUNITY_ZONE = "Asia/Shanghai"  # the communities' time zone: datetime-local fields use it
+
+
+def local_input(moment: datetime, zone: str = COMMUNITY_ZONE) -> str:
+    """A moment as a ``datetime-local`` field holds it, in the community's time zone."""
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M")
+
+
+def round_form(title: str, proposal_ids: list[int], **changes: Any) -> dict[str, Any]:
+    """The committee's round form, valid and open from a few minutes ago for a week."""
+    start = now() - timedelta(minutes=5)
+    return {
+        "title": title,
+        "description": "大家一起决定",
+        "budget_yuan": str(VOTING_BUDGET),
+        "opens_at": local_input(start),
+        "closes_at": local_input(start + timedelta(days=7)),
+        "vote_unit": "resident",
+        "result_rule": "equal_shares",
+        "min_projects": "0",
+        "max_projects": "0",
+        "min_spend_percent": "0",
+        "proposals": [str(i) for i in proposal_ids],
+        **changes,
+    }
+
+
+@dataclass
+class VotingScene:
+    """Rounds of ¥5,000 over four accepted proposals (VOTING_COSTS), in both communities."""
+
+    committee: User  # committee (and verified resident) of both communities; prepared the rounds
+    author: User  # verified resident of both communities; wrote the proposals
+    paper_voter: User  # a verified resident here who has not voted in any round
+    proposal_ids: list[int]  # the community's accepted proposals
+    other_proposal_id: int  # an accepted proposal of the other community
+    open_id: int  # open now, no ballot yet
+    open_projects: list[int]  # its round_project ids, in ballot order
+    draft_id: int  # being prepared, with the four projects
+    ended_id: int  # open, but voting time is over: ready to close; no ballot
+    counted_id: int  # closed and counted (the author voted), not yet published
+    counted_projects: list[int]
+    other_id: int  # open now, in the other community
+    other_projects: list[int]
+
+
+async def accept_proposals(
+    community_id: int, author: User, committee: User, costs: tuple[int, ...], title: str
+) -> list[int]:
+    """Proposals by ``author`` accepted for the ballot by ``committee``, one per cost."""
+    ids = []
+    for index, cost in enumerate(costs):
+        data = proposals.ProposalInput(
+            title=f"{title} {index}", body="种花", category="greening", cost_yuan=str(cost)
+        )
+        proposal = await proposals.create_proposal(
+            Actor(user_id=author.id), community_id, data, now=now()
+        )
+        await proposals.move_as_author(
+            Actor(user_id=author.id), community_id, proposal.id, Status.SUBMITTED, now=now()
+        )
+        await proposals.review(
+            Actor(user_id=committee.id),
+            community_id,
+            proposal.id,
+            Status.ACCEPTED,
+            reason="",
+            now=now(),
+        )
+        ids.append(proposal.id)
+    return ids
+
+
+async def open_voting_round(
+    community_id: int,
+    committee: User,
+    proposal_ids: list[int],
+    *,
+    title: str = "2026 年社区微基金",
+    budget_yuan: int = VOTING_BUDGET,
+    open_it: bool = True,
+    **settings: Any,
+) -> tuple[int, list[int]]:
+    """A round prepared by ``committee`` (opened an hour ago, closing in a week, unless
+    ``open_it`` is false); returns its id and its round_project ids in ballot order."""
+    actor = Actor(user_id=committee.id)
+    data = voting.RoundInput(
+        title=title,
+        description="社区基金投票",
+        budget_yuan=budget_yuan,
+        opens_at=now() - timedelta(hours=1),
+        closes_at=now() + timedelta(days=7),
+        proposal_ids=tuple(proposal_ids),
+        **settings,
+    )
+    created = await voting.create_round(actor, community_id, data, now=now())
+    if open_it:
+        await voting.open_round(actor, community_id, created.id, now=now())
+    projects = await RoundProject.filter(round_id=created.id).order_by("position")
+    return created.id, [p.id for p in projects]
+
+
+async def end_voting(round_id: int) -> None:
+    """Voting time is over (the server clock decides): closing time a minute ago."""
+    await VotingRound.filter(id=round_id).update(closes_at=now() - timedelta(minutes=1))
+
+
+async def build_voting_scene(world: World) -> VotingScene:
+    community, other = world.community, world.other
+    committee = await make_user("voting-committee", "投票委员")
+    author = await make_user("voting-author", "项目作者")
+    paper_voter = await make_user("voting-paper", "田奶奶")
+    for place, household in ((community, "6栋60"), (other, "9栋97")):
+        await make_verified(place, committee, household=f"{household}1")
+        await make_committee(place, committee)
+        await make_verified(place, author, household=f"{household}2")
+    await make_verified(community, paper_voter, household="6栋603")
+
+    proposal_ids = await accept_proposals(community.id, author, committee, VOTING_COSTS, "投票项目")
+    [other_proposal] = await accept_proposals(other.id, author, committee, (800,), "别处项目")
+
+    open_id, open_projects = await open_voting_round(community.id, committee, proposal_ids)
+    draft_id, _ = await open_voting_round(
+        community.id, committee, proposal_ids, title="还在准备的投票", open_it=False
+    )
+    ended_id, _ = await open_voting_round(
+        community.id, committee, proposal_ids, title="已经结束的投票"
+    )
+    await end_voting(ended_id)
+    counted_id, counted_projects = await open_voting_round(
+        community.id, committee, proposal_ids, title="已经计票的投票"
+    )
+    await voting.cast_ballot(
+        Actor(user_id=author.id), community.id, counted_id, counted_projects[1:3], now=now()
+    )
+    await end_voting(counted_id)
+    await voting.close_round(Actor(user_id=committee.id), community.id, counted_id, now=now())
+    other_id, other_projects = await open_voting_round(
+        other.id, committee, [other_proposal], title="别处的投票"
+    )
+    return VotingScene(
+        committee=committee,
+        author=author,
+        paper_voter=paper_voter,
+        proposal_ids=proposal_ids,
+        other_proposal_id=other_proposal,
+        open_id=open_id,
+        open_projects=open_projects,
+        draft_id=draft_id,
+        ended_id=ended_id,
+        counted_id=counted_id,
+        counted_projects=counted_projects,
+        other_id=other_id,
+        other_projects=other_projects,
     )

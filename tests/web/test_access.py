@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 import pytest
@@ -24,7 +25,8 @@ from participation.communities.models import (
 )
 from participation.media.models import ProposalPhoto
 from participation.permissions import Actor
-from participation.proposals.models import Comment, ProgressUpdate, Proposal, Support
+from participation.proposals.models import Comment, Milestone, ProgressUpdate, Proposal, Support
+from participation.voting.models import Ballot, BallotChoice, VotingRound
 from tests.support import (
     World,
     csrf_token,
@@ -40,9 +42,12 @@ from tests.web.helpers import (
     PROPOSAL_AUTHOR,
     ProposalScene,
     Scene,
+    VotingScene,
     build_proposal_scene,
     build_scene,
+    build_voting_scene,
     is_fragment,
+    round_form,
     snapshot,
     sqlite_only,
     tiny_png,
@@ -162,6 +167,18 @@ async def _update_posted(scene: Scene) -> bool:
     return await ProgressUpdate.exists(proposal_id=_p(scene).selected_id, body="矩阵进展")
 
 
+async def _progress_set(scene: Scene) -> bool:
+    return await Proposal.exists(id=_p(scene).selected_id, progress_percent=45)
+
+
+async def _milestone_added(scene: Scene) -> bool:
+    return await Milestone.exists(proposal_id=_p(scene).selected_id, title="矩阵里程碑")
+
+
+async def _milestone_done(scene: Scene) -> bool:
+    return await Milestone.exists(id=_p(scene).milestone_id, done_at__isnull=False)
+
+
 async def _update_approved(scene: Scene) -> bool:
     return await ProgressUpdate.exists(id=_p(scene).update_id, status="published")
 
@@ -172,6 +189,70 @@ async def _reviewed(scene: Scene) -> bool:
 
 async def _withdrawn(scene: Scene) -> bool:
     return await Proposal.exists(id=_p(scene).submitted_id, status="withdrawn")
+
+
+def _v(scene: Scene) -> VotingScene:
+    assert scene.voting is not None
+    return scene.voting
+
+
+def managers(status: int, *, others: int = 403) -> dict[str, int]:
+    """voting.manage: the committee and platform admins (anonymous visitors sign in first)."""
+    return only(COMMITTEE_LIKE, status, others=others)
+
+
+def seen_by_managers(status: int) -> dict[str, int]:
+    """A draft round, or a counted round before publishing: those who manage rounds see it;
+    to everyone else, signed in or not, it is the same 404 as a missing round."""
+    return {actor: status if actor in COMMITTEE_LIKE else 404 for actor in ACTORS}
+
+
+async def _round_created(scene: Scene) -> bool:
+    return await VotingRound.exists(title="矩阵里的新投票", status="draft")
+
+
+async def _round_edited(scene: Scene) -> bool:
+    return await VotingRound.exists(id=_v(scene).draft_id, title="改过的投票", status="draft")
+
+
+async def _round_opened(scene: Scene) -> bool:
+    return await VotingRound.exists(id=_v(scene).draft_id, status="open")
+
+
+async def _voted_online(scene: Scene) -> bool:
+    return await Ballot.exists(round_id=_v(scene).open_id, channel="online")
+
+
+async def _paper_entered(scene: Scene) -> bool:
+    voting = _v(scene)
+    return await Ballot.exists(
+        round_id=voting.open_id, channel="paper", voter_id=voting.paper_voter.id
+    )
+
+
+async def _round_counted(scene: Scene) -> bool:
+    return await VotingRound.exists(id=_v(scene).ended_id, status="tallied")
+
+
+async def _round_published(scene: Scene) -> bool:
+    return await VotingRound.exists(id=_v(scene).counted_id, status="published")
+
+
+def _new_round_form(scene: Scene) -> dict[str, Any]:
+    return round_form("矩阵里的新投票", _v(scene).proposal_ids)
+
+
+def _edited_round_form(scene: Scene) -> dict[str, Any]:
+    return round_form("改过的投票", _v(scene).proposal_ids)
+
+
+def _ballot_form(scene: Scene) -> dict[str, Any]:
+    return {"projects": [str(_v(scene).open_projects[1])]}
+
+
+def _paper_form(scene: Scene) -> dict[str, Any]:
+    voting = _v(scene)
+    return {"voter_id": str(voting.paper_voter.id), "projects": [str(voting.open_projects[0])]}
 
 
 PROPOSAL_FORM = {
@@ -192,6 +273,11 @@ class Case:
     changed: Callable[[Scene], Awaitable[bool]] | None = None  # what an allowed write did
     proposal: str = "submitted_id"  # which of the ProposalScene's proposals {proposal_id} is
     upload: bool = False  # send a small PNG as the form's ``photo``
+    voting_round: str = "open_id"  # which of the VotingScene's rounds {round_id} is
+    form: Callable[[Scene], dict[str, Any]] | None = None  # fields that depend on the scene
+
+    def fields(self, scene: Scene) -> dict[str, Any]:
+        return {**self.data, **(self.form(scene) if self.form else {})}
 
     def url(self, scene: Scene) -> str:
         proposals = _p(scene)
@@ -204,8 +290,10 @@ class Case:
             proposal_id=getattr(proposals, self.proposal),
             comment_id=proposals.comment_id,
             update_id=proposals.update_id,
+            milestone_id=proposals.milestone_id,
             key=proposals.photo_key,
             variant="original",
+            round_id=getattr(_v(scene), self.voting_round),
         )
 
 
@@ -231,6 +319,45 @@ MATRIX = (
     Case("GET", "/c/{slug}/proposals/{proposal_id}/comments/{comment_id}/edit", author_only(200)),
     Case("GET", "/c/{slug}/committee/proposals", committee_only(200)),
     Case("GET", "/media/{key}/{variant}.webp", everyone(200)),
+    # Voting: drafts and counted-but-unpublished rounds are for those who manage rounds.
+    Case("GET", "/c/{slug}/rounds", everyone(200)),
+    Case("GET", "/c/{slug}/rounds/new", managers(200)),
+    Case("GET", "/c/{slug}/rounds/{round_id}", seen_by_managers(200), voting_round="draft_id"),
+    Case("GET", "/c/{slug}/rounds/{round_id}/edit", managers(200), voting_round="draft_id"),
+    Case("GET", "/c/{slug}/rounds/{round_id}/ballot/total", everyone(200)),
+    # Paper ballots are the community committee's to enter, not a platform admin's.
+    Case("GET", "/c/{slug}/rounds/{round_id}/paper", only(("committee",), 200)),
+    Case(
+        "GET",
+        "/c/{slug}/rounds/{round_id}/ballots.pb",
+        seen_by_managers(200),
+        voting_round="counted_id",
+    ),
+    Case(
+        "GET",
+        "/c/{slug}/rounds/{round_id}/results.csv",
+        seen_by_managers(200),
+        voting_round="counted_id",
+    ),
+    Case(
+        "GET",
+        "/c/{slug}/rounds/{round_id}/results.json",
+        seen_by_managers(200),
+        voting_round="counted_id",
+    ),
+    Case(
+        "GET",
+        "/c/{slug}/rounds/{round_id}/find-my-ballot",
+        seen_by_managers(200),
+        voting_round="counted_id",
+    ),
+    Case(
+        "POST",
+        "/c/{slug}/rounds/{round_id}/find-my-ballot",
+        seen_by_managers(200),
+        {"code": "K7M2Q-9XH4D"},
+        voting_round="counted_id",
+    ),
     Case("POST", "/language", everyone(303), {"locale": "zh_Hans", "next": "/"}),
     Case("POST", "/profile", signed_in(303), {"display_name": "改个名", "locale": "zh_Hans"}),
     Case("POST", "/c/{slug}/join", signed_in(303)),
@@ -351,6 +478,31 @@ MATRIX = (
     ),
     Case(
         "POST",
+        "/c/{slug}/proposals/{proposal_id}/progress-percent",
+        # The project's team (its author here) and the committee keep its tracking.
+        only(("author", *COMMITTEE_LIKE), 303),
+        {"progress_percent": "45"},
+        changed=_progress_set,
+        proposal="selected_id",
+    ),
+    Case(
+        "POST",
+        "/c/{slug}/proposals/{proposal_id}/milestones",
+        only(("author", *COMMITTEE_LIKE), 303),
+        {"title": "矩阵里程碑"},
+        changed=_milestone_added,
+        proposal="selected_id",
+    ),
+    Case(
+        "POST",
+        "/c/{slug}/proposals/{proposal_id}/milestones/{milestone_id}",
+        only(("author", *COMMITTEE_LIKE), 303),
+        {"done": "1"},
+        changed=_milestone_done,
+        proposal="selected_id",
+    ),
+    Case(
+        "POST",
         "/c/{slug}/proposals/{proposal_id}/updates/{update_id}/decide",
         committee_only(303),
         {"decision": "approve"},
@@ -376,6 +528,54 @@ MATRIX = (
         author_only(303),
         path="/c/{slug}/proposals/{proposal_id}/withdraw",
         changed=_withdrawn,
+    ),
+    # Voting: the draft is edited, then opened; a verified resident votes in the open round and
+    # the committee enters a paper ballot there; the ended round is closed and counted; the
+    # counted one is published.
+    Case("POST", "/c/{slug}/rounds", managers(303), form=_new_round_form, changed=_round_created),
+    Case(
+        "POST",
+        "/c/{slug}/rounds/{round_id}/edit",
+        managers(303),
+        form=_edited_round_form,
+        changed=_round_edited,
+        voting_round="draft_id",
+    ),
+    Case(
+        "POST",
+        "/c/{slug}/rounds/{round_id}/open",
+        managers(303),
+        changed=_round_opened,
+        voting_round="draft_id",
+    ),
+    Case(
+        "POST",
+        "/c/{slug}/rounds/{round_id}/ballot",
+        residents_here(200),
+        form=_ballot_form,
+        changed=_voted_online,
+    ),
+    # voting.enter_paper_ballot is the community's committee's alone, not platform admins'.
+    Case(
+        "POST",
+        "/c/{slug}/rounds/{round_id}/paper",
+        only(("committee",), 200),
+        form=_paper_form,
+        changed=_paper_entered,
+    ),
+    Case(
+        "POST",
+        "/c/{slug}/rounds/{round_id}/close",
+        managers(303),
+        changed=_round_counted,
+        voting_round="ended_id",
+    ),
+    Case(
+        "POST",
+        "/c/{slug}/rounds/{round_id}/publish",
+        managers(303),
+        changed=_round_published,
+        voting_round="counted_id",
     ),
     Case("POST", "/logout", everyone(303)),
 )
@@ -440,6 +640,7 @@ async def test_access_matrix(
 ) -> None:
     scene = await build_scene(world)
     scene.proposals = await build_proposal_scene(world, app.state.storage)
+    scene.voting = await build_voting_scene(world)
     await _actor(actor, client, world)
     token = await csrf_token(client)
     failures: list[str] = []
@@ -451,7 +652,7 @@ async def test_access_matrix(
         else:
             files = {"photo": ("花坛.png", tiny_png(), "image/png")} if case.upload else None
             response = await client.post(
-                case.url(scene), data={"csrf_token": token, **case.data}, files=files
+                case.url(scene), data={"csrf_token": token, **case.fields(scene)}, files=files
             )
         where = f"{case.method} {case.route} as {actor}"
         if response.status_code != expected:
@@ -481,6 +682,12 @@ async def scene(world: World) -> Scene:
 
 
 @pytest.fixture
+async def voting(scene: Scene) -> VotingScene:
+    scene.voting = await build_voting_scene(scene.world)
+    return scene.voting
+
+
+@pytest.fixture
 async def committee_client(client: httpx.AsyncClient, scene: Scene) -> httpx.AsyncClient:
     user = await login(client, "committee-a")
     await make_committee(scene.world.community, user)
@@ -488,11 +695,15 @@ async def committee_client(client: httpx.AsyncClient, scene: Scene) -> httpx.Asy
 
 
 async def test_other_communitys_objects_are_the_same_404_as_missing_ones(
-    committee_client: httpx.AsyncClient, scene: Scene
+    committee_client: httpx.AsyncClient, scene: Scene, voting: VotingScene
 ) -> None:
     client = committee_client
+    # A verified resident too, so the ballot route gets as far as looking the round up.
+    await make_verified(scene.world.community, await User.get(display_name="committee-a"))
     before = await snapshot()
-    pairs = [
+    other_round = await VotingRound.get(id=voting.other_id)
+    ballot = {"projects": [str(p) for p in voting.other_projects]}
+    pairs: list[tuple[str, str, dict[str, Any]]] = [
         (
             f"/c/yulin/committee/codes/{scene.other_code_id}/revoke",
             "/c/yulin/committee/codes/987654321/revoke",
@@ -504,14 +715,79 @@ async def test_other_communitys_objects_are_the_same_404_as_missing_ones(
             {"decision": "approve"},
         ),
     ]
+    # The other community's round through this community's URLs, by its committee here.
+    for action, data in [
+        ("edit", round_form("别人的投票", [voting.other_proposal_id])),
+        ("open", {}),
+        ("ballot", ballot),
+        ("paper", {"voter_id": str(voting.author.id), **ballot}),
+        ("close", {}),
+        ("publish", {}),
+    ]:
+        pairs.append(
+            (
+                f"/c/yulin/rounds/{voting.other_id}/{action}",
+                f"/c/yulin/rounds/987654321/{action}",
+                data,
+            )
+        )
     for foreign, missing, data in pairs:
         other = await post_form(client, foreign, data)
         absent = await post_form(client, missing, data)
         assert other.status_code == absent.status_code == 404, foreign
         assert _main(other.text) == _main(absent.text)
+    for page in (
+        "",
+        "/edit",
+        "/paper",
+        "/ballot/total?projects=" + str(voting.other_projects[0]),
+        "/ballots.pb",
+        "/results.csv",
+        "/results.json",
+        "/find-my-ballot?code=K7M2Q-9XH4D",
+    ):
+        other = await client.get(f"/c/yulin/rounds/{voting.other_id}{page}")
+        absent = await client.get(f"/c/yulin/rounds/987654321{page}")
+        assert other.status_code == absent.status_code == 404, page
+        assert _main(other.text) == _main(absent.text)
     assert await snapshot() == before
     assert not await HouseholdCode.exists(id=scene.other_code_id, revoked_at__isnull=False)
     assert await VerificationRequest.exists(id=scene.other_request_id, status="pending")
+    assert await VotingRound.get(id=voting.other_id) == other_round
+    assert not await Ballot.exists(round_id=voting.other_id)
+
+
+@sqlite_only
+async def test_rounds_stay_out_of_sight_until_they_may_be_seen(
+    client: httpx.AsyncClient,
+    other_client: httpx.AsyncClient,
+    scene: Scene,
+    voting: VotingScene,
+) -> None:
+    """Drafts are the committee's; ballots and results are downloadable once counted (by the
+    committee) or published (by everyone), never while voting runs."""
+    await login(client, "voting-committee")
+    resident = await make_user("round-watcher")
+    await make_verified(scene.world.community, resident, household="4栋409")
+    await login(other_client, "round-watcher")
+    draft_title = (await VotingRound.get(id=voting.draft_id)).title
+    assert draft_title in (await client.get("/c/yulin/rounds")).text
+    assert draft_title not in (await other_client.get("/c/yulin/rounds")).text
+    before = await snapshot()
+    draft = f"/c/yulin/rounds/{voting.draft_id}"
+    assert (await other_client.get(draft)).status_code == 404
+    refused = await post_form(
+        other_client, f"{draft}/ballot", {"projects": str(voting.open_projects[0])}
+    )
+    assert refused.status_code == 404
+    for download in ("ballots.pb", "results.csv", "results.json", "find-my-ballot"):
+        for who in (client, other_client):
+            still_open = await who.get(f"/c/yulin/rounds/{voting.open_id}/{download}")
+            assert still_open.status_code == 404, download
+        counted = f"/c/yulin/rounds/{voting.counted_id}/{download}"
+        assert (await client.get(counted)).status_code == 200, download
+        assert (await other_client.get(counted)).status_code == 404, download
+    assert await snapshot() == before
 
 
 @sqlite_only
@@ -521,29 +797,44 @@ async def test_other_communitys_objects_are_the_same_404_as_missing_ones(
 async def test_malformed_ids_are_404(
     committee_client: httpx.AsyncClient, scene: Scene, raw_id: str
 ) -> None:
+    # A verified resident too, so the ballot route gets as far as looking the round up.
+    await make_verified(scene.world.community, await User.get(display_name="committee-a"))
     before = await snapshot()
     for path, data in [
         (f"/c/yulin/committee/codes/{raw_id}/revoke", {}),
         (f"/c/yulin/committee/requests/{raw_id}/decide", {"decision": "reject", "reason": "x"}),
         (f"/c/yulin/committee/members/{raw_id}/roles", {"role": "volunteer", "granted": "1"}),
+        (f"/c/yulin/rounds/{raw_id}/open", {}),
+        (f"/c/yulin/rounds/{raw_id}/close", {}),
+        (f"/c/yulin/rounds/{raw_id}/publish", {}),
+        (f"/c/yulin/rounds/{raw_id}/ballot", {"projects": "1"}),
+        (f"/c/yulin/rounds/{raw_id}/paper", {"voter_id": "1", "projects": "1"}),
+        (f"/c/yulin/rounds/{raw_id}/edit", {"title": "x"}),
     ]:
         response = await post_form(committee_client, path, data)
         assert response.status_code == 404, path
+    for page in ("", "/edit", "/paper", "/ballot/total", "/ballots.pb", "/results.json"):
+        response = await committee_client.get(f"/c/yulin/rounds/{raw_id}{page}")
+        assert response.status_code == 404, page
     assert await snapshot() == before
 
 
 async def test_other_communitys_committee_pages_are_403(
-    committee_client: httpx.AsyncClient, scene: Scene
+    committee_client: httpx.AsyncClient, scene: Scene, voting: VotingScene
 ) -> None:
     before = await snapshot()
+    other_round = f"/c/yulin-other/rounds/{voting.other_id}"
     for path in (
         "/c/yulin-other/committee/members",
         "/c/yulin-other/committee/codes",
         "/c/yulin-other/committee/requests",
         "/c/yulin-other/committee/settings",
+        "/c/yulin-other/rounds/new",
+        f"{other_round}/edit",
+        f"{other_round}/paper",
     ):
         assert (await committee_client.get(path)).status_code == 403, path
-    writes = [
+    writes: list[tuple[str, dict[str, Any]]] = [
         (f"/c/yulin-other/committee/codes/{scene.other_code_id}/revoke", {}),
         (
             f"/c/yulin-other/committee/requests/{scene.other_request_id}/decide",
@@ -551,6 +842,15 @@ async def test_other_communitys_committee_pages_are_403(
         ),
         ("/c/yulin-other/committee/codes", {"labels": "1栋1"}),
         ("/c/yulin-other/committee/settings/proposals", {"support_threshold": "9"}),
+        ("/c/yulin-other/rounds", round_form("别人的投票", [voting.other_proposal_id])),
+        (f"{other_round}/edit", round_form("别人的投票", [voting.other_proposal_id])),
+        (f"{other_round}/open", {}),
+        (f"{other_round}/close", {}),
+        (f"{other_round}/publish", {}),
+        (
+            f"{other_round}/paper",
+            {"voter_id": str(voting.author.id), "projects": str(voting.other_projects[0])},
+        ),
     ]
     for path, data in writes:
         assert (await post_form(committee_client, path, data)).status_code == 403, path
@@ -691,6 +991,125 @@ async def test_injected_fields_are_ignored_by_committee_forms(
     assert not (await User.get(id=scene.target.id)).is_admin
 
 
+VOTING_INJECTED = {
+    "voter_id": "{victim}",
+    "voter_key": "user:{victim}",
+    "user_id": "{victim}",
+    "channel": "paper",
+    "entered_by_id": "{victim}",
+    "created_by_id": "{victim}",
+    "receipt_hash": "0" * 64,
+    "total_cost": "1",
+    "budget_yuan_override": "1",
+    "status": "published",
+    "ballot_count": "99",
+    "lot": "[1, 2, 3]",
+    "pb_sha256": "f" * 64,
+    "round_id": "{other_round}",
+    "community_id": "{other}",
+    "published_at": "2020-01-01T00:00:00Z",
+    "funded": "1",
+    "id": "1",
+}
+
+
+def _voting_injected(scene: Scene, voting: VotingScene) -> dict[str, Any]:
+    values = {
+        "victim": str(voting.paper_voter.id),
+        "other_round": str(voting.other_id),
+        "other": str(scene.world.other.id),
+    }
+    return {key: value.format(**values) for key, value in VOTING_INJECTED.items()}
+
+
+async def test_injected_fields_are_ignored_by_the_ballot(
+    client: httpx.AsyncClient, scene: Scene, voting: VotingScene
+) -> None:
+    """The ballot is the signed-in voter's own, online, in the round of the URL, under the
+    round's own rules, whatever else the form carries."""
+    voter = await login(client, "injecting-voter")
+    await make_verified(scene.world.community, voter, household="5栋505")
+    rounds = f"/c/yulin/rounds/{voting.open_id}"
+    wanted = voting.open_projects[1]  # ¥2,000
+    form: dict[str, Any] = {
+        **_voting_injected(scene, voting),
+        "budget_yuan": "999999999",
+        "max_projects": "1",
+        "projects": [str(wanted)],
+    }
+    response = await post_form(client, f"{rounds}/ballot", form)
+    assert response.status_code == 200, response.text[:500]
+
+    [ballot] = await Ballot.filter(round_id=voting.open_id)
+    assert (ballot.voter_id, ballot.voter_key) == (voter.id, f"user:{voter.id}")
+    assert (ballot.channel, ballot.entered_by_id) == ("online", None)
+    assert ballot.total_cost == 2000 and ballot.receipt_hash != "0" * 64
+    assert await BallotChoice.filter(ballot_id=ballot.id).values_list(
+        "round_project_id", flat=True
+    ) == [wanted]
+    voted = await VotingRound.get(id=voting.open_id)
+    assert (voted.status, voted.budget_yuan, voted.ballot_count) == ("open", 5000, 1)
+    assert (voted.pb_sha256, voted.published_at, voted.community_id) == (
+        "",
+        None,
+        scene.world.community.id,
+    )
+    assert not await Ballot.exists(voter_id=voting.paper_voter.id)
+    assert not await Ballot.exists(round_id=voting.other_id)
+    assert (await VotingRound.get(id=voting.other_id)).ballot_count == 0
+
+    # Injected rules do not loosen the round's: over its budget is over, whatever is posted.
+    form = {**form, "max_projects": "9", "projects": [str(p) for p in voting.open_projects]}
+    over = await post_form(client, f"{rounds}/ballot", form)
+    assert over.status_code == 422
+    assert await BallotChoice.filter(ballot_id=ballot.id).values_list(
+        "round_project_id", flat=True
+    ) == [wanted]
+
+
+async def test_injected_fields_are_ignored_by_round_and_paper_forms(
+    committee_client: httpx.AsyncClient, scene: Scene, voting: VotingScene
+) -> None:
+    client = committee_client
+    committee = await User.get(display_name="committee-a")
+    extra = _voting_injected(scene, voting)
+
+    created = await post_form(
+        client, "/c/yulin/rounds", {**extra, **round_form("注入的投票", voting.proposal_ids)}
+    )
+    assert created.status_code == 303, created.text[:500]
+    new = await VotingRound.get(title="注入的投票")
+    assert (new.community_id, new.created_by_id) == (scene.world.community.id, committee.id)
+    assert (new.status, new.ballot_count, new.lot, new.pb_sha256) == ("draft", 0, [], "")
+    assert new.published_at is None
+
+    edited = await post_form(
+        client,
+        f"/c/yulin/rounds/{voting.draft_id}/edit",
+        {**extra, **round_form("注入后改的投票", voting.proposal_ids)},
+    )
+    assert edited.status_code == 303, edited.text[:500]
+    draft = await VotingRound.get(id=voting.draft_id)
+    assert (draft.title, draft.status, draft.ballot_count) == ("注入后改的投票", "draft", 0)
+    assert draft.created_by_id == voting.committee.id
+
+    paper_form: dict[str, Any] = {
+        **extra,
+        "channel": "online",
+        "voter_id": str(voting.paper_voter.id),
+        "projects": [str(voting.open_projects[3])],
+    }
+    paper = await post_form(client, f"/c/yulin/rounds/{voting.open_id}/paper", paper_form)
+    assert paper.status_code == 200, paper.text[:500]
+    [ballot] = await Ballot.filter(round_id=voting.open_id)
+    assert (ballot.voter_id, ballot.channel) == (voting.paper_voter.id, "paper")
+    assert ballot.entered_by_id == committee.id and ballot.total_cost == 1000
+    assert ballot.receipt_hash != "0" * 64
+    assert (await VotingRound.get(id=voting.open_id)).ballot_count == 1
+    other = await VotingRound.get(id=voting.other_id)
+    assert (other.title, other.status, other.ballot_count) == ("别处的投票", "open", 0)
+
+
 async def test_unknown_role_is_refused_and_changes_nothing(
     committee_client: httpx.AsyncClient, scene: Scene
 ) -> None:
@@ -709,14 +1128,15 @@ async def test_unknown_role_is_refused_and_changes_nothing(
 
 
 async def test_resident_posting_to_committee_endpoints_is_403(
-    client: httpx.AsyncClient, scene: Scene
+    client: httpx.AsyncClient, scene: Scene, voting: VotingScene
 ) -> None:
     user = await make_user("plain-resident")
     await make_verified(scene.world.community, user)
     await login(client, "plain-resident")
     token = await csrf_token(client)
     before = await snapshot()
-    for path, data in [
+    rounds = "/c/yulin/rounds"
+    committee_writes: list[tuple[str, dict[str, Any]]] = [
         (f"/c/yulin/committee/members/{user.id}/roles", {"role": "committee", "granted": "1"}),
         (f"/c/yulin/committee/members/{scene.target.id}/roles", {"role": "volunteer"}),
         ("/c/yulin/committee/codes", {"labels": "1栋1"}),
@@ -724,7 +1144,22 @@ async def test_resident_posting_to_committee_endpoints_is_403(
         (f"/c/yulin/committee/requests/{scene.request_id}/decide", {"decision": "approve"}),
         ("/c/yulin/committee/settings", {"verify_by_code": "1", "household_member_cap": "50"}),
         ("/c/yulin/committee/settings/proposals", {"support_threshold": "0"}),
-    ]:
+        (rounds, round_form("居民自己的投票", voting.proposal_ids)),
+        (f"{rounds}/{voting.draft_id}/edit", round_form("居民改的投票", voting.proposal_ids)),
+        (f"{rounds}/{voting.draft_id}/open", {}),
+        (f"{rounds}/{voting.ended_id}/close", {}),
+        (f"{rounds}/{voting.counted_id}/publish", {}),
+        # Entering a paper ballot, even one's own.
+        (
+            f"{rounds}/{voting.open_id}/paper",
+            {"voter_id": str(user.id), "projects": str(voting.open_projects[0])},
+        ),
+        (
+            f"{rounds}/{voting.open_id}/paper",
+            {"voter_id": str(voting.paper_voter.id), "projects": str(voting.open_projects[0])},
+        ),
+    ]
+    for path, data in committee_writes:
         plain = await client.post(path, data={"csrf_token": token, **data})
         assert plain.status_code == 403, path
         assert "<html" in plain.text

@@ -1,0 +1,1 @@
+"""Participatory budgeting: voting rounds, ballots under a budget, results and tracking."""

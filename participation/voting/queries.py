@@ -1,0 +1,217 @@
+"""Reading voting rounds: lists, a voter's own ballot, results, and the open data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import cast
+
+from participation.communities.models import Community, Membership
+from participation.errors import NotFound
+from participation.permissions import Actor
+from participation.proposals.models import Proposal
+from participation.voting import open_data, rules
+from participation.voting.models import Ballot, BallotChoice, RoundProject, RoundResult, VotingRound
+from participation.voting.rules import RoundStatus, VoteUnit
+
+VISIBLE = tuple(s.value for s in RoundStatus if s is not RoundStatus.DRAFT)
+
+
+async def list_rounds(community_id: int, *, include_drafts: bool) -> list[VotingRound]:
+    query = VotingRound.filter(community_id=community_id)
+    if not include_drafts:
+        query = query.filter(status__in=VISIBLE)
+    return await query.order_by("-opens_at", "-id")
+
+
+async def visible_round(community_id: int, round_id: int, *, committee: bool) -> VotingRound:
+    """A round as this visitor may see it: drafts are the committee's alone (404 otherwise)."""
+    found = await VotingRound.get_or_none(id=round_id, community_id=community_id)
+    if found is None or (found.status == RoundStatus.DRAFT.value and not committee):
+        raise NotFound()
+    return found
+
+
+@dataclass(frozen=True)
+class BallotProject:
+    id: int  # round_project id
+    proposal_id: int
+    title: str
+    cost_yuan: int
+    votes: int
+    funded: bool
+
+
+async def ballot_projects(round_id: int) -> list[BallotProject]:
+    projects = await RoundProject.filter(round_id=round_id).order_by("position")
+    titles = dict(
+        await Proposal.filter(id__in=[p.proposal_id for p in projects]).values_list("id", "title")
+    )
+    return [
+        BallotProject(
+            id=p.id,
+            proposal_id=p.proposal_id,
+            title=titles.get(p.proposal_id, ""),
+            cost_yuan=p.cost_yuan,
+            votes=p.vote_count,
+            funded=p.funded,
+        )
+        for p in projects
+    ]
+
+
+@dataclass(frozen=True)
+class MyBallot:
+    ballot: Ballot | None  # the ballot that counts for this voter (theirs, or their household's)
+    choices: frozenset[int]
+    mine: bool  # cast by this voter (a household member's ballot is not theirs to change)
+
+
+async def my_ballot(actor: Actor, voting: VotingRound) -> MyBallot:
+    if actor.user_id is None:
+        return MyBallot(None, frozenset(), mine=False)
+    membership = await Membership.get_or_none(
+        user_id=actor.user_id, community_id=voting.community_id
+    )
+    if membership is None:
+        return MyBallot(None, frozenset(), mine=False)
+    unit = VoteUnit(voting.vote_unit)
+    if unit is VoteUnit.HOUSEHOLD and membership.household_id is None:
+        return MyBallot(None, frozenset(), mine=False)
+    key = rules.voter_key(unit, actor.user_id, membership.household_id)
+    ballot = await Ballot.get_or_none(round_id=voting.id, voter_key=key)
+    if ballot is None:
+        return MyBallot(None, frozenset(), mine=False)
+    choices = cast(
+        list[int],
+        await BallotChoice.filter(ballot_id=ballot.id).values_list("round_project_id", flat=True),
+    )
+    return MyBallot(ballot, frozenset(choices), mine=ballot.voter_id == actor.user_id)
+
+
+@dataclass(frozen=True)
+class Explained:
+    project: BallotProject
+    funded: bool
+    chosen_by: str | None
+    budget_left_at_turn: int | None
+    supporters_money_left_yuan: int | None
+    supporters_paid_for: list[tuple[BallotProject, int]]  # project, whole yuan paid towards it
+
+
+@dataclass(frozen=True)
+class RoundResults:
+    rule: str
+    projects: list[Explained]  # in the order of votes, then cost
+    spent_yuan: int
+    left_over_yuan: int
+    voters: int
+    voters_with_a_funded_project: int
+    other_rule: str
+    funded_under_other_rule: frozenset[int]
+
+
+async def round_results(voting: VotingRound) -> RoundResults | None:
+    """The stored results under the round's rule, explained; None before they are counted."""
+    stored = {r.rule: r for r in await RoundResult.filter(round_id=voting.id)}
+    chosen = stored.get(voting.result_rule)
+    if chosen is None:
+        return None
+    other_rule = next(rule for rule in stored if rule != voting.result_rule)
+    by_id = {p.id: p for p in await ballot_projects(voting.id)}
+    details: dict[str, dict[str, object]] = chosen.explanation["projects"]  # type: ignore[assignment]
+    explained = []
+    for project_id, project in by_id.items():
+        detail = details.get(str(project_id), {})
+        paid_for = [
+            (by_id[int(str(item["project"]))], int(Fraction(str(item["amount"]))))
+            for item in detail.get("supporters_paid_for", [])  # type: ignore[attr-defined]
+            if int(str(item["project"])) in by_id
+        ]
+        explained.append(
+            Explained(
+                project=project,
+                funded=project_id in chosen.winners,
+                chosen_by=detail.get("chosen_by"),  # type: ignore[arg-type]
+                budget_left_at_turn=detail.get("budget_left_at_turn"),  # type: ignore[arg-type]
+                supporters_money_left_yuan=detail.get("supporters_money_left_yuan"),  # type: ignore[arg-type]
+                supporters_paid_for=paid_for,
+            )
+        )
+    explained.sort(key=lambda e: (not e.funded, -e.project.votes, e.project.cost_yuan))
+    voters = int(str(chosen.explanation.get("voters", 0)))
+    return RoundResults(
+        rule=chosen.rule,
+        projects=explained,
+        spent_yuan=chosen.spent_yuan,
+        left_over_yuan=voting.budget_yuan - chosen.spent_yuan,
+        voters=voters,
+        voters_with_a_funded_project=chosen.voters_with_a_funded_project,
+        other_rule=other_rule,
+        funded_under_other_rule=frozenset(stored[other_rule].winners),
+    )
+
+
+async def round_facts(voting: VotingRound) -> open_data.RoundFacts:
+    community = await Community.get(id=voting.community_id)
+    return open_data.RoundFacts(
+        round_id=voting.id,
+        title=voting.title,
+        community=community.name,
+        district=community.district,
+        budget_yuan=voting.budget_yuan,
+        opens_at=voting.opens_at,
+        closes_at=voting.closes_at,
+        timezone=community.timezone,
+        result_rule=voting.result_rule,
+        min_projects=voting.min_projects,
+        max_projects=voting.max_projects,
+        min_spend_percent=voting.min_spend_percent,
+        lot=tuple(voting.lot),
+    )
+
+
+async def open_data_pb(voting: VotingRound) -> str:
+    """The round's .pb file from its frozen ballots and counted result: the same bytes before
+    and after publishing, so the hash published with the results stays true."""
+    projects = await ballot_projects(voting.id)
+    ballots = await Ballot.filter(round_id=voting.id).values_list("id", "receipt_hash")
+    chosen: dict[int, list[int]] = {ballot_id: [] for ballot_id, _ in ballots}
+    for ballot_id, project_id in await BallotChoice.filter(ballot__round_id=voting.id).values_list(
+        "ballot_id", "round_project_id"
+    ):
+        chosen[ballot_id].append(project_id)
+    result = await RoundResult.get_or_none(round_id=voting.id, rule=voting.result_rule)
+    winners = frozenset(result.winners if result else ())
+    return open_data.pabulib(
+        await round_facts(voting),
+        [
+            open_data.ProjectFacts(p.id, p.title, p.cost_yuan, p.votes, p.id in winners)
+            for p in projects
+        ],
+        [
+            open_data.BallotFacts(receipt_hash, tuple(chosen[ballot_id]))
+            for ballot_id, receipt_hash in ballots
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class FoundBallot:
+    receipt_hash: str
+    paper: bool
+    projects: list[BallotProject]
+
+
+async def ballot_by_receipt(voting: VotingRound, receipt_hash: str) -> FoundBallot | None:
+    ballot = await Ballot.get_or_none(round_id=voting.id, receipt_hash=receipt_hash)
+    if ballot is None:
+        return None
+    chosen = set(
+        await BallotChoice.filter(ballot_id=ballot.id).values_list("round_project_id", flat=True)
+    )
+    return FoundBallot(
+        receipt_hash=receipt_hash,
+        paper=ballot.channel == "paper",
+        projects=[p for p in await ballot_projects(voting.id) if p.id in chosen],
+    )

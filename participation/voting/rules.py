@@ -1,0 +1,173 @@
+"""Pure rules of a voting round: who may do what, when ballots count, what a ballot may hold."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from participation.errors import N_, Invalid
+from participation.permissions import (
+    is_committee,
+    is_platform_admin,
+    is_verified_resident,
+    register,
+)
+
+
+class RoundStatus(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    TALLIED = "tallied"
+    PUBLISHED = "published"
+
+
+class VoteUnit(StrEnum):
+    RESIDENT = "resident"
+    HOUSEHOLD = "household"
+
+
+class ResultRule(StrEnum):
+    EQUAL_SHARES = "equal_shares"
+    GREEDY = "greedy"
+
+
+STATUS_LABELS: dict[RoundStatus, str] = {
+    RoundStatus.DRAFT: N_("Being prepared"),
+    RoundStatus.OPEN: N_("Open for voting"),
+    RoundStatus.CLOSED: N_("Closed, being counted"),
+    RoundStatus.TALLIED: N_("Counted, to be published"),
+    RoundStatus.PUBLISHED: N_("Results published"),
+}
+RULE_LABELS: dict[ResultRule, str] = {
+    ResultRule.EQUAL_SHARES: N_("Method of Equal Shares"),
+    ResultRule.GREEDY: N_("Most votes first"),
+}
+# Published with every round: how ties between projects are broken, in this order.
+TIE_BREAK = N_(
+    "Ties: the cheaper project first, then the one with more votes, then the order drawn "
+    "by lot when the round opened."
+)
+
+can_manage = register("voting.manage", is_committee | is_platform_admin)
+can_vote = register("voting.vote", is_verified_resident)
+can_enter_paper = register("voting.enter_paper_ballot", is_committee)
+
+TITLE_MAX = 120
+BUDGET_MAX_YUAN = 100_000_000
+PROJECTS_MAX = 200
+
+
+class Window(StrEnum):
+    NOT_YET = "not_yet"
+    OPEN = "open"
+    OVER = "over"
+
+
+def voting_window(now: datetime, opens_at: datetime, closes_at: datetime) -> Window:
+    """Whether a ballot cast ``now`` counts: from opening (inclusive) to closing (exclusive)."""
+    if now < opens_at:
+        return Window.NOT_YET
+    if now >= closes_at:
+        return Window.OVER
+    return Window.OPEN
+
+
+@dataclass(frozen=True)
+class BallotRules:
+    budget_yuan: int
+    min_projects: int = 0
+    max_projects: int = 0  # 0: no maximum
+    min_spend_percent: int = 0
+
+
+def check_ballot(costs: Sequence[int], rules: BallotRules) -> None:
+    """Raise Invalid, worded for the voter, unless the chosen projects' ``costs`` fit the rules.
+
+    The same check serves the no-JS form, the htmx running total and the stored ballot.
+    """
+    total = sum(costs)
+    if not costs:
+        raise Invalid(N_("Please tick at least one project."), field="projects")
+    if total > rules.budget_yuan:
+        raise Invalid(
+            N_(
+                "Your choices cost ¥%(total)s, more than the budget of ¥%(budget)s. "
+                "Please untick a project."
+            ),
+            field="projects",
+            total=f"{total:,}",
+            budget=f"{rules.budget_yuan:,}",
+        )
+    if rules.min_projects and len(costs) < rules.min_projects:
+        raise Invalid(
+            N_("Please tick at least %(count)s of the projects."),
+            field="projects",
+            count=str(rules.min_projects),
+        )
+    if rules.max_projects and len(costs) > rules.max_projects:
+        raise Invalid(
+            N_("Please tick at most %(count)s of the projects."),
+            field="projects",
+            count=str(rules.max_projects),
+        )
+    least = -(-rules.budget_yuan * rules.min_spend_percent // 100)  # rounded up, exactly
+    if total < least:
+        raise Invalid(
+            N_(
+                "Your choices cost ¥%(total)s; please choose projects worth at least "
+                "¥%(least)s (%(percent)s%% of the budget)."
+            ),
+            field="projects",
+            total=f"{total:,}",
+            least=f"{least:,}",
+            percent=str(rules.min_spend_percent),
+        )
+
+
+def price_ballot(
+    on_ballot: Mapping[int, int], chosen: Iterable[int], rules: BallotRules
+) -> dict[int, int]:
+    """The ticked projects (each once) with their costs, if they are on this ballot and fit
+    its rules; Invalid otherwise. The ballot, the no-JS form and the running total all use it."""
+    picked = set(chosen)
+    if not picked <= on_ballot.keys():
+        raise Invalid(N_("Please choose projects from this ballot."), field="projects")
+    costs = {project_id: on_ballot[project_id] for project_id in picked}
+    check_ballot(list(costs.values()), rules)
+    return costs
+
+
+def check_round_settings(
+    *,
+    budget_yuan: int,
+    opens_at: datetime,
+    closes_at: datetime,
+    min_projects: int,
+    max_projects: int,
+    min_spend_percent: int,
+) -> None:
+    if not 0 < budget_yuan <= BUDGET_MAX_YUAN:
+        raise Invalid(N_("Please give the budget in whole yuan."), field="budget_yuan")
+    if closes_at <= opens_at:
+        raise Invalid(N_("Voting must close after it opens."), field="closes_at")
+    if max_projects and min_projects > max_projects:
+        raise Invalid(
+            N_("The least number of projects cannot be above the most."), field="min_projects"
+        )
+    if not 0 <= min_spend_percent <= 100:
+        raise Invalid(
+            N_("The share of the budget to spend is a percentage from 0 to 100."),
+            field="min_spend_percent",
+        )
+
+
+def voter_key(unit: VoteUnit, user_id: int, household_id: int | None) -> str:
+    """Who a ballot belongs to: the resident, or their household (one ballot each)."""
+    if unit is VoteUnit.HOUSEHOLD:
+        if household_id is None:
+            raise Invalid(N_("Households vote in this round, and you are not in one yet."))
+        return f"household:{household_id}"
+    return f"user:{user_id}"
