@@ -25,7 +25,8 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-async def _community(request: Request) -> Community:
+async def committee_community(request: Request) -> Community:
+    """The community of a committee page, for its committee (and platform admins) only."""
     require_user(request)
     return await queries.get_community_for_committee(
         request.state.actor, request.path_params["slug"]
@@ -33,7 +34,7 @@ async def _community(request: Request) -> Community:
 
 
 async def members(request: Request) -> Response:
-    community = await _community(request)
+    community = await committee_community(request)
     return render(
         request,
         "committee/members.html",
@@ -48,7 +49,7 @@ async def members(request: Request) -> Response:
 
 
 async def set_role(request: Request) -> Response:
-    community = await _community(request)
+    community = await committee_community(request)
     fields = await form_fields(request)
     role = fields.get("role", "")
     granted = fields.get("granted") == "1"
@@ -65,7 +66,7 @@ async def set_role(request: Request) -> Response:
 
 
 async def codes(request: Request) -> Response:
-    community = await _community(request)
+    community = await committee_community(request)
     return await _codes_page(request, community)
 
 
@@ -92,7 +93,7 @@ async def _codes_page(
 
 
 async def issue_codes(request: Request) -> Response:
-    community = await _community(request)
+    community = await committee_community(request)
     fields = await form_fields(request)
     try:
         labels = services.parse_household_labels(fields.get("labels", ""))
@@ -111,7 +112,7 @@ async def issue_codes(request: Request) -> Response:
 
 
 async def revoke_code(request: Request) -> Response:
-    community = await _community(request)
+    community = await committee_community(request)
     await services.revoke_household_code(
         request.state.actor, community.id, path_id(request, "code_id"), now=_now()
     )
@@ -120,7 +121,7 @@ async def revoke_code(request: Request) -> Response:
 
 
 async def requests_page(request: Request) -> Response:
-    community = await _community(request)
+    community = await committee_community(request)
     return render(
         request,
         "committee/requests.html",
@@ -135,7 +136,7 @@ async def requests_page(request: Request) -> Response:
 
 
 async def decide(request: Request) -> Response:
-    community = await _community(request)
+    community = await committee_community(request)
     fields = await form_fields(request)
     decision = fields.get("decision")
     if decision not in {"approve", "reject"}:
@@ -167,7 +168,7 @@ async def decide(request: Request) -> Response:
 
 
 async def settings_page(request: Request) -> Response:
-    community = await _community(request)
+    community = await committee_community(request)
     return _settings_page(request, community)
 
 
@@ -205,7 +206,7 @@ def _settings_page(
 
 
 async def update_settings(request: Request) -> Response:
-    community = await _community(request)
+    community = await committee_community(request)
     fields = await form_fields(request)
     cap = fields.get("household_member_cap", "")
     try:
@@ -227,7 +228,7 @@ async def update_settings(request: Request) -> Response:
 
 
 async def update_proposal_settings(request: Request) -> Response:
-    community = await _community(request)
+    community = await committee_community(request)
     fields = await form_fields(request)
     try:
         await proposal_settings.update_proposal_settings(

@@ -23,6 +23,7 @@ from participation.text import parse_whole_number
 from participation.voting import open_data, queries, rules, services
 from participation.voting.models import VotingRound
 from participation.voting.rules import RoundStatus, Window
+from web.committee import committee_community
 from web.forms import flash, form_fields, form_with_lists, parse_id, path_id, see_other
 from web.templating import render
 from web.users import require_user
@@ -190,13 +191,6 @@ def _receipt_page(request: Request, community: Community, receipt: services.Rece
 # --- the committee -------------------------------------------------------------------------------
 
 
-async def _committee(request: Request) -> Community:
-    require_user(request)
-    return await communities.get_community_for_committee(
-        request.state.actor, request.path_params["slug"]
-    )
-
-
 def _local(moment: datetime, zone: str) -> str:
     """A UTC moment as the value of a datetime-local field in the community's time zone."""
     return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M")
@@ -271,7 +265,7 @@ async def _form_page(
 
 
 async def new_form(request: Request) -> Response:
-    community = await _committee(request)
+    community = await committee_community(request)
     start = _now()
     form = {
         "budget_yuan": "50000",
@@ -287,7 +281,7 @@ async def new_form(request: Request) -> Response:
 
 
 async def create(request: Request) -> Response:
-    community = await _committee(request)
+    community = await committee_community(request)
     fields, lists = await form_with_lists(request)
     ticked = frozenset(_ids(lists.get("proposals", [])))
     try:
@@ -306,7 +300,7 @@ async def create(request: Request) -> Response:
 
 
 async def edit_form(request: Request) -> Response:
-    community = await _committee(request)
+    community = await committee_community(request)
     voting = await services.get_round(community.id, path_id(request, "round_id"))
     if voting.status != RoundStatus.DRAFT.value:
         raise Invalid(N_("An open round's rules cannot change."))
@@ -327,7 +321,7 @@ async def edit_form(request: Request) -> Response:
 
 
 async def update(request: Request) -> Response:
-    community = await _committee(request)
+    community = await committee_community(request)
     voting = await services.get_round(community.id, path_id(request, "round_id"))
     fields, lists = await form_with_lists(request)
     ticked = frozenset(_ids(lists.get("proposals", [])))
@@ -360,7 +354,7 @@ def _round_step(step: RoundStep, done: str) -> Callable[[Request], Awaitable[Res
     """An endpoint for a committee button on a round (open, close and count, publish)."""
 
     async def endpoint(request: Request) -> Response:
-        community = await _committee(request)
+        community = await committee_community(request)
         round_id = path_id(request, "round_id")
         await form_fields(request)
         await step(request.state.actor, community.id, round_id, now=_now())
@@ -409,7 +403,7 @@ async def _paper_page(
 
 
 async def paper_form(request: Request) -> Response:
-    community = await _committee(request)
+    community = await committee_community(request)
     # Paper ballots are the community committee's to enter, not a platform admin's.
     standing = await communities.get_standing(request.state.actor.user_id, community.id)
     require("voting.enter_paper_ballot", request.state.actor, standing)
@@ -418,7 +412,7 @@ async def paper_form(request: Request) -> Response:
 
 
 async def enter_paper(request: Request) -> Response:
-    community = await _committee(request)
+    community = await committee_community(request)
     voting = await services.get_round(community.id, path_id(request, "round_id"))
     fields, lists = await form_with_lists(request)
     ticked = _ids(lists.get("projects", []))
