@@ -178,7 +178,8 @@ SPECS: tuple[SettingSpec, ...] = (
         _parse_url,
         "http://127.0.0.1:8000",
         "Public URL of the site (scheme://host[:port]). Used for OIDC redirect URIs, "
-        "the allowed Host header, and Secure cookies when https.",
+        "the allowed Host header, and Secure cookies when https. In demo mode it defaults "
+        "to http://127.0.0.1:PORT.",
     ),
     SettingSpec(
         "ALLOWED_HOSTS",
@@ -339,6 +340,9 @@ def load_settings(
                 raise SettingsError(f"{ENV_PREFIX}{spec.name}: {exc}") from exc
         else:
             values[spec.name.lower()] = spec.default
+    if values["demo"] and "BASE_URL" not in raw:
+        # The demo runs where it listens: sign-in must come back to that port.
+        values["base_url"] = f"http://127.0.0.1:{values['port']}"
     settings = Settings(**values)
     return _finish(settings)
 

@@ -328,6 +328,16 @@ def test_provider_name_demo_is_allowed_in_demo_mode() -> None:
     assert load_settings(env).provider("demo") is not None
 
 
+def test_demo_base_url_follows_the_port_unless_given() -> None:
+    demo = {"HUAKAI_DEMO": "1", "HUAKAI_PORT": "8811"}
+    assert load_settings(demo).base_url == "http://127.0.0.1:8811"
+    given = {**demo, "HUAKAI_BASE_URL": "http://127.0.0.1:9000"}
+    assert load_settings(given).base_url == "http://127.0.0.1:9000"
+    assert load_settings({"HUAKAI_DEMO": "1"}).base_url == "http://127.0.0.1:8000"
+    outside = {"HUAKAI_PORT": "8811", "HUAKAI_SECRET_KEY": "k" * 40}
+    assert load_settings(outside).base_url == "http://127.0.0.1:8000"
+
+
 def test_demo_provider_points_at_the_local_discovery_document() -> None:
     provider = demo_provider("http://127.0.0.1:9400")
     assert provider.name == "demo"
