@@ -17,10 +17,10 @@ from datetime import UTC, datetime, timedelta
 import itsdangerous
 
 from participation import db
-from participation.accounts.models import User
 from participation.accounts.queries import find_user_by_name
-from participation.communities.models import Community, Household, Membership
+from participation.communities.models import Community, Membership
 from participation.demo_seed import RESIDENTS, seed_demo
+from participation.demo_voting import seed_verified_neighbours
 from participation.permissions import Actor
 from participation.proposals import services as proposals
 from participation.proposals.rules import Status
@@ -70,28 +70,8 @@ async def main(out_path: str) -> None:
         await services.open_round(boss, community.id, voting.id, now=now)
         projects = [p.id for p in await RoundProject.filter(round_id=voting.id)]
         names = [f"投票人{i}" for i in range(VOTERS)]
-        await User.bulk_create(
-            [User(display_name=n, created_at=now) for n in names], batch_size=500
-        )
-        users = await User.filter(display_name__in=names).order_by("id")
-        await Household.bulk_create(
-            [Household(community_id=community.id, label=f"压测{u.id}") for u in users],
-            batch_size=500,
-        )
-        households = {h.label: h.id for h in await Household.filter(label__startswith="压测")}
-        await Membership.bulk_create(
-            [
-                Membership(
-                    user_id=u.id,
-                    community_id=community.id,
-                    household_id=households[f"压测{u.id}"],
-                    verified_at=now,
-                    joined_at=now,
-                )
-                for u in users
-            ],
-            batch_size=500,
-        )
+        households = [f"压测{i}" for i in range(VOTERS)]
+        users = await seed_verified_neighbours(community.id, names, households, now)
         signer = itsdangerous.TimestampSigner(os.environ["HUAKAI_SECRET_KEY"])
         rnd = random.Random(7)
         with open(out_path, "w") as out:

@@ -140,29 +140,40 @@ async def _accepted(
 async def _demo_voters(community_id: int, at: datetime) -> list[int]:
     """Verified neighbours who never sign in: enough ballots for the results to say something."""
     names = [f"邻居{i:02d}" for i in range(DEMO_VOTERS)]
-    await User.bulk_create([User(display_name=name, created_at=at) for name in names])
-    users = await User.filter(display_name__in=names).order_by("id")
+    labels = [f"{8 + i // 10}栋{101 + i}" for i in range(DEMO_VOTERS)]
+    return [user.id for user in await seed_verified_neighbours(community_id, names, labels, at)]
+
+
+async def seed_verified_neighbours(
+    community_id: int, names: list[str], households: list[str], at: datetime
+) -> list[User]:
+    """Verified residents who never sign in, each in a household of their own, written in bulk
+    (for the demo, the benchmarks and tests that need many voters). ``names`` are unique."""
+    await User.bulk_create([User(display_name=name, created_at=at) for name in names], 500)
+    by_name = {u.display_name: u for u in await User.filter(display_name__in=names)}
+    users = [by_name[name] for name in names]
     await Household.bulk_create(
         [
-            Household(community_id=community_id, label=f"{8 + i // 10}栋{101 + i}")
-            for i in range(len(users))
-        ]
+            Household(community_id=community_id, label=label, verified_count=1)
+            for label in households
+        ],
+        500,
     )
-    households = await Household.filter(
-        community_id=community_id,
-        label__in=[f"{8 + i // 10}栋{101 + i}" for i in range(len(users))],
-    ).order_by("id")
+    by_label = {
+        h.label: h.id
+        for h in await Household.filter(community_id=community_id, label__in=households)
+    }
     await Membership.bulk_create(
         [
             Membership(
                 user_id=user.id,
                 community_id=community_id,
-                household_id=household.id,
+                household_id=by_label[label],
                 verified_at=at,
                 joined_at=at,
             )
-            for user, household in zip(users, households, strict=True)
-        ]
+            for user, label in zip(users, households, strict=True)
+        ],
+        500,
     )
-    await Household.filter(id__in=[h.id for h in households]).update(verified_count=1)
-    return [user.id for user in users]
+    return users

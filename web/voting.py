@@ -142,7 +142,7 @@ async def running_total(request: Request) -> Response:
     voting = await queries.visible_round(
         community.id, path_id(request, "round_id"), committee=False
     )
-    projects = {p.id: p.cost_yuan for p in await queries.ballot_projects(voting.id)}
+    projects = await services.ballot_costs(voting.id)
     ticked = _ids(request.query_params.getlist("projects"))
     error: Invalid | None = None
     try:
@@ -521,9 +521,10 @@ async def download_csv(request: Request) -> Response:
 
 async def download_json(request: Request) -> Response:
     community, voting = await _counted_round(request)
-    facts_pb = await queries.open_data_pb(voting)
+    # Published rounds carry the hash of their ballots file; a counted one is hashed on the spot.
+    pb_sha256 = voting.pb_sha256 or open_data.sha256(await queries.open_data_pb(voting))
     body = open_data.results_json(
-        await queries.round_facts(voting), await _result_rows(voting), open_data.sha256(facts_pb)
+        await queries.round_facts(voting), await _result_rows(voting), pb_sha256
     )
     return _download(body, "application/json", f"huakai_{community.slug}_{voting.id}_results.json")
 

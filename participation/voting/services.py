@@ -232,6 +232,12 @@ async def open_round(
     return await get_round(community_id, round_id)
 
 
+async def ballot_costs(round_id: int) -> dict[int, int]:
+    """The cost of each project on a round's ballot, by round_project id."""
+    rows = await fetch_all("SELECT id, cost_yuan FROM round_project WHERE round_id = ?", [round_id])
+    return {row["id"]: row["cost_yuan"] for row in rows}
+
+
 def ballot_rules(voting: VotingRound | _BallotRound) -> rules.BallotRules:
     return rules.BallotRules(
         voting.budget_yuan, voting.min_projects, voting.max_projects, voting.min_spend_percent
@@ -365,13 +371,7 @@ async def _store_ballot(
         raise Invalid(N_("Voting has not opened yet."))
     if window is Window.OVER:
         raise Invalid(N_("Voting has closed."))
-    on_ballot = {
-        row["id"]: row["cost_yuan"]
-        for row in await fetch_all(
-            "SELECT id, cost_yuan FROM round_project WHERE round_id = ?", [round_id]
-        )
-    }
-    costs = rules.price_ballot(on_ballot, choices, ballot_rules(voting))
+    costs = rules.price_ballot(await ballot_costs(round_id), choices, ballot_rules(voting))
     key = rules.voter_key(VoteUnit(voting.vote_unit), voter_id, household_id)
     code = codes.new_code()
     # Parallel first submissions race on UNIQUE(round, voter_key): the loser replaces instead.

@@ -11,10 +11,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from participation.accounts.models import User
 from participation.audit.models import AuditEntry
 from participation.codes import hash_code
-from participation.communities.models import Household, Membership
+from participation.demo_voting import seed_verified_neighbours
 from participation.errors import Conflict, DomainError, Invalid, NotAllowed
 from participation.notifications.models import Notification
 from participation.permissions import Actor
@@ -95,25 +94,9 @@ def ids(scene: Scene, *positions: int) -> list[int]:
 
 async def voters(world: World, count: int, prefix: str = "voter") -> list[Actor]:
     """``count`` verified residents, each in a household of their own, written in bulk."""
-    at = now()
-    await User.bulk_create([User(display_name=f"{prefix}{i}", created_at=at) for i in range(count)])
-    users = await User.filter(display_name__startswith=prefix).order_by("id")
-    await Household.bulk_create(
-        [Household(community_id=world.community.id, label=f"{prefix}-{u.id}") for u in users]
-    )
-    households = {h.label: h.id for h in await Household.filter(label__startswith=f"{prefix}-")}
-    await Membership.bulk_create(
-        [
-            Membership(
-                user_id=u.id,
-                community_id=world.community.id,
-                household_id=households[f"{prefix}-{u.id}"],
-                verified_at=at,
-                joined_at=at,
-            )
-            for u in users
-        ]
-    )
+    names = [f"{prefix}{i}" for i in range(count)]
+    households = [f"{prefix}-{i}" for i in range(count)]
+    users = await seed_verified_neighbours(world.community.id, names, households, now())
     return [Actor(user_id=u.id) for u in users]
 
 
