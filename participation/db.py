@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Generator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from tortoise import Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.backends.sqlite.client import SqliteClient
 from tortoise.context import TortoiseContext
-from tortoise.exceptions import OperationalError
+from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.migrations.executor import MigrationExecutor
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
@@ -151,6 +154,87 @@ async def transaction() -> AsyncIterator[BaseDBAsyncClient]:
     except OperationalError as exc:
         if any(marker in str(exc).lower() for marker in _BUSY_MARKERS):
             raise Busy() from exc
+        raise
+
+
+@dataclass(frozen=True)
+class Sql:
+    """One statement in plain SQL with ``?`` placeholders, and its parameters."""
+
+    text: str
+    params: Sequence[Any] = ()
+
+
+@dataclass(frozen=True)
+class Done:
+    """What a statement gave back: its rows (as dicts) and how many rows it changed."""
+
+    rows: list[dict[str, Any]]
+    changed: int
+
+
+T = TypeVar("T")
+# A transaction written as a generator: it yields each statement, is sent what the statement
+# gave back, and returns its result. Plain Python in between decides the next statement.
+Steps = Generator[Sql, Done, T]
+
+
+async def run_steps(steps: Steps[T]) -> T:
+    """Run ``steps`` as one write transaction; any exception rolls it all back.
+
+    On SQLite the whole transaction runs in one call on the database thread: the write lock
+    (one per database) is then held for the statements alone, not for an event-loop round trip
+    between each of them while other requests queue behind it. On PostgreSQL the statements
+    go one by one, as every other transaction does.
+    """
+    client = connections.get(next(iter(connections.db_config)))
+    if not isinstance(client, SqliteClient):
+        async with transaction() as conn:
+            done: Done | None = None
+            while True:
+                try:
+                    statement = next(steps) if done is None else steps.send(done)
+                except StopIteration as stop:
+                    return stop.value
+                done = await _run_on_postgres(conn, statement)
+    # The client's lock keeps tortoise's own transactions and queries off the connection.
+    async with client.acquire_connection() as connection:
+        try:
+            result: T = await connection._execute(_run_on_sqlite, connection._conn, steps)
+            return result
+        except sqlite3.IntegrityError as exc:
+            raise IntegrityError(exc) from exc
+        except sqlite3.OperationalError as exc:
+            if any(marker in str(exc).lower() for marker in _BUSY_MARKERS):
+                raise Busy() from exc
+            raise OperationalError(exc) from exc
+
+
+async def _run_on_postgres(conn: BaseDBAsyncClient, statement: Sql) -> Done:
+    sql, params = _placeholders(statement.text), list(statement.params)
+    if " RETURNING " in sql:  # tortoise's execute_query drops the rows of a write
+        rows = await conn.execute_query_dict(sql, params)
+        return Done(rows, len(rows))
+    changed, written = await conn.execute_query(sql, params)
+    return Done([dict(row) for row in written], int(changed))
+
+
+def _run_on_sqlite(conn: sqlite3.Connection, steps: Steps[T]) -> T:
+    # IMMEDIATE takes the write lock first: a read that later writes cannot then fail halfway
+    # because another worker process wrote in between.
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        done: Done | None = None
+        while True:
+            try:
+                statement = next(steps) if done is None else steps.send(done)
+            except StopIteration as stop:
+                conn.execute("COMMIT")
+                return stop.value
+            cursor = conn.execute(statement.text, list(statement.params))
+            done = Done([dict(row) for row in cursor.fetchall()], cursor.rowcount)
+    except BaseException:
+        conn.execute("ROLLBACK")
         raise
 
 

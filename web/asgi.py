@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from starlette.applications import Starlette
 
 from web.app import create_app
@@ -9,4 +11,15 @@ from web.settings import load_settings
 
 
 def app_factory() -> Starlette:
-    return create_app(load_settings())
+    app = create_app(load_settings())
+    tune_garbage_collector()
+    return app
+
+
+def tune_garbage_collector() -> None:
+    """A request allocates thousands of short-lived objects that reference counting frees
+    anyway, and Python's default of a collection every 700 allocations spent about a tenth of
+    a ballot submission looking for cycles. Objects alive after start-up (modules, templates,
+    routes) live as long as the worker, so they are frozen out of collections altogether."""
+    gc.freeze()
+    gc.set_threshold(20_000, 50, 100)

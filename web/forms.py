@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -37,6 +39,8 @@ async def upload_form(request: Request) -> tuple[dict[str, str], bytes | None]:
 async def _read_form(
     request: Request, *, max_files: int
 ) -> tuple[dict[str, str], dict[str, list[str]], bytes | None]:
+    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        return _fields(await _urlencoded_items(request))
     try:
         form = await request.form(
             max_files=max_files,
@@ -46,24 +50,47 @@ async def _read_form(
     except (HTTPException, BodyTooLarge):
         raise
     except Exception as exc:
-        raise HTTPException(400, N_("The form could not be read. Please try again.")) from exc
+        raise HTTPException(400, UNREADABLE) from exc
     try:
-        fields: dict[str, str] = {}
-        lists: dict[str, list[str]] = {}
         photo: bytes | None = None
+        texts: list[tuple[str, str]] = []
         for key, value in form.multi_items():
             if isinstance(value, UploadFile):
                 if key == "photo" and photo is None:
                     photo = await value.read()
-            elif len(value) > FIELD_MAX:
-                raise HTTPException(413)
             else:
-                text = value.replace("\x00", "")
-                fields.setdefault(key, text)
-                lists.setdefault(key, []).append(text)
+                texts.append((key, value))
+        fields, lists, _none = _fields(texts)
         return fields, lists, photo or None
     finally:
         await form.close()
+
+
+UNREADABLE = N_("The form could not be read. Please try again.")
+
+
+async def _urlencoded_items(request: Request) -> list[tuple[str, str]]:
+    """The standard library's parser: python-multipart's, which starlette uses, reads byte by
+    byte in Python and cost a fifth of a ballot submission. Decoded as starlette does."""
+    body = await request.body()
+    try:
+        return parse_qsl(body.decode("latin-1"), keep_blank_values=True, max_num_fields=200)
+    except ValueError as exc:  # more fields than any of our forms has
+        raise HTTPException(400, UNREADABLE) from exc
+
+
+def _fields(
+    items: list[tuple[str, str]],
+) -> tuple[dict[str, str], dict[str, list[str]], None]:
+    fields: dict[str, str] = {}
+    lists: dict[str, list[str]] = {}
+    for key, value in items:
+        if len(value) > FIELD_MAX:
+            raise HTTPException(413)
+        text = value.replace("\x00", "")
+        fields.setdefault(key, text)
+        lists.setdefault(key, []).append(text)
+    return fields, lists, None
 
 
 def parse_id(text: str | None) -> int | None:
@@ -100,10 +127,3 @@ def see_other(request: Request, url: str) -> Response:
 def flash(request: Request, message: str, **params: object) -> None:
     """A one-time notice (untranslated source string) shown on the next page."""
     request.session["flash"] = [message, {k: str(v) for k, v in params.items()}]
-
-
-def pop_flash(request: Request) -> tuple[str, dict[str, str]] | None:
-    value = request.session.pop("flash", None)
-    if isinstance(value, list) and len(value) == 2 and isinstance(value[0], str):
-        return value[0], value[1] if isinstance(value[1], dict) else {}
-    return None

@@ -12,15 +12,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
-from typing import cast
+from typing import Any, cast
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
 from participation import codes
-from participation.audit.services import record
+from participation.audit.services import audit_row, record
 from participation.communities.queries import get_standing
-from participation.db import as_datetime, execute, fetch_all, is_postgres, transaction
+from participation.db import (
+    Sql,
+    Steps,
+    as_datetime,
+    fetch_all,
+    is_postgres,
+    run_steps,
+    transaction,
+)
 from participation.errors import N_, Conflict, Invalid, NotFound
 from participation.notifications.services import notify
 from participation.permissions import NO_STANDING, Actor, Standing, require
@@ -232,9 +240,15 @@ async def open_round(
     return await get_round(community_id, round_id)
 
 
+_COSTS_SQL = "SELECT id, cost_yuan FROM round_project WHERE round_id = ?"
+
+
 async def ballot_costs(round_id: int) -> dict[int, int]:
     """The cost of each project on a round's ballot, by round_project id."""
-    rows = await fetch_all("SELECT id, cost_yuan FROM round_project WHERE round_id = ?", [round_id])
+    return _costs(await fetch_all(_COSTS_SQL, [round_id]))
+
+
+def _costs(rows: list[dict[str, Any]]) -> dict[int, int]:
     return {row["id"]: row["cost_yuan"] for row in rows}
 
 
@@ -257,18 +271,11 @@ async def cast_ballot(
     actor: Actor, community_id: int, round_id: int, choices: Iterable[int], *, now: datetime
 ) -> Receipt:
     """The voter's own ballot, online: new, or replacing their earlier online ballot."""
-    standing, household_id = await _voter(actor.user_id, community_id)
-    require("voting.vote", actor, standing)
+    if actor.user_id is None:
+        require("voting.vote", actor, NO_STANDING)
     assert actor.user_id is not None
     return await _store_ballot(
-        community_id,
-        round_id,
-        actor.user_id,
-        household_id,
-        choices,
-        channel="online",
-        entered_by=None,
-        now=now,
+        _Ballot(community_id, round_id, actor.user_id, frozenset(choices), "online", actor), now
     )
 
 
@@ -283,43 +290,42 @@ async def enter_paper_ballot(
 ) -> Receipt:
     """The committee types in the paper ballot of a verified resident who cannot vote online."""
     require("voting.enter_paper_ballot", actor, await get_standing(actor.user_id, community_id))
-    standing, household_id = await _voter(voter_id, community_id)
-    if not standing.verified:
-        raise Invalid(N_("Paper ballots are for verified residents of this community."))
     return await _store_ballot(
-        community_id,
-        round_id,
-        voter_id,
-        household_id,
-        choices,
-        channel="paper",
-        entered_by=actor,
-        now=now,
+        _Ballot(community_id, round_id, voter_id, frozenset(choices), "paper", actor), now
     )
 
 
-async def _voter(user_id: int | None, community_id: int) -> tuple[Standing, int | None]:
-    """The voter's standing and household, in one plain query (the hot path)."""
-    rows = await fetch_all(
-        "SELECT verified_at, household_id, is_volunteer, is_committee FROM membership "
-        "WHERE user_id = ? AND community_id = ?",
-        [user_id, community_id],
-    )
-    if user_id is None or not rows:
-        return NO_STANDING, None
-    row = rows[0]
-    standing = Standing(
-        member=True,
-        verified=row["verified_at"] is not None,
-        volunteer=bool(row["is_volunteer"]),
-        committee=bool(row["is_committee"]),
-    )
-    return standing, row["household_id"]
+@dataclass(frozen=True)
+class _Ballot:
+    """A ballot as submitted: whose, which projects, and how it came in."""
+
+    community_id: int
+    round_id: int
+    voter_id: int
+    choices: frozenset[int]
+    channel: str  # "online" by the voter, or "paper" typed in by the committee
+    actor: Actor  # who submits it: the voter online, a committee member on paper
+
+
+async def _store_ballot(ballot: _Ballot, now: datetime) -> Receipt:
+    code = codes.new_code()
+    # Parallel first submissions race on UNIQUE(round, voter_key): the loser replaces instead.
+    for _attempt in range(3):
+        try:
+            return await run_steps(_ballot_steps(ballot, code, now))
+        except IntegrityError:
+            continue
+    raise Conflict()
+
+
+def _db_time(moment: datetime) -> object:
+    """A moment as the ORM stores it, for plain SQL."""
+    return Ballot._meta.fields_map["created_at"].to_db_value(moment, Ballot)
 
 
 @dataclass(frozen=True)
 class _BallotRound:
-    """What casting a ballot needs of its round, read in one plain query (the hot path)."""
+    """What casting a ballot needs of its round."""
 
     title: str
     budget_yuan: int
@@ -332,38 +338,53 @@ class _BallotRound:
     closes_at: datetime
 
 
-async def _ballot_round(community_id: int, round_id: int) -> _BallotRound:
-    rows = await fetch_all(
-        "SELECT title, budget_yuan, min_projects, max_projects, min_spend_percent, vote_unit, "
-        "status, opens_at, closes_at FROM voting_round WHERE id = ? AND community_id = ?",
-        [round_id, community_id],
-    )
+def _ballot_steps(ballot: _Ballot, code: str, now: datetime) -> Steps[Receipt]:
+    """Check and store a ballot: the busiest write of the site, so plain SQL written as steps
+    (see db.run_steps), read and written in one transaction. On SQLite every moment inside it
+    holds up the next voter."""
+    community_id, round_id, voter_id = ballot.community_id, ballot.round_id, ballot.voter_id
+    member = (
+        yield Sql(
+            "SELECT verified_at, household_id, is_volunteer, is_committee FROM membership "
+            "WHERE user_id = ? AND community_id = ?",
+            [voter_id, community_id],
+        )
+    ).rows
+    standing = NO_STANDING
+    if member:
+        standing = Standing(
+            member=True,
+            verified=member[0]["verified_at"] is not None,
+            volunteer=bool(member[0]["is_volunteer"]),
+            committee=bool(member[0]["is_committee"]),
+        )
+    if ballot.channel == "online":
+        require("voting.vote", ballot.actor, standing)
+    elif not standing.verified:
+        raise Invalid(N_("Paper ballots are for verified residents of this community."))
+
+    rows = (
+        yield Sql(
+            "SELECT title, budget_yuan, min_projects, max_projects, min_spend_percent, "
+            "vote_unit, status, opens_at, closes_at FROM voting_round "
+            "WHERE id = ? AND community_id = ?",
+            [round_id, community_id],
+        )
+    ).rows
     if not rows:
         raise NotFound()
     row = rows[0]
-    return _BallotRound(
+    voting = _BallotRound(
         title=row["title"],
-        **{k: row[k] for k in ("budget_yuan", "min_projects", "max_projects")},
+        budget_yuan=row["budget_yuan"],
+        min_projects=row["min_projects"],
+        max_projects=row["max_projects"],
         min_spend_percent=row["min_spend_percent"],
         vote_unit=row["vote_unit"],
         status=row["status"],
         opens_at=as_datetime(row["opens_at"]),
         closes_at=as_datetime(row["closes_at"]),
     )
-
-
-async def _store_ballot(
-    community_id: int,
-    round_id: int,
-    voter_id: int,
-    household_id: int | None,
-    choices: Iterable[int],
-    *,
-    channel: str,
-    entered_by: Actor | None,
-    now: datetime,
-) -> Receipt:
-    voting = await _ballot_round(community_id, round_id)
     if voting.status != RoundStatus.OPEN.value:
         raise Invalid(N_("This round is not open for voting."))
     window = rules.voting_window(now, voting.opens_at, voting.closes_at)
@@ -371,115 +392,66 @@ async def _store_ballot(
         raise Invalid(N_("Voting has not opened yet."))
     if window is Window.OVER:
         raise Invalid(N_("Voting has closed."))
-    costs = rules.price_ballot(await ballot_costs(round_id), choices, ballot_rules(voting))
-    key = rules.voter_key(VoteUnit(voting.vote_unit), voter_id, household_id)
-    code = codes.new_code()
-    # Parallel first submissions race on UNIQUE(round, voter_key): the loser replaces instead.
-    for _attempt in range(3):
-        try:
-            async with transaction() as conn:
-                ballot_id, replaced = await _write_ballot(
-                    conn,
-                    round_id=round_id,
-                    key=key,
-                    voter_id=voter_id,
-                    channel=channel,
-                    entered_by=entered_by,
-                    costs=costs,
-                    receipt_hash=codes.hash_code(code),
-                    now=now,
-                )
-                if entered_by is not None:
-                    await record(
-                        conn,
-                        actor_id=entered_by.user_id,
-                        community_id=community_id,
-                        action="voting.enter_paper_ballot",
-                        target=f"round:{round_id}",
-                        at=now,
-                        # The choices stay secret: the trail says whose ballot, not what.
-                        after={"voter_id": voter_id, "replaced": replaced},
-                    )
-            return Receipt(code, ballot_id, replaced, round_id=round_id, round_title=voting.title)
-        except IntegrityError:
-            continue
-    raise Conflict()
+    offered = (yield Sql(_COSTS_SQL, [round_id])).rows
+    costs = rules.price_ballot(_costs(offered), ballot.choices, ballot_rules(voting))
+    key = rules.voter_key(VoteUnit(voting.vote_unit), voter_id, member[0]["household_id"])
 
-
-def _db_time(moment: datetime) -> object:
-    """A moment as the ORM stores it, for plain SQL."""
-    return Ballot._meta.fields_map["created_at"].to_db_value(moment, Ballot)
-
-
-async def _write_ballot(
-    conn: BaseDBAsyncClient,
-    *,
-    round_id: int,
-    key: str,
-    voter_id: int,
-    channel: str,
-    entered_by: Actor | None,
-    costs: dict[int, int],
-    receipt_hash: str,
-    now: datetime,
-) -> tuple[int, bool]:
-    """Plain SQL: this is the busiest write of the site, and on SQLite every statement
-    inside the transaction holds up the next voter."""
     # Only fixed clauses and placeholders are formatted in; every value is a parameter.
     lock = " FOR UPDATE" if is_postgres() else ""
-    existing = await fetch_all(
-        f"SELECT id, channel, voter_id FROM ballot WHERE round_id = ? AND voter_key = ?{lock}",  # noqa: S608
-        [round_id, key],
-        conn,
-    )
+    existing = (
+        yield Sql(
+            f"SELECT id, channel, voter_id FROM ballot WHERE round_id = ? AND voter_key = ?{lock}",  # noqa: S608
+            [round_id, key],
+        )
+    ).rows
     at = _db_time(now)
     total = sum(costs.values())
+    receipt_hash = codes.hash_code(code)
     if existing:
-        _refuse_second_channel(existing[0]["channel"], existing[0]["voter_id"], channel, voter_id)
+        _refuse_second_channel(
+            existing[0]["channel"], existing[0]["voter_id"], ballot.channel, voter_id
+        )
         ballot_id = existing[0]["id"]
-        await execute(
-            conn,
+        yield Sql(
             "UPDATE ballot SET receipt_hash = ?, total_cost = ?, updated_at = ? WHERE id = ?",
             [receipt_hash, total, at, ballot_id],
         )
-        await execute(conn, "DELETE FROM ballot_choice WHERE ballot_id = ?", [ballot_id])
+        yield Sql("DELETE FROM ballot_choice WHERE ballot_id = ?", [ballot_id])
     else:
-        inserted = await fetch_all(
+        entered_by = ballot.actor.user_id if ballot.channel == "paper" else None
+        inserted = yield Sql(
             "INSERT INTO ballot (round_id, voter_key, voter_id, channel, entered_by_id, "
             "receipt_hash, total_cost, created_at, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            [
-                round_id,
-                key,
-                voter_id,
-                channel,
-                entered_by.user_id if entered_by else None,
-                receipt_hash,
-                total,
-                at,
-                at,
-            ],
-            conn,
+            [round_id, key, voter_id, ballot.channel, entered_by, receipt_hash, total, at, at],
         )
-        ballot_id = inserted[0]["id"]
+        ballot_id = inserted.rows[0]["id"]
     # Counted only while the round is still open: this serialises with closing it, so a
     # ballot either is in before the count or is refused.
-    still_open = await execute(
-        conn,
+    still_open = yield Sql(
         "UPDATE voting_round SET ballot_count = ballot_count + ? "
         "WHERE id = ? AND status = ? AND closes_at > ?",
         [0 if existing else 1, round_id, RoundStatus.OPEN.value, at],
     )
-    if not still_open:
+    if not still_open.changed:
         raise Invalid(N_("Voting has closed."))
     chosen = sorted(costs)
-    await execute(
-        conn,
+    yield Sql(
         "INSERT INTO ballot_choice (ballot_id, round_project_id) VALUES "  # noqa: S608
         + ", ".join(["(?, ?)"] * len(chosen)),
         [value for project_id in chosen for value in (ballot_id, project_id)],
     )
-    return ballot_id, bool(existing)
+    if ballot.channel == "paper":
+        yield audit_row(
+            actor_id=ballot.actor.user_id,
+            community_id=community_id,
+            action="voting.enter_paper_ballot",
+            target=f"round:{round_id}",
+            at=now,
+            # The choices stay secret: the trail says whose ballot, not what.
+            after={"voter_id": voter_id, "replaced": bool(existing)},
+        )
+    return Receipt(code, ballot_id, bool(existing), round_id=round_id, round_title=voting.title)
 
 
 def _refuse_second_channel(

@@ -363,6 +363,9 @@ async def test_each_committee_action_writes_one_audit_row_in_its_transaction(
     async def failing_record(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the audit write failed")
 
+    def failing_row(*args: object, **kwargs: object) -> None:  # in a transaction run as steps
+        raise RuntimeError("the audit write failed")
+
     async def act(action: str) -> httpx.Response:
         url = f"/c/yulin/rounds/{created_id}"
         if action == "create":
@@ -391,6 +394,7 @@ async def test_each_committee_action_writes_one_audit_row_in_its_transaction(
         before = await snapshot()
         with monkeypatch.context() as patched:
             patched.setattr(voting_services, "record", failing_record)
+            patched.setattr(voting_services, "audit_row", failing_row)
             crashed = await act(action)
         if crashed.status_code != 500 or await snapshot() != before:
             failures.append(f"{action}: a failed audit write did not undo the change")
