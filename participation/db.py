@@ -30,6 +30,7 @@ MODEL_MODULES = [
     "participation.proposals.models",
     "participation.media.models",
     "participation.voting.models",
+    "participation.plots.models",
 ]
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
@@ -259,6 +260,12 @@ async def execute(conn: BaseDBAsyncClient, sql: str, params: list[Any]) -> int:
     """A write in plain SQL with ``?`` placeholders on ``conn``; returns the rows it changed."""
     changed, _rows = await conn.execute_query(_placeholders(sql), params)
     return int(changed)
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern (with ``ESCAPE '\\'``) matching ``text`` anywhere, its own % and _ literal."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def is_postgres() -> bool:

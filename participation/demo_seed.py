@@ -8,6 +8,7 @@ from datetime import datetime
 from participation.accounts import services as accounts
 from participation.communities import services as communities
 from participation.communities.models import Community
+from participation.demo_plots import seed_plots
 from participation.demo_proposals import seed_proposals
 from participation.demo_voting import seed_voting
 from participation.media.storage import Storage
@@ -68,6 +69,7 @@ async def seed_demo(provider: str, now: datetime, storage: Storage | None = None
     if storage is not None:
         await seed_proposals(community.id, resident_ids, committee.id, storage, now)
         await seed_voting(community.id, resident_ids, committee.id, now)
+        await seed_plots(community.id, resident_ids, committee.id, storage, now)
     household = "3栋2单元501"
     [fresh] = await communities.issue_household_codes(None, community.id, [household], now=now)
     return DemoFacts(

@@ -17,12 +17,25 @@ from starlette.staticfiles import StaticFiles
 
 from participation import db
 from participation.media.storage import LocalStorage
-from web import auth, committee, communities, home, media, profile, proposals, voting
+from web import (
+    auth,
+    committee,
+    communities,
+    home,
+    media,
+    notices,
+    plots,
+    profile,
+    proposals,
+    teams,
+    voting,
+)
 from web.csrf import CSRF
 from web.errors import EXCEPTION_HANDLERS
+from web.housekeeping import housekeeping
 from web.middleware import BodyLimit, CatchAll, CurrentUser, Locale, SecurityHeaders
 from web.page_cache import PageCache
-from web.settings import Settings
+from web.settings import Settings, tile_origin
 from web.templating import UrlPaths, build_environment
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -37,7 +50,8 @@ def create_app(settings: Settings) -> Starlette:
         await db.connect(settings.database_url)
         try:
             await db.require_migrated(settings.database_url)
-            yield
+            async with housekeeping(settings.follow_up_minutes):
+                yield
         finally:
             await db.disconnect()
 
@@ -45,16 +59,21 @@ def create_app(settings: Settings) -> Starlette:
         *home.routes,
         *auth.routes,
         *profile.routes,
+        *notices.routes,
         *communities.routes,
         *committee.routes,
         *proposals.routes,
         *voting.routes,
+        *plots.routes,
+        *teams.routes,
         *media.routes,
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     middleware = [
         Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.hosts)),
-        Middleware(SecurityHeaders, https=settings.https),
+        Middleware(
+            SecurityHeaders, https=settings.https, tile_origin=tile_origin(settings.map_tile_url)
+        ),
         Middleware(
             BodyLimit, max_bytes=settings.max_body_bytes, default_locale=settings.default_locale
         ),

@@ -200,6 +200,13 @@ def cmd_household_codes(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_follow_up(settings: Settings, args: argparse.Namespace) -> int:
+    from web.housekeeping import follow_up
+
+    print(_run(settings, follow_up))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="huakai", description="Huakai (花开) participation")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -225,6 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("--subject")
     grant.add_argument("--provider", default="demo")
     grant.add_argument("--revoke", action="store_true")
+    sub.add_parser("follow-up", help="warn teams of plots without care (for cron)")
     codes = sub.add_parser("household-codes", help="print new single-use household codes")
     codes.add_argument("--community", required=True)
     codes.add_argument("households", nargs="+", help="labels such as 3栋2单元501")
@@ -239,6 +247,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "create-community": cmd_create_community,
     "grant-role": cmd_grant_role,
     "household-codes": cmd_household_codes,
+    "follow-up": cmd_follow_up,
 }
 
 

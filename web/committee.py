@@ -12,6 +12,7 @@ from participation.audit.queries import list_audit
 from participation.communities import queries, services
 from participation.communities.models import Community
 from participation.errors import N_, Invalid
+from participation.plots import settings as plot_settings
 from participation.proposals import settings as proposal_settings
 from participation.proposals.categories import ALWAYS_OFFERED
 from participation.proposals.rules import DEFAULT_CATEGORIES
@@ -179,6 +180,8 @@ def _settings_page(
     error: Invalid | None = None,
     proposals_error: Invalid | None = None,
     proposals_form: dict[str, str] | None = None,
+    plots_error: Invalid | None = None,
+    plots_form: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
     """Both settings forms; a form sent back with an error keeps what the committee typed."""
@@ -189,6 +192,12 @@ def _settings_page(
             **{f"offer_{key}": "1" for key in DEFAULT_CATEGORIES},
             **{f"offer_{key}": "" for key in community.hidden_categories},
         }
+    if plots_form is None:
+        plots_form = {
+            "lapse_days": str(community.lapse_days),
+            "lapse_grace_days": str(community.lapse_grace_days),
+            "auto_approve_adoptions": "1" if community.auto_approve_adoptions else "",
+        }
     return render(
         request,
         "committee/settings.html",
@@ -197,6 +206,8 @@ def _settings_page(
             "error": error,
             "proposals_error": proposals_error,
             "proposals_form": proposals_form,
+            "plots_error": plots_error,
+            "plots_form": plots_form,
             "default_categories": DEFAULT_CATEGORIES,
             "always_offered": ALWAYS_OFFERED,
         },
@@ -249,6 +260,26 @@ async def update_proposal_settings(request: Request) -> Response:
     return see_other(request, request.app.url_path_for("committee:settings", slug=community.slug))
 
 
+async def update_plot_settings(request: Request) -> Response:
+    community = await committee_community(request)
+    fields = await form_fields(request)
+    try:
+        await plot_settings.update_plot_settings(
+            request.state.actor,
+            community.id,
+            lapse_days=fields.get("lapse_days", ""),
+            lapse_grace_days=fields.get("lapse_grace_days", ""),
+            auto_approve_adoptions=fields.get("auto_approve_adoptions") == "1",
+            now=_now(),
+        )
+    except Invalid as exc:
+        return _settings_page(
+            request, community, plots_error=exc, plots_form=fields, status_code=422
+        )
+    flash(request, N_("Plot settings saved."))
+    return see_other(request, request.app.url_path_for("committee:settings", slug=community.slug))
+
+
 routes = [
     Route("/c/{slug}/committee/settings", settings_page, name="committee:settings"),
     Route(
@@ -262,6 +293,12 @@ routes = [
         update_proposal_settings,
         methods=["POST"],
         name="committee:update_proposal_settings",
+    ),
+    Route(
+        "/c/{slug}/committee/settings/plots",
+        update_plot_settings,
+        methods=["POST"],
+        name="committee:update_plot_settings",
     ),
     Route("/c/{slug}/committee/members", members, name="committee:members"),
     Route(

@@ -30,14 +30,16 @@ async def form_with_lists(request: Request) -> tuple[dict[str, str], dict[str, l
     return fields, lists
 
 
-async def upload_form(request: Request) -> tuple[dict[str, str], bytes | None]:
-    """Text fields and the bytes of the one ``photo`` file of a multipart form."""
-    fields, _lists, photo = await _read_form(request, max_files=1)
-    return fields, photo
+async def upload_form(
+    request: Request, *, field: str = "photo"
+) -> tuple[dict[str, str], bytes | None]:
+    """Text fields and the bytes of the one file ``field`` of a multipart form."""
+    fields, _lists, data = await _read_form(request, max_files=1, file_field=field)
+    return fields, data
 
 
 async def _read_form(
-    request: Request, *, max_files: int
+    request: Request, *, max_files: int, file_field: str = "photo"
 ) -> tuple[dict[str, str], dict[str, list[str]], bytes | None]:
     if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
         return _fields(await _urlencoded_items(request))
@@ -56,7 +58,7 @@ async def _read_form(
         texts: list[tuple[str, str]] = []
         for key, value in form.multi_items():
             if isinstance(value, UploadFile):
-                if key == "photo" and photo is None:
+                if key == file_field and photo is None:
                     photo = await value.read()
             else:
                 texts.append((key, value))

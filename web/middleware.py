@@ -18,19 +18,24 @@ from web.errors import error_response
 
 log = logging.getLogger("huakai.web")
 
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-    "frame-ancestors 'none'; form-action 'self'"
-)
+
+def content_security_policy(tile_origin: str = "") -> str:
+    """Our own scripts, styles and images only; map tiles from the configured tile server."""
+    images = f"'self' data: {tile_origin}".rstrip()
+    return (
+        f"default-src 'self'; script-src 'self'; style-src 'self'; img-src {images}; "
+        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+        "frame-ancestors 'none'; form-action 'self'"
+    )
 
 
 class SecurityHeaders:
     """CSP without inline or eval'd script: htmx cannot run hx-on handlers or injected scripts."""
 
-    def __init__(self, app: ASGIApp, *, https: bool) -> None:
+    def __init__(self, app: ASGIApp, *, https: bool, tile_origin: str = "") -> None:
         self.app = app
         self.https = https
+        self.csp = content_security_policy(tile_origin)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -40,7 +45,7 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", CSP)
+                headers.setdefault("Content-Security-Policy", self.csp)
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("Referrer-Policy", "same-origin")
                 headers.setdefault("X-Frame-Options", "DENY")

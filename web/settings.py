@@ -94,6 +94,30 @@ def _parse_url(raw: Any) -> str:
     return text
 
 
+def _parse_tile_url(raw: Any) -> str:
+    """A map tile URL template such as https://tile.example/{z}/{x}/{y}.png; empty: no tiles."""
+    text = _parse_str(raw)
+    if not text:
+        return ""
+    parts = urlsplit(text.replace("{s}", "a"))
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValueError("expected an absolute http(s) URL template")
+    if not all(part in text for part in ("{z}", "{x}", "{y}")):
+        raise ValueError("must contain {z}, {x} and {y}")
+    if any(ch in text for ch in "'\" ;\n"):
+        raise ValueError("must not contain quotes, spaces or semicolons")
+    return text
+
+
+def tile_origin(tile_url: str) -> str:
+    """The origin the map loads tiles from, for the Content-Security-Policy ({s} subdomains
+    become a wildcard)."""
+    if not tile_url:
+        return ""
+    parts = urlsplit(tile_url)
+    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
+
+
 def _parse_database_url(raw: Any) -> str:
     text = _parse_str(raw)
     scheme = text.split("://", 1)[0]
@@ -244,6 +268,28 @@ SPECS: tuple[SettingSpec, ...] = (
     ),
     SettingSpec("SESSION_MAX_AGE_DAYS", _parse_int, 14, "Days a sign-in lasts."),
     SettingSpec(
+        "MAP_TILE_URL",
+        _parse_tile_url,
+        "",
+        "Map tiles for the plot map, as a URL template with {z}, {x} and {y} ({s} for "
+        "subdomains). Empty: the map shows plots on a plain background. The list and plot "
+        "pages never need it.",
+    ),
+    SettingSpec(
+        "MAP_ATTRIBUTION",
+        _parse_str,
+        "",
+        "The credit the tile provider asks for, shown on the map.",
+    ),
+    SettingSpec(
+        "FOLLOW_UP_MINUTES",
+        _parse_int,
+        60,
+        "How often each worker warns teams whose adopted plot has gone without care, and "
+        "asks the committee about plots quiet for longer (never releasing anything). 0: "
+        "never; run `huakai follow-up` from cron instead.",
+    ),
+    SettingSpec(
         "PAGE_CACHE_SECONDS",
         _parse_int,
         5,
@@ -275,6 +321,9 @@ class Settings:
     login_timeout_seconds: int
     session_max_age_days: int
     page_cache_seconds: int
+    follow_up_minutes: int
+    map_tile_url: str
+    map_attribution: str
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property

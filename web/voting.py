@@ -24,6 +24,7 @@ from participation.voting import open_data, queries, rules, services
 from participation.voting.models import VotingRound
 from participation.voting.rules import RoundStatus, Window
 from web.committee import committee_community
+from web.downloads import download
 from web.forms import flash, form_fields, form_with_lists, parse_id, path_id, see_other
 from web.templating import render
 from web.users import require_user
@@ -476,17 +477,9 @@ async def _counted_round(request: Request) -> tuple[Community, VotingRound]:
     return community, voting
 
 
-def _download(body: str, media_type: str, filename: str) -> Response:
-    return Response(
-        body.encode(),
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
 async def download_pb(request: Request) -> Response:
     community, voting = await _counted_round(request)
-    return _download(
+    return download(
         await queries.open_data_pb(voting),
         "text/plain; charset=utf-8",
         f"huakai_{community.slug}_{voting.id}.pb",
@@ -512,7 +505,7 @@ async def _result_rows(voting: VotingRound) -> list[open_data.ResultRow]:
 
 async def download_csv(request: Request) -> Response:
     community, voting = await _counted_round(request)
-    return _download(
+    return download(
         open_data.results_csv(await _result_rows(voting)),
         "text/csv; charset=utf-8",
         f"huakai_{community.slug}_{voting.id}_results.csv",
@@ -526,7 +519,7 @@ async def download_json(request: Request) -> Response:
     body = open_data.results_json(
         await queries.round_facts(voting), await _result_rows(voting), pb_sha256
     )
-    return _download(body, "application/json", f"huakai_{community.slug}_{voting.id}_results.json")
+    return download(body, "application/json", f"huakai_{community.slug}_{voting.id}_results.json")
 
 
 routes = [

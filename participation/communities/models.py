@@ -23,6 +23,11 @@ class Community(Model):
     # and the community's own category names.
     hidden_categories: list[str] = fields.JSONField(default=list, db_default=[])
     custom_categories: list[str] = fields.JSONField(default=list, db_default=[])
+    # Adopted plots: days without a care log before the team is warned, then more days before
+    # the committee is asked whether to release the plot; and whether requests need approval.
+    lapse_days = fields.IntField(default=14, db_default=14)
+    lapse_grace_days = fields.IntField(default=7, db_default=7)
+    auto_approve_adoptions = fields.BooleanField(default=False, db_default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

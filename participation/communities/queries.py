@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from tortoise.backends.base.client import BaseDBAsyncClient
+
 from participation.communities.models import (
     Community,
     HouseholdCode,
@@ -90,6 +92,13 @@ class CommunityOverview:
     verified_residents: int
     members: int
     households: int
+
+
+async def committee_ids(community_id: int, conn: BaseDBAsyncClient | None = None) -> list[int]:
+    """The users on the community's committee (on ``conn``, inside a transaction)."""
+    query = Membership.filter(community_id=community_id, is_committee=True)
+    rows = await (query.using_db(conn) if conn else query).values("user_id")
+    return [row["user_id"] for row in rows]
 
 
 async def get_overview(community_id: int) -> CommunityOverview:

@@ -7,7 +7,7 @@ from participation.accounts.models import User
 
 
 class Notification(Model):
-    # In-app notice for one user (the notification centre comes later; the records now).
+    # In-app notice for one user, shown on their notices page (web/notices.py).
     id = fields.BigIntField(primary_key=True)
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "huakai.User", related_name="notifications", on_delete=fields.CASCADE

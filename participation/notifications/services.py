@@ -3,7 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import F
 
+from participation.accounts.models import User
+from participation.db import transaction
 from participation.notifications.models import Notification
 
 
@@ -14,3 +17,14 @@ async def notify(
     await Notification.create(
         user_id=user_id, kind=kind, payload=payload, created_at=now, using_db=conn
     )
+    await User.filter(id=user_id).using_db(conn).update(unread_notices=F("unread_notices") + 1)
+
+
+async def mark_all_read(user_id: int, *, now: datetime) -> None:
+    async with transaction() as conn:
+        await (
+            Notification.filter(user_id=user_id, read_at__isnull=True)
+            .using_db(conn)
+            .update(read_at=now)
+        )
+        await User.filter(id=user_id).using_db(conn).update(unread_notices=0)

@@ -9,7 +9,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from participation.db import as_datetime, fetch_all, is_postgres
+from participation.db import as_datetime, contains_pattern, fetch_all, is_postgres
 from participation.errors import NotFound
 from participation.media.models import Photo, ProposalPhoto, variant_names
 from participation.permissions import Actor
@@ -108,7 +108,7 @@ async def list_proposals(
         params.append(filters.category)
     if filters.query:
         like = "ILIKE" if is_postgres() else "LIKE"
-        pattern = "%" + _escape_like(filters.query) + "%"
+        pattern = contains_pattern(filters.query)
         if is_postgres():
             # Served by the index of migration 0004; ILIKE below checks the real substring.
             where.append(f"{SEARCH_GRAMS_SQL} @> CAST(? AS text[])")
@@ -166,10 +166,6 @@ def search_grams(query: str) -> list[str]:
     return sorted({text[i : i + 2] for i in range(len(text) - 1)})
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 async def _first_photos(proposal_ids: list[int]) -> dict[int, PhotoView]:
     """The first photo of each proposal on the page, in one query."""
     if not proposal_ids:
@@ -196,7 +192,7 @@ async def _first_photos(proposal_ids: list[int]) -> dict[int, PhotoView]:
     return first
 
 
-def _photo_view(photo: Photo) -> PhotoView:
+def photo_view(photo: Photo) -> PhotoView:
     return PhotoView(
         photo.storage_key, photo.alt_text, photo.width, photo.height, photo.variant_names()
     )
@@ -208,7 +204,7 @@ async def list_photos(proposal_id: int) -> list[PhotoView]:
         .select_related("photo")
         .order_by("position", "id")
     )
-    return [_photo_view(link.photo) for link in links]
+    return [photo_view(link.photo) for link in links]
 
 
 def _card(p: Proposal, thumbnail: PhotoView | None) -> ProposalCard:

@@ -19,6 +19,7 @@ from participation.communities.models import Community
 from participation.communities.queries import get_standing
 from participation.db import transaction
 from participation.errors import N_, Conflict, Invalid, NotAllowed
+from participation.geo import parse_coordinates
 from participation.media.models import ProposalPhoto
 from participation.media.services import accept_photo
 from participation.media.storage import Storage
@@ -89,24 +90,8 @@ def clean_proposal(data: ProposalInput, categories: Collection[str]) -> CleanPro
     location = clean_line(data.location, max_length=rules.LOCATION_MAX, allow_empty=True)
     if location is None:
         raise Invalid(N_("Please keep the location under 200 characters."), field="location")
-    latitude = _coordinate(data.latitude, 90.0, "latitude")
-    longitude = _coordinate(data.longitude, 180.0, "longitude")
-    if (latitude is None) != (longitude is None):
-        raise Invalid(N_("Please give both latitude and longitude, or neither."), field="latitude")
+    latitude, longitude = parse_coordinates(data.latitude, data.longitude)
     return CleanProposal(title, body, data.category, cost, location, latitude, longitude)
-
-
-def _coordinate(text: str, limit: float, field: str) -> float | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not (-limit <= value <= limit):
-        raise Invalid(N_("This coordinate is not valid."), field=field)
-    return round(value, 6)
 
 
 async def _move(

@@ -5,6 +5,8 @@ from pathlib import Path
 from participation.demo_seed import seed_demo
 from participation.media.models import ProposalPhoto
 from participation.media.storage import LocalStorage
+from participation.notifications.models import Notification
+from participation.plots.models import Adoption, CareLog, CareLogPhoto, Plot, Team
 from participation.proposals.models import Proposal, ProposalEvent
 from participation.proposals.rules import Status
 from participation.voting.models import RoundProject, RoundResult, VotingRound
@@ -41,3 +43,19 @@ async def test_demo_has_a_published_vote_and_an_open_one(database: str, tmp_path
     assert rounds["open"].ballot_count > 0
     await seed_demo("demo", now(), LocalStorage(tmp_path))
     assert await VotingRound.all().count() == 2
+
+
+async def test_demo_has_adopted_plots_with_care_two_teams_and_a_waiting_list(
+    database: str, tmp_path: Path
+) -> None:
+    await seed_demo("demo", now(), LocalStorage(tmp_path))
+    statuses = [p.status for p in await Plot.all()]
+    assert statuses.count("adopted") >= 4 and "available" in statuses and "resting" in statuses
+    assert await Team.all().count() == 2
+    assert await Adoption.filter(status="waitlisted").count() == 1
+    assert await Adoption.filter(status="pending").count() == 1
+    assert await CareLog.all().count() >= 5 and await CareLogPhoto.all().count() >= 2
+    assert await Notification.filter(kind="plots.lapse_warning").exists()
+    plots = await Plot.all().count()
+    await seed_demo("demo", now(), LocalStorage(tmp_path))
+    assert await Plot.all().count() == plots and await Team.all().count() == 2

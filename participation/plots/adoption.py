@@ -1,0 +1,417 @@
+"""Adoption (认领): a team asks for a plot for a term; the committee approves or declines (or the
+community approves automatically); later requests wait in line; terms are renewed, plots
+released or handed over.
+
+One active adoption per plot, one pending request per plot, and one open request per team and
+plot are partial UNIQUE indexes (migration 0006), so parallel requests cannot break them; on
+PostgreSQL the plot row is also locked, so a request sees the ones before it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
+
+from participation.audit.services import record
+from participation.communities.models import Community
+from participation.communities.queries import committee_ids, get_standing
+from participation.db import transaction
+from participation.errors import N_, Conflict, Invalid, NotAllowed, NotFound
+from participation.notifications.services import notify
+from participation.permissions import Actor, require
+from participation.plots.models import Adoption, Plot
+from participation.plots.rules import (
+    NICKNAME_MAX,
+    OPEN_REQUESTS,
+    AdoptionStatus,
+    EndReason,
+    PlotStatus,
+    adoption_end,
+    check_term,
+)
+from participation.plots.services import community_plot
+from participation.plots.teams import community_team, member_ids, require_leader, team_place
+from participation.text import clean_line
+
+ACTIVE = AdoptionStatus.ACTIVE.value
+PENDING = AdoptionStatus.PENDING.value
+WAITLISTED = AdoptionStatus.WAITLISTED.value
+_CLOSED_PLOT = (PlotStatus.RESTING.value, PlotStatus.RETIRED.value)
+
+
+async def community_adoption(community_id: int, adoption_id: int) -> Adoption:
+    adoption = await Adoption.get_or_none(id=adoption_id, plot__community_id=community_id)
+    if adoption is None:
+        raise NotFound()
+    return adoption
+
+
+async def _locked_plot(conn: BaseDBAsyncClient, plot_id: int) -> Plot:
+    """The plot row, locked on PostgreSQL until the transaction ends (SQLite has one writer)."""
+    query = Plot.filter(id=plot_id).using_db(conn)
+    if conn.capabilities.dialect == "postgres":
+        query = query.select_for_update()
+    plot = await query.first()
+    if plot is None:
+        raise NotFound()
+    return plot
+
+
+async def request_adoption(
+    actor: Actor, community_id: int, plot_id: int, team_id: int, term_months: int, *, now: datetime
+) -> Adoption:
+    """A team leader asks for a plot. Asking again returns the same request."""
+    team = await require_leader(actor, community_id, team_id)
+    plot = await community_plot(community_id, plot_id)
+    term = check_term(term_months)
+    if plot.status in _CLOSED_PLOT:
+        raise Invalid(N_("This plot is not open for adoption at the moment."))
+    community = await Community.get(id=community_id)
+    for _attempt in range(3):
+        try:
+            async with transaction() as conn:
+                await _locked_plot(conn, plot.id)
+                mine = (
+                    await Adoption.filter(
+                        plot_id=plot.id, team_id=team.id, status__in=[*OPEN_REQUESTS, ACTIVE]
+                    )
+                    .using_db(conn)
+                    .first()
+                )
+                if mine is not None:
+                    return mine
+                taken = (
+                    await Adoption.filter(plot_id=plot.id, status__in=[ACTIVE, PENDING])
+                    .using_db(conn)
+                    .exists()
+                )
+                if taken:
+                    status = WAITLISTED
+                elif community.auto_approve_adoptions:
+                    status = ACTIVE
+                else:
+                    status = PENDING
+                adoption = await Adoption.create(
+                    plot_id=plot.id,
+                    team_id=team.id,
+                    status=status,
+                    term_months=term,
+                    requested_by_id=actor.user_id,
+                    requested_at=now,
+                    starts_at=now if status == ACTIVE else None,
+                    ends_at=adoption_end(now, term) if status == ACTIVE else None,
+                    using_db=conn,
+                )
+                await _settle_plot(conn, plot.id, community_id, now)
+                if status == PENDING:
+                    await _tell_committee(conn, community_id, plot, now)
+                return adoption
+        except IntegrityError:
+            continue  # a parallel request won the plot: look again
+    raise Conflict()
+
+
+async def _settle_plot(
+    conn: BaseDBAsyncClient, plot_id: int, community_id: int, now: datetime
+) -> None:
+    """The plot's status from its adoptions. When the plot falls free, the first team on the
+    waiting list moves up to a pending request for the committee."""
+    plot = await Plot.filter(id=plot_id).using_db(conn).first()
+    assert plot is not None
+    adoptions = Adoption.filter(plot_id=plot_id).using_db(conn)
+    if await adoptions.filter(status=ACTIVE).exists():
+        status = PlotStatus.ADOPTED.value
+    elif await adoptions.filter(status=PENDING).exists():
+        status = PlotStatus.REQUESTED.value
+    else:
+        first = await adoptions.filter(status=WAITLISTED).order_by("requested_at", "id").first()
+        if first is not None and plot.status not in _CLOSED_PLOT:
+            await Adoption.filter(id=first.id).using_db(conn).update(status=PENDING)
+            await _tell_committee(conn, community_id, plot, now)
+            status = PlotStatus.REQUESTED.value
+        elif plot.status in _CLOSED_PLOT:
+            status = plot.status
+        else:
+            status = PlotStatus.AVAILABLE.value
+    if status != plot.status:
+        await Plot.filter(id=plot_id).using_db(conn).update(status=status, updated_at=now)
+
+
+async def _tell_committee(
+    conn: BaseDBAsyncClient, community_id: int, plot: Plot, now: datetime
+) -> None:
+    for user_id in await committee_ids(community_id, conn):
+        await notify(
+            conn, user_id, "plots.adoption_request", now=now, plot_id=plot.id, plot=plot.name
+        )
+
+
+async def _tell_team(
+    conn: BaseDBAsyncClient, team_id: int, kind: str, now: datetime, **payload: object
+) -> None:
+    for user_id in await member_ids(conn, team_id):
+        await notify(conn, user_id, kind, now=now, **payload)
+
+
+async def _committee(actor: Actor, community_id: int) -> None:
+    require("plots.manage", actor, await get_standing(actor.user_id, community_id))
+
+
+async def decide_adoption(
+    actor: Actor,
+    community_id: int,
+    adoption_id: int,
+    approve: bool,
+    reason: str,
+    *,
+    now: datetime,
+) -> Adoption:
+    """The committee approves a request (the plot must be free) or declines it with a reason."""
+    await _committee(actor, community_id)
+    adoption = await community_adoption(community_id, adoption_id)
+    why = clean_line(reason, max_length=500, allow_empty=True)
+    if why is None or (not approve and not why):
+        raise Invalid(N_("Please give the team a reason."), field="reason")
+    async with transaction() as conn:
+        plot = await _locked_plot(conn, adoption.plot_id)
+        if approve:
+            if plot.status in _CLOSED_PLOT:
+                raise Invalid(N_("This plot is not open for adoption at the moment."))
+            if await Adoption.filter(plot_id=plot.id, status=ACTIVE).using_db(conn).exists():
+                raise Invalid(N_("Another team holds this plot; this request stays in line."))
+            changes: dict[str, object] = {
+                "status": ACTIVE,
+                "starts_at": now,
+                "ends_at": adoption_end(now, adoption.term_months),
+            }
+        else:
+            changes = {"status": AdoptionStatus.DECLINED.value}
+        try:
+            changed = (
+                await Adoption.filter(id=adoption.id, status__in=OPEN_REQUESTS)
+                .using_db(conn)
+                .update(decided_by_id=actor.user_id, decided_at=now, reason=why, **changes)
+            )
+        except IntegrityError:
+            raise Conflict() from None
+        if not changed:
+            raise Conflict()
+        if approve:  # whoever else was pending now waits behind the adopting team
+            await (
+                Adoption.filter(plot_id=plot.id, status=PENDING)
+                .using_db(conn)
+                .update(status=WAITLISTED)
+            )
+        await _settle_plot(conn, plot.id, community_id, now)
+        await _tell_team(
+            conn,
+            adoption.team_id,
+            "plots.adoption_approved" if approve else "plots.adoption_declined",
+            now,
+            plot_id=plot.id,
+            plot=plot.name,
+            reason=why,
+        )
+        await record(
+            conn,
+            actor_id=actor.user_id,
+            community_id=community_id,
+            action="plots.approve_adoption" if approve else "plots.decline_adoption",
+            target=f"adoption:{adoption.id}",
+            at=now,
+            after={"plot_id": plot.id, "team_id": adoption.team_id, "reason": why},
+        )
+    return await community_adoption(community_id, adoption_id)
+
+
+async def _leader_or_committee(actor: Actor, community_id: int, adoption: Adoption) -> bool:
+    """Whether the actor acts as the committee (True) or as a leader of the team (False)."""
+    standing = await get_standing(actor.user_id, community_id)
+    if actor.is_authenticated and (standing.committee or actor.is_admin):
+        return True
+    place = await team_place(actor.user_id, adoption.team_id)
+    if actor.is_authenticated and place.leader:
+        return False
+    raise NotAllowed()
+
+
+async def withdraw_request(
+    actor: Actor, community_id: int, adoption_id: int, *, now: datetime
+) -> None:
+    adoption = await community_adoption(community_id, adoption_id)
+    await require_leader(actor, community_id, adoption.team_id)
+    async with transaction() as conn:
+        await _locked_plot(conn, adoption.plot_id)
+        changed = (
+            await Adoption.filter(id=adoption.id, status__in=OPEN_REQUESTS)
+            .using_db(conn)
+            .update(status=AdoptionStatus.WITHDRAWN.value, decided_at=now)
+        )
+        if not changed:
+            raise Conflict()
+        await _settle_plot(conn, adoption.plot_id, community_id, now)
+
+
+async def release(
+    actor: Actor, community_id: int, adoption_id: int, reason: str, *, now: datetime
+) -> None:
+    """The team gives the plot back, or the committee takes it back (say, after a lapse);
+    the next team in line moves up."""
+    adoption = await community_adoption(community_id, adoption_id)
+    as_committee = await _leader_or_committee(actor, community_id, adoption)
+    why = clean_line(reason, max_length=500, allow_empty=True)
+    if why is None or (as_committee and not why):
+        raise Invalid(N_("Please give the team a reason."), field="reason")
+    async with transaction() as conn:
+        await _locked_plot(conn, adoption.plot_id)
+        changed = (
+            await Adoption.filter(id=adoption.id, status=ACTIVE)
+            .using_db(conn)
+            .update(
+                status=AdoptionStatus.ENDED.value,
+                ended_at=now,
+                end_reason=EndReason.RELEASED.value,
+                reason=why,
+            )
+        )
+        if not changed:
+            raise Conflict()
+        await _settle_plot(conn, adoption.plot_id, community_id, now)
+        if as_committee:
+            await _tell_team(
+                conn, adoption.team_id, "plots.released", now, plot_id=adoption.plot_id, reason=why
+            )
+        await record(
+            conn,
+            actor_id=actor.user_id,
+            community_id=community_id,
+            action="plots.release",
+            target=f"adoption:{adoption.id}",
+            at=now,
+            after={"plot_id": adoption.plot_id, "team_id": adoption.team_id, "reason": why},
+        )
+
+
+async def renew(
+    actor: Actor, community_id: int, adoption_id: int, term_months: int, *, now: datetime
+) -> Adoption:
+    """Another term, counted from the end of the current one."""
+    adoption = await community_adoption(community_id, adoption_id)
+    await _leader_or_committee(actor, community_id, adoption)
+    term = check_term(term_months)
+    if adoption.status != ACTIVE or adoption.ends_at is None:
+        raise Invalid(N_("Only a current adoption can be renewed."))
+    async with transaction() as conn:
+        changed = (
+            await Adoption.filter(id=adoption.id, status=ACTIVE, ends_at=adoption.ends_at)
+            .using_db(conn)
+            .update(ends_at=adoption_end(max(adoption.ends_at, now), term))
+        )
+        if not changed:
+            raise Conflict()
+        await record(
+            conn,
+            actor_id=actor.user_id,
+            community_id=community_id,
+            action="plots.renew",
+            target=f"adoption:{adoption.id}",
+            at=now,
+            after={"term_months": term},
+        )
+    return await community_adoption(community_id, adoption_id)
+
+
+async def hand_over(
+    actor: Actor, community_id: int, adoption_id: int, to_team_id: int, *, now: datetime
+) -> Adoption:
+    """The adopting team passes the plot to another team for the rest of the term; a request
+    of that team for the plot becomes the adoption."""
+    adoption = await community_adoption(community_id, adoption_id)
+    await _leader_or_committee(actor, community_id, adoption)
+    receiving = await community_team(community_id, to_team_id)
+    if receiving.id == adoption.team_id:
+        raise Invalid(N_("Please choose another team."), field="to_team_id")
+    async with transaction() as conn:
+        plot = await _locked_plot(conn, adoption.plot_id)
+        ended = (
+            await Adoption.filter(id=adoption.id, status=ACTIVE)
+            .using_db(conn)
+            .update(
+                status=AdoptionStatus.ENDED.value,
+                ended_at=now,
+                end_reason=EndReason.HANDED_OVER.value,
+            )
+        )
+        if not ended:
+            raise Conflict()
+        handed = {
+            "status": ACTIVE,
+            "starts_at": now,
+            "ends_at": adoption.ends_at,
+            "decided_by_id": actor.user_id,
+            "decided_at": now,
+        }
+        converted = (
+            await Adoption.filter(plot_id=plot.id, team_id=receiving.id, status__in=OPEN_REQUESTS)
+            .using_db(conn)
+            .update(**handed)
+        )
+        if not converted:
+            await Adoption.create(
+                plot_id=plot.id,
+                team_id=receiving.id,
+                term_months=adoption.term_months,
+                requested_by_id=actor.user_id,
+                requested_at=now,
+                using_db=conn,
+                **handed,
+            )
+        await _settle_plot(conn, plot.id, community_id, now)
+        await _tell_team(
+            conn, receiving.id, "plots.handed_over", now, plot_id=plot.id, plot=plot.name
+        )
+        await record(
+            conn,
+            actor_id=actor.user_id,
+            community_id=community_id,
+            action="plots.hand_over",
+            target=f"adoption:{adoption.id}",
+            at=now,
+            after={"plot_id": plot.id, "from_team": adoption.team_id, "to_team": receiving.id},
+        )
+    current = await Adoption.get(plot_id=plot.id, status=ACTIVE)
+    return current
+
+
+async def set_nickname(
+    actor: Actor, community_id: int, adoption_id: int, nickname: str, *, now: datetime
+) -> None:
+    """The adopting team names its plot (小名); the committee may clear a name that is not
+    suitable (audited)."""
+    adoption = await community_adoption(community_id, adoption_id)
+    as_committee = await _leader_or_committee(actor, community_id, adoption)
+    name = clean_line(nickname, max_length=NICKNAME_MAX, allow_empty=True)
+    if name is None:
+        raise Invalid(N_("Please keep the nickname under 40 characters."), field="nickname")
+    if as_committee and name:
+        raise NotAllowed()  # the committee moderates names; it does not choose them
+    async with transaction() as conn:
+        changed = (
+            await Adoption.filter(id=adoption.id, status=ACTIVE)
+            .using_db(conn)
+            .update(nickname=name)
+        )
+        if not changed:
+            raise Invalid(N_("Only a current adoption can have a nickname."))
+        if as_committee:
+            await record(
+                conn,
+                actor_id=actor.user_id,
+                community_id=community_id,
+                action="plots.clear_nickname",
+                target=f"adoption:{adoption.id}",
+                at=now,
+                before={"nickname": adoption.nickname},
+            )

@@ -1,0 +1,343 @@
+"""Care (养护) of an adopted plot: the leader's recurring tasks and weekly rota, the members'
+care logs with minutes and photos, and the lapse follow-up when care stops."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from tortoise.expressions import F
+
+from participation.audit.services import record
+from participation.communities.models import Community
+from participation.communities.queries import committee_ids, get_standing
+from participation.db import transaction
+from participation.errors import N_, Invalid, NotFound
+from participation.media.models import Photo
+from participation.media.services import accept_photo
+from participation.media.storage import Storage
+from participation.notifications.services import notify
+from participation.permissions import Actor, require
+from participation.plots.models import (
+    Adoption,
+    CareAssignment,
+    CareLog,
+    CareLogPhoto,
+    CareTask,
+    Plot,
+)
+from participation.plots.rules import (
+    EVERY_DAYS_MAX,
+    TEXT_MAX,
+    AdoptionStatus,
+    CareKind,
+    Lapse,
+    check_minutes,
+    lapse_state,
+    require_team_leader,
+    require_team_member,
+    week_start,
+)
+from participation.plots.services import community_plot
+from participation.plots.teams import member_ids, team_place
+from participation.text import clean_line, clean_multiline, parse_whole_number
+
+ACTIVE = AdoptionStatus.ACTIVE.value
+# A care log may be entered afterwards, for work done in the last fortnight.
+BACKDATE_DAYS = 14
+PHOTOS_PER_LOG = 4
+TASKS_PER_PLOT = 20
+
+
+async def active_adoption(plot_id: int) -> Adoption | None:
+    return await Adoption.get_or_none(plot_id=plot_id, status=ACTIVE)
+
+
+async def _adopting_team(community_id: int, plot_id: int) -> tuple[Plot, Adoption]:
+    plot = await community_plot(community_id, plot_id)
+    adoption = await active_adoption(plot.id)
+    if adoption is None:
+        raise Invalid(N_("No team has adopted this plot."))
+    return plot, adoption
+
+
+def _kind(text: str) -> CareKind:
+    try:
+        return CareKind(text)
+    except ValueError:
+        raise Invalid(N_("Please choose the kind of care."), field="kind") from None
+
+
+async def add_task(
+    actor: Actor,
+    community_id: int,
+    plot_id: int,
+    kind: str,
+    every_days: str,
+    note: str,
+    *,
+    now: datetime,
+) -> CareTask:
+    """The adopting team's leader sets a recurring task: water every 3 days, weed weekly."""
+    plot, adoption = await _adopting_team(community_id, plot_id)
+    require_team_leader(
+        actor,
+        await team_place(actor.user_id, adoption.team_id),
+        await get_standing(actor.user_id, community_id),
+    )
+    care = _kind(kind)
+    days = parse_whole_number(every_days.strip(), max_digits=2) if every_days.strip() else None
+    if days is None or not 1 <= days <= EVERY_DAYS_MAX:
+        raise Invalid(N_("Please give how often, in days (1 to 60)."), field="every_days")
+    text = clean_line(note, max_length=200, allow_empty=True)
+    if text is None:
+        raise Invalid(N_("Please keep this under 200 characters."), field="note")
+    if await CareTask.filter(plot_id=plot.id, active=True).count() >= TASKS_PER_PLOT:
+        raise Invalid(N_("A plot has at most 20 tasks."))
+    return await CareTask.create(
+        plot_id=plot.id,
+        team_id=adoption.team_id,
+        kind=care.value,
+        every_days=days,
+        note=text,
+        created_at=now,
+    )
+
+
+async def stop_task(actor: Actor, community_id: int, task_id: int, *, now: datetime) -> int:
+    """Stops a task; returns its plot."""
+    task = await CareTask.get_or_none(id=task_id, plot__community_id=community_id)
+    if task is None:
+        raise NotFound()
+    require_team_leader(
+        actor,
+        await team_place(actor.user_id, task.team_id),
+        await get_standing(actor.user_id, community_id),
+    )
+    await CareTask.filter(id=task.id).update(active=False)
+    return task.plot_id
+
+
+async def assign_week(
+    actor: Actor,
+    community_id: int,
+    task_id: int,
+    week_of: date,
+    user_ids: Sequence[int],
+    *,
+    now: datetime,
+) -> int:
+    """The rota: the members who do a task in the week of ``week_of`` (replacing whoever was
+    down for it). Only active members of the task's team can be put down."""
+    task = await CareTask.get_or_none(id=task_id, plot__community_id=community_id, active=True)
+    if task is None:
+        raise NotFound()
+    require_team_leader(
+        actor,
+        await team_place(actor.user_id, task.team_id),
+        await get_standing(actor.user_id, community_id),
+    )
+    monday = week_start(week_of)
+    wanted = sorted(set(user_ids))
+    async with transaction() as conn:
+        members = set(await member_ids(conn, task.team_id)) & set(wanted)
+    if len(members) != len(wanted):
+        raise Invalid(N_("Only members of the team can be put on the rota."), field="user_ids")
+    async with transaction() as conn:
+        await CareAssignment.filter(task_id=task.id, week_start=monday).using_db(conn).delete()
+        for user_id in wanted:
+            await CareAssignment.create(
+                task_id=task.id, user_id=user_id, week_start=monday, using_db=conn
+            )
+            await notify(
+                conn, user_id, "plots.rota", now=now, task_id=task.id, week=monday.isoformat()
+            )
+    return task.plot_id
+
+
+@dataclass(frozen=True)
+class PhotoUpload:
+    """A photo sent with a care log: processed by the safe pipeline once the log is valid."""
+
+    data: bytes
+    alt_text: str
+    storage: Storage
+
+
+@dataclass(frozen=True)
+class CareInput:
+    kind: str
+    minutes: str
+    note: str = ""
+    task_id: int | None = None
+    done_on: date | None = None  # None: today
+
+
+async def log_care(
+    actor: Actor,
+    community_id: int,
+    plot_id: int,
+    data: CareInput,
+    *,
+    photo_ids: Sequence[int] = (),
+    upload: PhotoUpload | None = None,
+    now: datetime,
+) -> CareLog:
+    """A member of the adopting team checks in care given. The plot's last care and total
+    minutes change in the same transaction, and a lapse warning is cleared."""
+    plot, adoption = await _adopting_team(community_id, plot_id)
+    require_team_member(actor, await team_place(actor.user_id, adoption.team_id))
+    care = _kind(data.kind)
+    minutes = check_minutes(data.minutes)
+    note = ""
+    if data.note.strip():
+        cleaned = clean_multiline(data.note, max_length=TEXT_MAX)
+        if cleaned is None:
+            raise Invalid(N_("Please keep this under 2,000 characters."), field="note")
+        note = cleaned
+    done_at = now
+    if data.done_on is not None and data.done_on != now.date():
+        if not now.date() - timedelta(days=BACKDATE_DAYS) <= data.done_on < now.date():
+            raise Invalid(N_("Care can be logged for today or the last 14 days."), field="done_on")
+        done_at = datetime.combine(data.done_on, now.timetz()).replace(hour=12, minute=0)
+    task_id = None
+    if data.task_id is not None:
+        task = await CareTask.get_or_none(id=data.task_id, plot_id=plot.id)
+        if task is None:
+            raise NotFound()
+        task_id = task.id
+    photos = list(dict.fromkeys(photo_ids))[:PHOTOS_PER_LOG]
+    if photos:
+        mine = await Photo.filter(
+            id__in=photos, owner_id=actor.user_id, community_id=community_id
+        ).count()
+        if mine != len(photos):
+            raise NotFound()
+    if upload is not None:
+        accepted = await accept_photo(
+            actor, community_id, upload.data, upload.alt_text, upload.storage, now=now
+        )
+        photos.append(accepted.id)
+    async with transaction() as conn:
+        log = await CareLog.create(
+            plot_id=plot.id,
+            team_id=adoption.team_id,
+            member_id=actor.user_id,
+            task_id=task_id,
+            kind=care.value,
+            minutes=minutes,
+            note=note,
+            done_at=done_at,
+            created_at=now,
+            using_db=conn,
+        )
+        for position, photo_id in enumerate(photos):
+            await CareLogPhoto.create(
+                log_id=log.id, photo_id=photo_id, position=position, using_db=conn
+            )
+        newest = done_at if plot.last_care_at is None else max(plot.last_care_at, done_at)
+        await (
+            Plot.filter(id=plot.id)
+            .using_db(conn)
+            .update(last_care_at=newest, care_minutes=F("care_minutes") + minutes)
+        )
+        await (
+            Adoption.filter(id=adoption.id)
+            .using_db(conn)
+            .update(lapse_warned_at=None, release_prompted_at=None)
+        )
+    return log
+
+
+async def hide_care_log(
+    actor: Actor, community_id: int, log_id: int, hidden: bool, *, now: datetime
+) -> int:
+    """The committee hides an unsuitable care log (its minutes still count: the work was done)."""
+    require("plots.manage", actor, await get_standing(actor.user_id, community_id))
+    log = await CareLog.get_or_none(id=log_id, plot__community_id=community_id)
+    if log is None:
+        raise NotFound()
+    async with transaction() as conn:
+        await CareLog.filter(id=log.id).using_db(conn).update(hidden=hidden)
+        await record(
+            conn,
+            actor_id=actor.user_id,
+            community_id=community_id,
+            action="plots.hide_care_log" if hidden else "plots.show_care_log",
+            target=f"care_log:{log.id}",
+            at=now,
+        )
+    return log.plot_id
+
+
+@dataclass(frozen=True)
+class LapseReport:
+    warned: int
+    prompted: int
+
+
+async def follow_up_lapses(now: datetime) -> LapseReport:
+    """Warn teams whose plot has gone without care for the community's lapse days, and, after
+    the grace days, ask the committee whether to release it. Each is sent once per quiet
+    spell (a care log starts a new one). Nothing is ever released here."""
+    warned = prompted = 0
+    communities = {c.id: c for c in await Community.all()}
+    for adoption in await Adoption.filter(status=ACTIVE).prefetch_related("plot"):
+        plot: Plot = adoption.plot
+        community = communities[plot.community_id]
+        assert adoption.starts_at is not None
+        state = lapse_state(
+            plot.last_care_at,
+            adoption.starts_at,
+            now,
+            lapse_days=community.lapse_days,
+            grace_days=community.lapse_grace_days,
+        )
+        if state is Lapse.CARED_FOR:
+            continue
+        async with transaction() as conn:
+            if adoption.lapse_warned_at is None:
+                claimed = (
+                    await Adoption.filter(id=adoption.id, lapse_warned_at=None)
+                    .using_db(conn)
+                    .update(lapse_warned_at=now)
+                )
+                if claimed:
+                    for user_id in await member_ids(conn, adoption.team_id):
+                        await notify(
+                            conn,
+                            user_id,
+                            "plots.lapse_warning",
+                            now=now,
+                            plot_id=plot.id,
+                            plot=plot.name,
+                            days=community.lapse_days,
+                        )
+                    warned += 1
+            if state is Lapse.ASK_COMMITTEE and adoption.release_prompted_at is None:
+                claimed = (
+                    await Adoption.filter(id=adoption.id, release_prompted_at=None)
+                    .using_db(conn)
+                    .update(release_prompted_at=now)
+                )
+                if claimed:
+                    for user_id in await committee_ids(community.id, conn):
+                        await notify(
+                            conn,
+                            user_id,
+                            "plots.release_prompt",
+                            now=now,
+                            plot_id=plot.id,
+                            plot=plot.name,
+                            adoption_id=adoption.id,
+                        )
+                    prompted += 1
+    return LapseReport(warned, prompted)
+
+
+async def member_of_adopting_team(actor: Actor, plot_id: int) -> bool:
+    adoption = await active_adoption(plot_id)
+    if adoption is None or not actor.is_authenticated:
+        return False
+    return (await team_place(actor.user_id, adoption.team_id)).member

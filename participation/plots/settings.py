@@ -1,0 +1,63 @@
+"""The committee's settings for adopted plots: when quiet plots are followed up, and whether
+adoption requests need its approval."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from participation.audit.services import record
+from participation.communities.models import Community
+from participation.communities.queries import get_standing
+from participation.db import transaction
+from participation.errors import N_, Invalid, NotFound
+from participation.permissions import Actor, require
+from participation.text import parse_whole_number
+
+FIELDS = ("lapse_days", "lapse_grace_days", "auto_approve_adoptions")
+DAYS_MAX = 365
+
+
+def _days(text: str, field: str, least: int) -> int:
+    days = parse_whole_number(text.strip(), max_digits=3) if text.strip() else None
+    if days is None or not least <= days <= DAYS_MAX:
+        raise Invalid(
+            N_("Please give a number of days from %(least)s to 365."), field=field, least=least
+        )
+    return days
+
+
+async def update_plot_settings(
+    actor: Actor,
+    community_id: int,
+    *,
+    lapse_days: str,
+    lapse_grace_days: str,
+    auto_approve_adoptions: bool,
+    now: datetime,
+) -> Community:
+    require("communities.manage_settings", actor, await get_standing(actor.user_id, community_id))
+    after = {
+        "lapse_days": _days(lapse_days, "lapse_days", 1),
+        "lapse_grace_days": _days(lapse_grace_days, "lapse_grace_days", 0),
+        "auto_approve_adoptions": auto_approve_adoptions,
+    }
+    async with transaction() as conn:
+        community = await Community.filter(id=community_id).using_db(conn).first()
+        if community is None:
+            raise NotFound()
+        before = {name: getattr(community, name) for name in FIELDS}
+        if before != after:
+            for name, value in after.items():
+                setattr(community, name, value)
+            await community.save(using_db=conn, update_fields=list(FIELDS))
+            await record(
+                conn,
+                actor_id=actor.user_id,
+                community_id=community_id,
+                action="plots.update_settings",
+                target=f"community:{community_id}",
+                at=now,
+                before=before,
+                after=after,
+            )
+    return community

@@ -1,0 +1,36 @@
+"""The signed-in user's notices: what changed that concerns them, newest first."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from participation.notifications import queries, services
+from web.forms import see_other
+from web.templating import render
+from web.users import require_user
+
+
+async def notices(request: Request) -> Response:
+    user = require_user(request)
+    return render(
+        request,
+        "accounts/notices.html",
+        {"notices": await queries.latest_notices(user.id)},
+        private=True,
+    )
+
+
+async def mark_read(request: Request) -> Response:
+    user = require_user(request)
+    await services.mark_all_read(user.id, now=datetime.now(UTC))
+    return see_other(request, request.app.url_path_for("notices"))
+
+
+routes = [
+    Route("/notices", notices, name="notices"),
+    Route("/notices/read", mark_read, methods=["POST"], name="notices:read"),
+]
