@@ -29,7 +29,7 @@ from web.forms import (
     upload_form,
 )
 from web.i18n import gettext
-from web.templating import render
+from web.templating import render, share_with_anonymous
 from web.users import require_user
 
 CSV_MAX_BYTES = 512 * 1024
@@ -83,6 +83,8 @@ async def list_plots(request: Request) -> Response:
 async def map_data(request: Request) -> Response:
     community = await communities.get_community(request.path_params["slug"])
     plots = await queries.map_plots(community.id)
+    if request.state.user is None:
+        share_with_anonymous(request)
     return JSONResponse(
         {
             "plots": [
@@ -100,7 +102,7 @@ async def map_data(request: Request) -> Response:
                 for p in plots
             ]
         },
-        headers={"Cache-Control": "public, max-age=60", "Vary": "Cookie, Accept-Language"},
+        headers={"Cache-Control": "private, max-age=60"},
     )
 
 

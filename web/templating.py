@@ -171,5 +171,10 @@ def render(
     if private or getattr(state, "user", None) is not None:
         response.headers["Cache-Control"] = "no-store"
     elif shared:
-        setattr(request.state, SHAREABLE, True)
+        share_with_anonymous(request)
     return response
+
+
+def share_with_anonymous(request: Request) -> None:
+    """Lets web.page_cache reuse this answer for the next visitors who are not signed in."""
+    setattr(request.state, SHAREABLE, True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
@@ -496,19 +497,29 @@ async def update_community_settings(
         )
     if new.default_locale not in ("zh_Hans", "en"):
         raise Invalid(N_("Please choose a language from the list."), field="default_locale")
+    after = {name: getattr(new, name) for name in SETTINGS_FIELDS}
+    return await save_settings(actor, community_id, after, "communities.update_settings", now=now)
+
+
+async def save_settings(
+    actor: Actor, community_id: int, after: dict[str, Any], action: str, *, now: datetime
+) -> Community:
+    """Store checked settings of a community, with one audit row of what changed (none when
+    nothing did). The caller has checked the actor may."""
     async with transaction() as conn:
-        community = await Community.filter(id=community_id).using_db(conn).get()
-        before = {name: getattr(community, name) for name in SETTINGS_FIELDS}
-        after = {name: getattr(new, name) for name in SETTINGS_FIELDS}
+        community = await Community.filter(id=community_id).using_db(conn).first()
+        if community is None:
+            raise NotFound()
+        before = {name: getattr(community, name) for name in after}
         if before != after:
             for name, value in after.items():
                 setattr(community, name, value)
-            await community.save(using_db=conn, update_fields=list(SETTINGS_FIELDS))
+            await community.save(using_db=conn, update_fields=list(after))
             await record(
                 conn,
                 actor_id=actor.user_id,
                 community_id=community_id,
-                action="communities.update_settings",
+                action=action,
                 target=f"community:{community_id}",
                 at=now,
                 before=before,

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 
 from participation.audit.services import record
@@ -297,47 +298,45 @@ async def follow_up_lapses(now: datetime) -> LapseReport:
         if state is Lapse.CARED_FOR:
             continue
         async with transaction() as conn:
-            if adoption.lapse_warned_at is None:
-                claimed = (
-                    await Adoption.filter(id=adoption.id, lapse_warned_at=None)
-                    .using_db(conn)
-                    .update(lapse_warned_at=now)
-                )
-                if claimed:
-                    for user_id in await member_ids(conn, adoption.team_id):
-                        await notify(
-                            conn,
-                            user_id,
-                            "plots.lapse_warning",
-                            now=now,
-                            plot_id=plot.id,
-                            plot=plot.name,
-                            days=community.lapse_days,
-                        )
-                    warned += 1
-            if state is Lapse.ASK_COMMITTEE and adoption.release_prompted_at is None:
-                claimed = (
-                    await Adoption.filter(id=adoption.id, release_prompted_at=None)
-                    .using_db(conn)
-                    .update(release_prompted_at=now)
-                )
-                if claimed:
-                    for user_id in await committee_ids(community.id, conn):
-                        await notify(
-                            conn,
-                            user_id,
-                            "plots.release_prompt",
-                            now=now,
-                            plot_id=plot.id,
-                            plot=plot.name,
-                            adoption_id=adoption.id,
-                        )
-                    prompted += 1
+            if adoption.lapse_warned_at is None and await _claim(
+                conn, adoption.id, "lapse_warned_at", now
+            ):
+                for user_id in await member_ids(conn, adoption.team_id):
+                    await notify(
+                        conn,
+                        user_id,
+                        "plots.lapse_warning",
+                        now=now,
+                        plot_id=plot.id,
+                        plot=plot.name,
+                        days=community.lapse_days,
+                    )
+                warned += 1
+            if (
+                state is Lapse.ASK_COMMITTEE
+                and adoption.release_prompted_at is None
+                and await _claim(conn, adoption.id, "release_prompted_at", now)
+            ):
+                for user_id in await committee_ids(community.id, conn):
+                    await notify(
+                        conn,
+                        user_id,
+                        "plots.release_prompt",
+                        now=now,
+                        plot_id=plot.id,
+                        plot=plot.name,
+                        adoption_id=adoption.id,
+                    )
+                prompted += 1
     return LapseReport(warned, prompted)
 
 
-async def member_of_adopting_team(actor: Actor, plot_id: int) -> bool:
-    adoption = await active_adoption(plot_id)
-    if adoption is None or not actor.is_authenticated:
-        return False
-    return (await team_place(actor.user_id, adoption.team_id)).member
+async def _claim(conn: BaseDBAsyncClient, adoption_id: int, stamp: str, now: datetime) -> bool:
+    """Stamps a follow-up on the adoption unless another worker already did: each warning or
+    prompt is sent once per quiet spell, however many workers run the follow-up."""
+    claimed = (
+        await Adoption.filter(id=adoption_id, **{f"{stamp}__isnull": True})
+        .using_db(conn)
+        .update(**{stamp: now})
+    )
+    return bool(claimed)

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from participation.audit.services import record
 from participation.communities.models import Community
 from participation.communities.queries import get_standing
-from participation.db import transaction
-from participation.errors import N_, Invalid, NotFound
+from participation.communities.services import save_settings
+from participation.errors import N_, Invalid
 from participation.permissions import Actor, require
 from participation.text import parse_whole_number
 
-FIELDS = ("lapse_days", "lapse_grace_days", "auto_approve_adoptions")
 DAYS_MAX = 365
 
 
@@ -41,23 +39,4 @@ async def update_plot_settings(
         "lapse_grace_days": _days(lapse_grace_days, "lapse_grace_days", 0),
         "auto_approve_adoptions": auto_approve_adoptions,
     }
-    async with transaction() as conn:
-        community = await Community.filter(id=community_id).using_db(conn).first()
-        if community is None:
-            raise NotFound()
-        before = {name: getattr(community, name) for name in FIELDS}
-        if before != after:
-            for name, value in after.items():
-                setattr(community, name, value)
-            await community.save(using_db=conn, update_fields=list(FIELDS))
-            await record(
-                conn,
-                actor_id=actor.user_id,
-                community_id=community_id,
-                action="plots.update_settings",
-                target=f"community:{community_id}",
-                at=now,
-                before=before,
-                after=after,
-            )
-    return community
+    return await save_settings(actor, community_id, after, "plots.update_settings", now=now)
