@@ -108,7 +108,7 @@ async def map_data(request: Request) -> Response:
 
 async def plot_page(request: Request) -> Response:
     community = await communities.get_community(request.path_params["slug"])
-    plot = await services.community_plot(community.id, path_id(request, "plot_id"))
+    plot = await queries.community_plot(community.id, path_id(request, "plot_id"))
     return await _plot_page(request, community, plot)
 
 
@@ -211,7 +211,7 @@ async def create_plot(request: Request) -> Response:
 
 async def edit_plot_form(request: Request) -> Response:
     community = await committee_community(request)
-    plot = await services.community_plot(community.id, path_id(request, "plot_id"))
+    plot = await queries.community_plot(community.id, path_id(request, "plot_id"))
     form = {
         "name": plot.name,
         "kind": plot.kind,
@@ -234,7 +234,7 @@ async def update_plot(request: Request) -> Response:
             request.state.actor, community.id, plot_id, _plot_input(fields), now=_now()
         )
     except Invalid as exc:
-        await services.community_plot(community.id, plot_id)  # another community's: 404
+        await queries.community_plot(community.id, plot_id)  # another community's: 404
         return _plot_form(request, community, plot_id, fields, exc)
     flash(request, N_("Plot saved."))
     return see_other(request, plot_url(request, community, plot_id))
@@ -481,7 +481,7 @@ def _date(text: str, field: str) -> date:
 async def log_care(request: Request) -> Response:
     require_user(request)
     community = await communities.get_community(request.path_params["slug"])
-    plot = await services.community_plot(community.id, path_id(request, "plot_id"))
+    plot = await queries.community_plot(community.id, path_id(request, "plot_id"))
     fields, photo = await upload_form(request)
     done_on = _date(fields["done_on"], "done_on") if fields.get("done_on") else None
     data = care.CareInput(

@@ -22,6 +22,7 @@ from participation.errors import N_, Conflict, Invalid, NotAllowed, NotFound
 from participation.notifications.services import notify
 from participation.permissions import Actor, require
 from participation.plots.models import Adoption, Plot
+from participation.plots.queries import community_plot
 from participation.plots.rules import (
     NICKNAME_MAX,
     OPEN_REQUESTS,
@@ -31,7 +32,6 @@ from participation.plots.rules import (
     adoption_end,
     check_term,
 )
-from participation.plots.services import community_plot
 from participation.plots.teams import community_team, member_ids, require_leader, team_place
 from participation.text import clean_line
 
@@ -104,7 +104,7 @@ async def request_adoption(
                     ends_at=adoption_end(now, term) if status == ACTIVE else None,
                     using_db=conn,
                 )
-                await _settle_plot(conn, plot.id, community_id, now)
+                await settle_plot(conn, plot.id, community_id, now)
                 if status == PENDING:
                     await _tell_committee(conn, community_id, plot, now)
                 return adoption
@@ -113,7 +113,7 @@ async def request_adoption(
     raise Conflict()
 
 
-async def _settle_plot(
+async def settle_plot(
     conn: BaseDBAsyncClient, plot_id: int, community_id: int, now: datetime
 ) -> None:
     """The plot's status from its adoptions. When the plot falls free, the first team on the
@@ -123,16 +123,16 @@ async def _settle_plot(
     adoptions = Adoption.filter(plot_id=plot_id).using_db(conn)
     if await adoptions.filter(status=ACTIVE).exists():
         status = PlotStatus.ADOPTED.value
+    elif plot.status in _CLOSED_PLOT:  # requests wait until the committee opens it again
+        status = plot.status
     elif await adoptions.filter(status=PENDING).exists():
         status = PlotStatus.REQUESTED.value
     else:
         first = await adoptions.filter(status=WAITLISTED).order_by("requested_at", "id").first()
-        if first is not None and plot.status not in _CLOSED_PLOT:
+        if first is not None:
             await Adoption.filter(id=first.id).using_db(conn).update(status=PENDING)
             await _tell_committee(conn, community_id, plot, now)
             status = PlotStatus.REQUESTED.value
-        elif plot.status in _CLOSED_PLOT:
-            status = plot.status
         else:
             status = PlotStatus.AVAILABLE.value
     if status != plot.status:
@@ -204,7 +204,7 @@ async def decide_adoption(
                 .using_db(conn)
                 .update(status=WAITLISTED)
             )
-        await _settle_plot(conn, plot.id, community_id, now)
+        await settle_plot(conn, plot.id, community_id, now)
         await _tell_team(
             conn,
             adoption.team_id,
@@ -251,7 +251,7 @@ async def withdraw_request(
         )
         if not changed:
             raise Conflict()
-        await _settle_plot(conn, adoption.plot_id, community_id, now)
+        await settle_plot(conn, adoption.plot_id, community_id, now)
 
 
 async def release(
@@ -278,7 +278,7 @@ async def release(
         )
         if not changed:
             raise Conflict()
-        await _settle_plot(conn, adoption.plot_id, community_id, now)
+        await settle_plot(conn, adoption.plot_id, community_id, now)
         if as_committee:
             await _tell_team(
                 conn, adoption.team_id, "plots.released", now, plot_id=adoption.plot_id, reason=why
@@ -368,7 +368,7 @@ async def hand_over(
                 using_db=conn,
                 **handed,
             )
-        await _settle_plot(conn, plot.id, community_id, now)
+        await settle_plot(conn, plot.id, community_id, now)
         await _tell_team(
             conn, receiving.id, "plots.handed_over", now, plot_id=plot.id, plot=plot.name
         )

@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.expressions import F
 
 from participation.audit.services import record
 from participation.communities.models import Community
 from participation.communities.queries import committee_ids, get_standing
-from participation.db import transaction
+from participation.db import execute, transaction
 from participation.errors import N_, Invalid, NotFound
 from participation.media.models import Photo
 from participation.media.services import accept_photo
@@ -28,6 +27,7 @@ from participation.plots.models import (
     CareTask,
     Plot,
 )
+from participation.plots.queries import community_plot
 from participation.plots.rules import (
     EVERY_DAYS_MAX,
     TEXT_MAX,
@@ -40,7 +40,6 @@ from participation.plots.rules import (
     require_team_member,
     week_start,
 )
-from participation.plots.services import community_plot
 from participation.plots.teams import member_ids, team_place
 from participation.text import clean_line, clean_multiline, parse_whole_number
 
@@ -220,6 +219,7 @@ async def log_care(
             actor, community_id, upload.data, upload.alt_text, upload.storage, now=now
         )
         photos.append(accepted.id)
+    stored_at = Plot._meta.fields_map["last_care_at"].to_db_value(done_at, Plot)
     async with transaction() as conn:
         log = await CareLog.create(
             plot_id=plot.id,
@@ -237,11 +237,14 @@ async def log_care(
             await CareLogPhoto.create(
                 log_id=log.id, photo_id=photo_id, position=position, using_db=conn
             )
-        newest = done_at if plot.last_care_at is None else max(plot.last_care_at, done_at)
-        await (
-            Plot.filter(id=plot.id)
-            .using_db(conn)
-            .update(last_care_at=newest, care_minutes=F("care_minutes") + minutes)
+        # Decided by the database, not from the row read before: a late entry for last week
+        # never moves the last care back past one logged meanwhile.
+        await execute(
+            conn,
+            "UPDATE plot SET care_minutes = care_minutes + ?, last_care_at = CASE "
+            "WHEN last_care_at IS NULL OR last_care_at < ? THEN ? ELSE last_care_at END "
+            "WHERE id = ?",
+            [minutes, stored_at, stored_at, plot.id],
         )
         await (
             Adoption.filter(id=adoption.id)

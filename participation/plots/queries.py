@@ -8,6 +8,7 @@ from typing import Any
 
 from participation.accounts.models import User
 from participation.db import as_datetime, contains_pattern, fetch_all, is_postgres
+from participation.errors import NotFound
 from participation.media.models import Photo
 from participation.plots.models import (
     Adoption,
@@ -31,6 +32,14 @@ from participation.text import parse_whole_number
 
 PAGE_SIZE = 50
 TIMELINE_SIZE = 30
+
+
+async def community_plot(community_id: int, plot_id: int) -> Plot:
+    """A plot of this community; another community's plot is the same 404 as a missing one."""
+    plot = await Plot.get_or_none(id=plot_id, community_id=community_id)
+    if plot is None:
+        raise NotFound()
+    return plot
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,9 @@ from participation.communities.queries import get_standing
 from participation.db import transaction
 from participation.errors import N_, Conflict, Invalid, NotFound
 from participation.permissions import Actor, require
+from participation.plots.adoption import settle_plot
 from participation.plots.models import Adoption, Plot
+from participation.plots.queries import community_plot
 from participation.plots.rules import (
     AdoptionStatus,
     CleanPlot,
@@ -176,14 +178,6 @@ async def plots_from_project(
     return len(plots)
 
 
-async def community_plot(community_id: int, plot_id: int) -> Plot:
-    """A plot of this community; another community's plot is the same 404 as a missing one."""
-    plot = await Plot.get_or_none(id=plot_id, community_id=community_id)
-    if plot is None:
-        raise NotFound()
-    return plot
-
-
 async def edit_plot(
     actor: Actor, community_id: int, plot_id: int, data: PlotInput, *, now: datetime
 ) -> Plot:
@@ -240,6 +234,9 @@ async def set_plot_status(
         )
         if not changed:
             raise Conflict()
+        # Open again: a team waiting in line moves up, and a request still pending keeps the
+        # plot "requested" rather than showing it free.
+        await settle_plot(conn, plot.id, community_id, now)
         await record(
             conn,
             actor_id=actor.user_id,

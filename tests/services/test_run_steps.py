@@ -20,7 +20,9 @@ def _households(community_id: int, labels: list[str], fail_after: bool = False) 
             [community_id, label],
         )
         ids.append(done.rows[0]["id"])
-    counted = yield Sql("SELECT count(*) AS n FROM household WHERE community_id = ?", [community_id])
+    counted = yield Sql(
+        "SELECT count(*) AS n FROM household WHERE community_id = ?", [community_id]
+    )
     assert counted.rows[0]["n"] == len(labels)
     changed = yield Sql(
         "UPDATE household SET verified_count = 1 WHERE community_id = ?", [community_id]

@@ -13,8 +13,8 @@ CASES = [
     '{{ _("Sign in") }} {{ _("Sign in") }}',
     '{{ _("%(name)s says hi", name=who) }}',
     '{{ _("100%% sure") }}',
-    '{% trans %}Skip to content{% endtrans %}',
-    '{% trans n=3 %}{{ n }} thing{% pluralize %}{{ n }} things{% endtrans %}',
+    "{% trans %}Skip to content{% endtrans %}",
+    "{% trans n=3 %}{{ n }} thing{% pluralize %}{{ n }} things{% endtrans %}",
 ]
 
 

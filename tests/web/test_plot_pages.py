@@ -9,7 +9,15 @@ import io
 import httpx
 
 from participation.plots.models import Adoption, CareLog, Plot, Team
-from tests.support import HOSTILE, HOSTILE_SHORT, login, make_committee, make_verified, make_world, post_form
+from tests.support import (
+    HOSTILE,
+    HOSTILE_SHORT,
+    login,
+    make_committee,
+    make_verified,
+    make_world,
+    post_form,
+)
 
 PLOTS_CSV = (
     "name,kind,location,latitude,longitude,area_m2,care_needs\n"
@@ -87,5 +95,7 @@ async def test_a_team_adopts_a_plot_and_logs_care(
     assert certificate.status_code == 200 and "0.5" in certificate.text
     assert (await client.get("/c/yulin/plots/adoptions")).status_code == 200
     assert (await client.get("/c/yulin/hours")).status_code == 200
-    anonymous = await httpx.AsyncClient(transport=client._transport, base_url=str(client.base_url)).get("/c/yulin/plots")
+    anonymous = await httpx.AsyncClient(
+        transport=client._transport, base_url=str(client.base_url)
+    ).get("/c/yulin/plots")
     assert anonymous.status_code == 200
