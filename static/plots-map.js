@@ -21,6 +21,11 @@
  */
 (function () {
   "use strict";
+  // htmx re-runs the page's scripts after each swap: a second copy only looks for new maps.
+  if (window.HuakaiPlotMap) {
+    window.HuakaiPlotMap.initAll();
+    return;
+  }
 
   // Okabe-Ito colours (distinguishable with the common colour-vision deficiencies).
   // Every marker also gets a dark outline, so it stands out (>= 3:1) from light
@@ -309,8 +314,15 @@
     return d.innerHTML;
   }
 
-  function init(container) {
-    if (!container || initialised.has(container)) return;
+  var LEAFLET_WAIT_MS = 10000;
+
+  function init(container, waited) {
+    if (!container || initialised.has(container) || container._leaflet_id) return;
+    if (!window.L && window.fetch && container.isConnected && (waited || 0) < LEAFLET_WAIT_MS) {
+      // leaflet.js re-inserted by htmx may run after this script: wait for it
+      window.setTimeout(function () { init(container, (waited || 0) + 50); }, 50);
+      return;
+    }
     initialised.add(container);
     if (!window.L || !window.fetch || !container.parentNode) {
       hide(container);
@@ -378,4 +390,5 @@
   }
   // htmx 4 swaps (boosted navigation, history restore): the new body has a new container
   document.addEventListener("htmx:after:swap", initAll);
+  window.HuakaiPlotMap = { initAll: initAll };
 })();
