@@ -32,6 +32,7 @@ from web import (
 )
 from web.csrf import CSRF
 from web.errors import EXCEPTION_HANDLERS
+from web.forms import allow_long_file_names
 from web.housekeeping import housekeeping
 from web.middleware import BodyLimit, CatchAll, CurrentUser, Locale, SecurityHeaders
 from web.page_cache import PageCache
@@ -45,6 +46,8 @@ log = logging.getLogger("huakai")
 
 
 def create_app(settings: Settings) -> Starlette:
+    allow_long_file_names()
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await db.connect(settings.database_url)

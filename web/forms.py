@@ -15,6 +15,20 @@ from web import htmx
 from web.middleware import BodyTooLarge
 
 FIELD_MAX = 10_000
+# A part's header line (its Content-Disposition, with the file's own name) may be this long.
+PART_HEADER_MAX = 16 * 1024
+
+
+def allow_long_file_names() -> None:
+    """python-multipart refuses a part header over 4 KB, and starlette gives no way to change
+    that per request, so a file named with 5 KB (hostile, or a phone's generated name) made the
+    whole form unreadable: CSRF then saw no token and answered "form expired". We never use
+    the name (files are stored under random ids), so the header may be longer; still bounded."""
+    import python_multipart.multipart as multipart
+
+    defaults = multipart.MultipartParser.__init__.__kwdefaults__
+    if defaults is not None and defaults.get("max_header_size", 0) < PART_HEADER_MAX:
+        defaults["max_header_size"] = PART_HEADER_MAX
 
 
 async def form_fields(request: Request) -> dict[str, str]:
@@ -96,8 +110,13 @@ def _fields(
 
 
 def parse_id(text: str | None) -> int | None:
-    """A database id typed in a URL or form: digits only, bounded; anything else is None."""
-    return parse_whole_number(text, max_digits=12) if text else None
+    """A database id typed in a URL or form: digits only, within the id columns' range (32-bit
+    on PostgreSQL); anything else is None."""
+    value = parse_whole_number(text, max_digits=10) if text else None
+    return value if value is not None and value <= ID_MAX else None
+
+
+ID_MAX = 2_147_483_647
 
 
 def path_id(request: Request, name: str) -> int:

@@ -562,7 +562,7 @@ routes = [
         name="plots:nickname",
     ),
     Route(
-        "/c/{slug}/proposals/{proposal_id}/plots",
+        "/c/{slug}/plots/from-project/{proposal_id}",
         from_project,
         methods=["POST"],
         name="plots:from_project",

@@ -81,11 +81,7 @@ async def add_task(
 ) -> CareTask:
     """The adopting team's leader sets a recurring task: water every 3 days, weed weekly."""
     plot, adoption = await _adopting_team(community_id, plot_id)
-    require_team_leader(
-        actor,
-        await team_place(actor.user_id, adoption.team_id),
-        await get_standing(actor.user_id, community_id),
-    )
+    require_team_leader(actor, await team_place(actor.user_id, adoption.team_id))
     care = _kind(kind)
     days = parse_whole_number(every_days.strip(), max_digits=2) if every_days.strip() else None
     if days is None or not 1 <= days <= EVERY_DAYS_MAX:
@@ -110,11 +106,7 @@ async def stop_task(actor: Actor, community_id: int, task_id: int, *, now: datet
     task = await CareTask.get_or_none(id=task_id, plot__community_id=community_id)
     if task is None:
         raise NotFound()
-    require_team_leader(
-        actor,
-        await team_place(actor.user_id, task.team_id),
-        await get_standing(actor.user_id, community_id),
-    )
+    require_team_leader(actor, await team_place(actor.user_id, task.team_id))
     await CareTask.filter(id=task.id).update(active=False)
     return task.plot_id
 
@@ -133,11 +125,7 @@ async def assign_week(
     task = await CareTask.get_or_none(id=task_id, plot__community_id=community_id, active=True)
     if task is None:
         raise NotFound()
-    require_team_leader(
-        actor,
-        await team_place(actor.user_id, task.team_id),
-        await get_standing(actor.user_id, community_id),
-    )
+    require_team_leader(actor, await team_place(actor.user_id, task.team_id))
     monday = week_start(week_of)
     wanted = sorted(set(user_ids))
     async with transaction() as conn:

@@ -140,8 +140,15 @@ def require_team_member(actor: Actor, place: TeamPlace) -> None:
         raise NotAllowed()
 
 
-def require_team_leader(actor: Actor, place: TeamPlace, standing: Standing) -> None:
-    """Leaders run their team; the committee may step in (a leader moved away)."""
+def require_team_leader(actor: Actor, place: TeamPlace) -> None:
+    """Leaders run their team: its requests, members, tasks and rota."""
+    if not (actor.is_authenticated and place.leader):
+        raise NotAllowed()
+
+
+def require_leader_or_committee(actor: Actor, place: TeamPlace, standing: Standing) -> None:
+    """Who names a team's leaders: its leaders, or the committee when a team has lost its
+    leader (moved away) and must not be left stranded."""
     if actor.is_authenticated and (place.leader or standing.committee or actor.is_admin):
         return
     raise NotAllowed()

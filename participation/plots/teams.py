@@ -23,6 +23,7 @@ from participation.plots.rules import (
     JoinPolicy,
     TeamPlace,
     TeamRole,
+    require_leader_or_committee,
     require_team_leader,
 )
 from participation.text import clean_line, clean_multiline
@@ -73,11 +74,7 @@ async def team_place(user_id: int | None, team_id: int) -> TeamPlace:
 
 async def require_leader(actor: Actor, community_id: int, team_id: int) -> Team:
     team = await community_team(community_id, team_id)
-    require_team_leader(
-        actor,
-        await team_place(actor.user_id, team.id),
-        await get_standing(actor.user_id, community_id),
-    )
+    require_team_leader(actor, await team_place(actor.user_id, team.id))
     return team
 
 
@@ -234,7 +231,12 @@ async def set_leader(
 ) -> None:
     """A leader (or the committee) makes a member a leader, or steps one down; a team keeps at
     least one leader."""
-    team = await require_leader(actor, community_id, team_id)
+    team = await community_team(community_id, team_id)
+    require_leader_or_committee(
+        actor,
+        await team_place(actor.user_id, team.id),
+        await get_standing(actor.user_id, community_id),
+    )
     role = TeamRole.LEADER.value if leader else TeamRole.MEMBER.value
     async with transaction() as conn:
         if not leader and (await member_ids(conn, team.id, leaders_only=True)) == [user_id]:

@@ -217,17 +217,26 @@ async def test_a_task_needs_a_known_kind_of_care(world: World, scene: Scene) -> 
     assert await CareTask.all().count() == 0
 
 
-async def test_only_the_adopting_teams_leader_or_the_committee_sets_tasks(
+async def test_only_the_adopting_teams_leader_sets_tasks(
     world: World, people: People, scene: Scene
 ) -> None:
-    for who in (scene.member, scene.asker, scene.rival_leader, people.outsider, people.newcomer):
+    """The team runs its own care; the committee decides adoptions, not rotas."""
+    for who in (
+        scene.member,
+        scene.asker,
+        scene.rival_leader,
+        people.outsider,
+        people.newcomer,
+        people.committee,
+        people.admin,
+    ):
         with pytest.raises(NotAllowed):
             await care.add_task(
                 as_actor(who), world.community.id, scene.plot.id, "watering", "3", "", now=now()
             )
     assert await CareTask.all().count() == 0
     await care.add_task(
-        as_actor(people.committee),
+        as_actor(scene.leader),
         world.community.id,
         scene.plot.id,
         "cleaning",

@@ -99,3 +99,32 @@ async def test_a_team_adopts_a_plot_and_logs_care(
         transport=client._transport, base_url=str(client.base_url)
     ).get("/c/yulin/plots")
     assert anonymous.status_code == 200
+
+
+async def test_the_follow_up_warns_a_quiet_team_once_and_says_so(client: httpx.AsyncClient) -> None:
+    """What `huakai follow-up` (and each worker's timer) runs: the lapse follow-up."""
+    from datetime import timedelta
+
+    from participation.permissions import Actor
+    from participation.plots import adoption, services, teams
+    from participation.plots.rules import PlotInput
+    from tests.support import make_user, now
+    from web.housekeeping import follow_up
+
+    world = await make_world()
+    committee, leader = await make_user("fu-committee"), await make_user("fu-leader")
+    await make_committee(world.community, committee)
+    await make_verified(world.community, leader, household="8栋801")
+    boss, lead = Actor(user_id=committee.id), Actor(user_id=leader.id)
+    long_ago = now() - timedelta(days=30)
+    plot = await services.create_plot(
+        boss, world.community.id, PlotInput("安静的花坛", "flowerbed"), now=long_ago
+    )
+    team = await teams.found_team(lead, world.community.id, teams.TeamInput("安静队"), now=long_ago)
+    asked = await adoption.request_adoption(
+        lead, world.community.id, plot.id, team.id, 6, now=long_ago
+    )
+    await adoption.decide_adoption(boss, world.community.id, asked.id, True, "", now=long_ago)
+    assert await follow_up() == "lapse follow-up: 1 teams warned, 1 committees asked"
+    assert await follow_up() == "lapse follow-up: 0 teams warned, 0 committees asked"
+    assert (await Adoption.get(id=asked.id)).status == "active"  # nothing is released
