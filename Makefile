@@ -42,11 +42,11 @@ lint: install
 	$(BIN)/python -m web.catalogs check
 
 unit-tests: install $(VENV)/.test-tools
-	$(BIN)/pytest -q tests/unit tests/services tests/web
+	$(BIN)/pytest -q -n 2 tests/unit tests/services tests/web
 
 # Playwright's sync API leaves an event loop behind: the browser tier runs in its own process.
 browser-tests: install
-	$(BIN)/pytest -q tests/browser
+	$(BIN)/pytest -q -n 2 tests/browser
 
 test: lint unit-tests browser-tests
 

@@ -80,7 +80,6 @@ def pg_cluster() -> Iterator[PostgresCluster | None]:
         shutil.chown(base, user="postgres")
         run_as = ["runuser", "-u", "postgres", "--"]
     data_dir = f"{base}/data"
-    port = free_port()
     subprocess.run(
         [
             *run_as,
@@ -98,26 +97,34 @@ def pg_cluster() -> Iterator[PostgresCluster | None]:
         check=True,
         capture_output=True,
     )
-    options = (
-        f"-p {port} -k {base} -c fsync=off -c synchronous_commit=off "
-        "-c full_page_writes=off -c listen_addresses=127.0.0.1 -c max_connections=300"
-    )
-    subprocess.run(
-        [
-            *run_as,
-            f"{bin_dir}/pg_ctl",
-            "-D",
-            data_dir,
-            "-o",
-            options,
-            "-w",
-            "-l",
-            f"{base}/log",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    # free_port() only finds a port that was free a moment ago: another process (another xdist
+    # worker starting its own cluster) may take it before postgres binds it. Try a new one then.
+    for attempt in range(5):
+        port = free_port()
+        options = (
+            f"-p {port} -k {base} -c fsync=off -c synchronous_commit=off "
+            "-c full_page_writes=off -c listen_addresses=127.0.0.1 -c max_connections=300"
+        )
+        started = subprocess.run(
+            [
+                *run_as,
+                f"{bin_dir}/pg_ctl",
+                "-D",
+                data_dir,
+                "-o",
+                options,
+                "-w",
+                "-l",
+                f"{base}/log",
+                "start",
+            ],
+            capture_output=True,
+        )
+        if started.returncode == 0:
+            break
+        if attempt == 4:
+            log = Path(f"{base}/log").read_text(errors="replace")
+            raise RuntimeError(f"PostgreSQL did not start:\n{started.stderr.decode()}\n{log}")
     cluster = PostgresCluster(bin_dir=bin_dir, port=port, data_dir=data_dir, run_as=run_as)
     try:
         yield cluster

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -28,7 +29,7 @@ from participation.communities import services as communities
 from participation.communities.models import Community
 from participation.demo_seed import DemoFacts, seed_demo
 from tests.browser.support import SPARE_HOUSEHOLD, LiveServer, OpenPage
-from tests.conftest import _migrate, free_port
+from tests.conftest import _migrate
 from tests.support import make_settings, now
 from web.app import create_app
 from web.demo_idp import RunningIdP
@@ -135,14 +136,20 @@ def live_server(tmp_path: Path, sqlite_template: Path, idp: RunningIdP) -> Itera
     database_url = f"sqlite://{path}"
     facts, spare_code = _in_own_thread(lambda: _seed(database_url))
 
-    port = free_port()
+    # The server gets a socket already bound to a free port, not a port number that another
+    # process (another xdist worker's server) could take before the server binds it.
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    port = int(listener.getsockname()[1])
     base_url = f"http://127.0.0.1:{port}"
     settings = make_settings(database_url, idp, BASE_URL=base_url)
     config = uvicorn.Config(
         app=create_app(settings), host="127.0.0.1", port=port, log_level="warning"
     )
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="live-server", daemon=True)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [listener]}, name="live-server", daemon=True
+    )
     thread.start()
     try:
         deadline = time.monotonic() + 10
@@ -156,6 +163,7 @@ def live_server(tmp_path: Path, sqlite_template: Path, idp: RunningIdP) -> Itera
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        listener.close()
 
 
 def _local_only(route: Route) -> None:

@@ -323,12 +323,18 @@ def test_provider_name_demo_is_reserved_outside_demo_mode() -> None:
         load_settings(providers_env({**DISCOVERY, "name": "demo"}))
 
 
-def test_provider_name_demo_is_allowed_in_demo_mode() -> None:
+def test_provider_name_demo_is_allowed_in_demo_mode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # demo mode keeps its secret key in ./var
     env = {**providers_env({**DISCOVERY, "name": "demo"}), "HUAKAI_DEMO": "1"}
     assert load_settings(env).provider("demo") is not None
 
 
-def test_demo_base_url_follows_the_port_unless_given() -> None:
+def test_demo_base_url_follows_the_port_unless_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # demo mode keeps its secret key in ./var
     demo = {"HUAKAI_DEMO": "1", "HUAKAI_PORT": "8811"}
     assert load_settings(demo).base_url == "http://127.0.0.1:8811"
     given = {**demo, "HUAKAI_BASE_URL": "http://127.0.0.1:9000"}
