@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
 from collections.abc import AsyncIterator, Generator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -33,6 +35,9 @@ MODEL_MODULES = [
     "participation.plots.models",
 ]
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# A lookup on the event loop's thread waits at most this long for a lock (WAL readers almost
+# never wait); it blocks the whole worker while it waits.
+SQLITE_READ_TIMEOUT_MS = 200
 
 
 def connection_label(database_url: str) -> str:
@@ -86,6 +91,7 @@ async def connect(database_url: str, *, global_fallback: bool = True) -> Tortois
 
 async def disconnect() -> None:
     """Close connections and release the global fallback, so the next connect() starts clean."""
+    _close_reader()
     await Tortoise.close_connections()
 
 
@@ -286,5 +292,50 @@ async def fetch_one(model: type[M], where: str, params: list[Any]) -> M | None:
     made on nearly every request (the signed-in user, the community), where the ORM's query
     building costs more than the query."""
     table = model._meta.db_table
-    rows = await fetch_all(f'SELECT * FROM "{table}" WHERE {where} LIMIT 1', params)  # noqa: S608
+    sql = f'SELECT * FROM "{table}" WHERE {where} LIMIT 1'  # noqa: S608
+    client = connections.get(next(iter(connections.db_config)))
+    reader = _sqlite_reader(client) if isinstance(client, SqliteClient) else None
+    if reader is not None:
+        found = reader.execute(sql, params).fetchone()
+        return model._init_from_db(**dict(found)) if found else None
+    rows = await fetch_all(sql, params)
     return model._init_from_db(**rows[0]) if rows else None
+
+
+# Per thread (each event loop's own): a read-only connection to the SQLite file, and which
+# file it is (path, device, inode: a test may put a new database where an old one was).
+_READERS: dict[int, tuple[tuple[str, int, int], sqlite3.Connection]] = {}
+
+
+def _sqlite_reader(client: SqliteClient) -> sqlite3.Connection | None:
+    """A point lookup by key takes SQLite some microseconds; sending it to aiosqlite's thread
+    and back costs far more (a queue, a thread switch, the GIL, waking the loop), and the
+    signed-in user and the community are looked up on every request. So these lookups read
+    on the event loop's own thread, through a read-only connection of its own. WAL lets it
+    read while another connection writes; it sees every committed change."""
+    path = client.filename
+    if path == ":memory:":
+        return None
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    key = (path, stat.st_dev, stat.st_ino)
+    thread = threading.get_ident()
+    held = _READERS.get(thread)
+    if held is not None and held[0] == key:
+        return held[1]
+    if held is not None:
+        held[1].close()
+    reader = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
+    reader.row_factory = sqlite3.Row
+    reader.execute(f"PRAGMA busy_timeout = {SQLITE_READ_TIMEOUT_MS}")
+    reader.execute("PRAGMA query_only = 1")
+    _READERS[thread] = (key, reader)
+    return reader
+
+
+def _close_reader() -> None:
+    held = _READERS.pop(threading.get_ident(), None)
+    if held is not None:
+        held[1].close()
