@@ -214,7 +214,8 @@ def rogue_app(
     make_app: AppFactory, rogue_idp: RogueIdP
 ) -> Callable[[str], AbstractAsyncContextManager[Starlette]]:
     def build(mode: str) -> AbstractAsyncContextManager[Starlette]:
-        return make_app(OIDC_PROVIDERS=rogue_idp.provider_json(mode), LOGIN_TIMEOUT_SECONDS=1)
+        # Not a hang test: time enough for a busy machine (two test processes) to answer.
+        return make_app(OIDC_PROVIDERS=rogue_idp.provider_json(mode), LOGIN_TIMEOUT_SECONDS=5)
 
     return build
 
