@@ -132,9 +132,6 @@ class TeamPlace:
     leader: bool = False
 
 
-NO_PLACE = TeamPlace()
-
-
 def require_team_member(actor: Actor, place: TeamPlace) -> None:
     if not (actor.is_authenticated and place.member):
         raise NotAllowed()
