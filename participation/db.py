@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import logging
 import os
 import sqlite3
 import threading
-from collections.abc import AsyncIterator, Generator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Generator, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -16,11 +18,14 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.sqlite.client import SqliteClient
 from tortoise.context import TortoiseContext
 from tortoise.exceptions import IntegrityError, OperationalError
+from tortoise.fields.data import DatetimeField
 from tortoise.migrations.executor import MigrationExecutor
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from participation.errors import Busy
+
+log = logging.getLogger(__name__)
 
 APP_LABEL = "huakai"
 MODEL_MODULES = [
@@ -91,7 +96,7 @@ async def connect(database_url: str, *, global_fallback: bool = True) -> Tortois
 
 async def disconnect() -> None:
     """Close connections and release the global fallback, so the next connect() starts clean."""
-    _close_reader()
+    _close_loop_connections()
     await Tortoise.close_connections()
 
 
@@ -189,10 +194,13 @@ Steps = Generator[Sql, Done, T]
 async def run_steps(steps: Steps[T]) -> T:
     """Run ``steps`` as one write transaction; any exception rolls it all back.
 
-    On SQLite the whole transaction runs in one call on the database thread: the write lock
-    (one per database) is then held for the statements alone, not for an event-loop round trip
-    between each of them while other requests queue behind it. On PostgreSQL the statements
-    go one by one, as every other transaction does.
+    On SQLite the whole transaction runs in one go, without yielding to the event loop: the
+    write lock (one per database) is then held for the statements alone, not for a round trip
+    through the loop between each of them while other requests queue behind it. It runs on
+    the loop's own thread when the lock is free at once (a ballot takes about a quarter of a
+    millisecond; a hop to aiosqlite's thread and back cost several times that), else on
+    aiosqlite's thread, which waits for the lock. On PostgreSQL the statements go one by one,
+    as every other transaction does.
     """
     client = connections.get(next(iter(connections.db_config)))
     if not isinstance(client, SqliteClient):
@@ -204,17 +212,28 @@ async def run_steps(steps: Steps[T]) -> T:
                 except StopIteration as stop:
                     return stop.value
                 done = await _run_on_postgres(conn, statement)
+    writer = _loop_connection(client, "write")
+    if writer is not None and _begin_immediate(writer):
+        with _sqlite_errors():
+            result: T = _run_begun(writer, steps)
+        _checkpoint_now_and_then(writer)
+        return result
     # The client's lock keeps tortoise's own transactions and queries off the connection.
     async with client.acquire_connection() as connection:
-        try:
-            result: T = await connection._execute(_run_on_sqlite, connection._conn, steps)
-            return result
-        except sqlite3.IntegrityError as exc:
-            raise IntegrityError(exc) from exc
-        except sqlite3.OperationalError as exc:
-            if any(marker in str(exc).lower() for marker in _BUSY_MARKERS):
-                raise Busy() from exc
-            raise OperationalError(exc) from exc
+        with _sqlite_errors():
+            return await connection._execute(_run_on_sqlite, connection._conn, steps)
+
+
+@contextmanager
+def _sqlite_errors() -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.IntegrityError as exc:
+        raise IntegrityError(exc) from exc
+    except sqlite3.OperationalError as exc:
+        if any(marker in str(exc).lower() for marker in _BUSY_MARKERS):
+            raise Busy() from exc
+        raise OperationalError(exc) from exc
 
 
 async def _run_on_postgres(conn: BaseDBAsyncClient, statement: Sql) -> Done:
@@ -226,10 +245,23 @@ async def _run_on_postgres(conn: BaseDBAsyncClient, statement: Sql) -> Done:
     return Done([dict(row) for row in written], int(changed))
 
 
+def _begin_immediate(conn: sqlite3.Connection) -> bool:
+    """Takes the write lock now or not at all (the connection waits for no lock)."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:
+        return False
+    return True
+
+
 def _run_on_sqlite(conn: sqlite3.Connection, steps: Steps[T]) -> T:
     # IMMEDIATE takes the write lock first: a read that later writes cannot then fail halfway
     # because another worker process wrote in between.
     conn.execute("BEGIN IMMEDIATE")
+    return _run_begun(conn, steps)
+
+
+def _run_begun(conn: sqlite3.Connection, steps: Steps[T]) -> T:
     try:
         done: Done | None = None
         while True:
@@ -294,25 +326,51 @@ async def fetch_one(model: type[M], where: str, params: list[Any]) -> M | None:
     table = model._meta.db_table
     sql = f'SELECT * FROM "{table}" WHERE {where} LIMIT 1'  # noqa: S608
     client = connections.get(next(iter(connections.db_config)))
-    reader = _sqlite_reader(client) if isinstance(client, SqliteClient) else None
+    reader = _loop_connection(client, "read") if isinstance(client, SqliteClient) else None
     if reader is not None:
         found = reader.execute(sql, params).fetchone()
-        return model._init_from_db(**dict(found)) if found else None
+        return _model_from_sqlite(model, dict(found)) if found else None
     rows = await fetch_all(sql, params)
     return model._init_from_db(**rows[0]) if rows else None
 
 
-# Per thread (each event loop's own): a read-only connection to the SQLite file, and which
-# file it is (path, device, inode: a test may put a new database where an old one was).
-_READERS: dict[int, tuple[tuple[str, int, int], sqlite3.Connection]] = {}
+def _model_from_sqlite(model: type[M], values: dict[str, Any]) -> M:
+    # SQLite keeps timestamps as ISO text; the standard library reads it several times faster
+    # than tortoise's pure-Python ISO 8601 parser, and tortoise then takes the datetime as is.
+    for column in _datetime_columns(model):
+        text = values[column]
+        if text is not None:
+            values[column] = datetime.fromisoformat(text)
+    return model._init_from_db(**values)
 
 
-def _sqlite_reader(client: SqliteClient) -> sqlite3.Connection | None:
-    """A point lookup by key takes SQLite some microseconds; sending it to aiosqlite's thread
-    and back costs far more (a queue, a thread switch, the GIL, waking the loop), and the
-    signed-in user and the community are looked up on every request. So these lookups read
-    on the event loop's own thread, through a read-only connection of its own. WAL lets it
-    read while another connection writes; it sees every committed change."""
+@functools.cache
+def _datetime_columns(model: type[Model]) -> tuple[str, ...]:
+    return tuple(
+        field.source_field or name
+        for name, field in model._meta.fields_map.items()
+        if isinstance(field, DatetimeField)
+    )
+
+
+# Per event loop thread and role ("read", "write"): a connection of its own to the SQLite file,
+# and which file it is (path, device, inode: a test may put a new database where an old one
+# was).
+_LOOP_CONNECTIONS: dict[tuple[int, str], tuple[tuple[str, int, int], sqlite3.Connection]] = {}
+
+
+def _loop_connection(client: SqliteClient, role: str) -> sqlite3.Connection | None:
+    """A connection used on the event loop's own thread, for work that takes SQLite some
+    microseconds, where sending it to aiosqlite's thread and back costs far more (a queue, a
+    thread switch, the GIL, waking the loop):
+
+    - "read": point lookups made on nearly every request (the signed-in user, the community).
+      WAL lets it read while another connection writes; it sees every committed change.
+    - "write": short transactions of db.run_steps. It never waits for the write lock: when
+      another connection holds it, the transaction goes to aiosqlite's thread, which waits
+      there without blocking the loop. It checkpoints on its own schedule (see
+      ``_checkpoint_now_and_then``).
+    """
     path = client.filename
     if path == ":memory:":
         return None
@@ -321,21 +379,50 @@ def _sqlite_reader(client: SqliteClient) -> sqlite3.Connection | None:
     except OSError:
         return None
     key = (path, stat.st_dev, stat.st_ino)
-    thread = threading.get_ident()
-    held = _READERS.get(thread)
+    slot = (threading.get_ident(), role)
+    held = _LOOP_CONNECTIONS.get(slot)
     if held is not None and held[0] == key:
         return held[1]
     if held is not None:
         held[1].close()
-    reader = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
-    reader.row_factory = sqlite3.Row
-    reader.execute(f"PRAGMA busy_timeout = {SQLITE_READ_TIMEOUT_MS}")
-    reader.execute("PRAGMA query_only = 1")
-    _READERS[thread] = (key, reader)
-    return reader
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
+    conn.row_factory = sqlite3.Row
+    if role == "read":
+        conn.execute(f"PRAGMA busy_timeout = {SQLITE_READ_TIMEOUT_MS}")
+        conn.execute("PRAGMA query_only = 1")
+    else:
+        for pragma, value in client.pragmas.items():
+            if pragma not in ("busy_timeout", "journal_mode"):
+                conn.execute(f"PRAGMA {pragma} = {value}")
+        conn.execute("PRAGMA busy_timeout = 0")
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
+    _LOOP_CONNECTIONS[slot] = (key, conn)
+    return conn
 
 
-def _close_reader() -> None:
-    held = _READERS.pop(threading.get_ident(), None)
-    if held is not None:
-        held[1].close()
+# The loop's writer checkpoints (copies the write-ahead log into the database file and syncs
+# the disk) itself, every so many commits: about seven hundred pages of log, some milliseconds,
+# as SQLite's automatic checkpoint does inside a commit. Done elsewhere, in a thread beside
+# the busy loop, it took a hundred times longer and never caught up with the writes, so the
+# log grew without end.
+CHECKPOINT_EVERY_COMMITS = 100
+_commits_since_checkpoint = 0
+
+
+def _checkpoint_now_and_then(writer: sqlite3.Connection) -> None:
+    global _commits_since_checkpoint
+    _commits_since_checkpoint += 1
+    if _commits_since_checkpoint >= CHECKPOINT_EVERY_COMMITS:
+        _commits_since_checkpoint = 0
+        # PASSIVE waits for no one; what a reader still uses is copied next time. The commit
+        # before it stands whatever happens here, so a failure is only logged.
+        try:
+            writer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except sqlite3.Error:
+            log.warning("SQLite checkpoint failed; the next one will retry", exc_info=True)
+
+
+def _close_loop_connections() -> None:
+    thread = threading.get_ident()
+    for slot in [slot for slot in _LOOP_CONNECTIONS if slot[0] == thread]:
+        _LOOP_CONNECTIONS.pop(slot)[1].close()
