@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import signal
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -395,6 +398,38 @@ async def test_two_hundred_voters_at_once_each_have_one_ballot_and_the_count_mat
     assert closed.status == RoundStatus.TALLIED.value
     counted = {p.id: p.vote_count for p in await RoundProject.filter(round_id=scene.round.id)}
     assert counted == {p.id: expected[p.id] for p in scene.projects}
+
+
+async def test_a_process_killed_halfway_through_a_ballot_leaves_none_and_a_retry_leaves_one(
+    scene: Scene, people: People, database: str
+) -> None:
+    """HOSTILE, faults: SIGKILL after the ballot row and the count are written, before the
+    choices. SQLite only: the process holds the file, as the one worker on SQLite does."""
+    if not database.startswith("sqlite"):
+        pytest.skip("PostgreSQL rolls back a dropped connection's transaction by itself")
+    world, voter = scene.world, people.resident
+    killed = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.services.kill_mid_ballot",
+        database,
+        str(voter.id),
+        str(world.community.id),
+        str(scene.round.id),
+        cwd=str(Path(__file__).resolve().parents[2]),
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _out, errors = await killed.communicate()
+    assert killed.returncode == -signal.SIGKILL, errors.decode()[-2000:]
+    assert await Ballot.all().count() == 0
+    assert (await VotingRound.get(id=scene.round.id)).ballot_count == 0
+    receipt = await services.cast_ballot(
+        Actor(user_id=voter.id), world.community.id, scene.round.id, ids(scene, 2), now=now()
+    )
+    [ballot] = await Ballot.all()
+    assert ballot.id == receipt.ballot_id and not receipt.replaced
+    assert await BallotChoice.filter(ballot_id=ballot.id).count() == 1
+    assert (await VotingRound.get(id=scene.round.id)).ballot_count == 1
 
 
 # --- counting and publishing ---------------------------------------------------------------------
