@@ -15,6 +15,7 @@ from participation.communities.models import Community
 from participation.errors import N_, Invalid
 from participation.permissions import can
 from participation.plots import adoption, care, queries, rules, services
+from participation.plots.models import Plot
 from participation.plots.rules import PlotInput
 from participation.plots.teams import team_place
 from participation.text import parse_whole_number
@@ -177,21 +178,34 @@ def _plot_input(fields: dict[str, str]) -> PlotInput:
 
 async def new_plot(request: Request) -> Response:
     community = await committee_community(request)
-    return _plot_form(request, community, None, {})
+    return await _plot_form(request, community, None, {})
 
 
-def _plot_form(
+async def _plot_form(
     request: Request,
     community: Community,
     plot_id: int | None,
     form: dict[str, str],
     error: Invalid | None = None,
+    *,
+    photo_error: Invalid | None = None,
 ) -> Response:
+    photo = None
+    if plot_id is not None:
+        photo = await queries.plot_photo(await queries.community_plot(community.id, plot_id))
     return render(
         request,
         "plots/form.html",
-        {"community": community, "plot_id": plot_id, "form": form, "error": error, **labels()},
-        status_code=422 if error else 200,
+        {
+            "community": community,
+            "plot_id": plot_id,
+            "form": form,
+            "error": error,
+            "photo": photo,
+            "photo_error": photo_error,
+            **labels(),
+        },
+        status_code=422 if error or photo_error else 200,
         private=True,
     )
 
@@ -204,7 +218,7 @@ async def create_plot(request: Request) -> Response:
             request.state.actor, community.id, _plot_input(fields), now=_now()
         )
     except Invalid as exc:
-        return _plot_form(request, community, None, fields, exc)
+        return await _plot_form(request, community, None, fields, exc)
     flash(request, N_("Plot added."))
     return see_other(request, plot_url(request, community, plot.id))
 
@@ -212,7 +226,11 @@ async def create_plot(request: Request) -> Response:
 async def edit_plot_form(request: Request) -> Response:
     community = await committee_community(request)
     plot = await queries.community_plot(community.id, path_id(request, "plot_id"))
-    form = {
+    return await _plot_form(request, community, plot.id, _form_of(plot))
+
+
+def _form_of(plot: Plot) -> dict[str, str]:
+    return {
         "name": plot.name,
         "kind": plot.kind,
         "description": plot.description,
@@ -222,7 +240,6 @@ async def edit_plot_form(request: Request) -> Response:
         "area_m2": "" if plot.area_m2 is None else str(plot.area_m2),
         "care_needs": plot.care_needs,
     }
-    return _plot_form(request, community, plot.id, form)
 
 
 async def update_plot(request: Request) -> Response:
@@ -235,9 +252,29 @@ async def update_plot(request: Request) -> Response:
         )
     except Invalid as exc:
         await queries.community_plot(community.id, plot_id)  # another community's: 404
-        return _plot_form(request, community, plot_id, fields, exc)
+        return await _plot_form(request, community, plot_id, fields, exc)
     flash(request, N_("Plot saved."))
     return see_other(request, plot_url(request, community, plot_id))
+
+
+async def set_photo(request: Request) -> Response:
+    """The plot's own photo: a new one replaces it; ``remove`` takes it away."""
+    community = await committee_community(request)
+    plot = await queries.community_plot(community.id, path_id(request, "plot_id"))
+    fields, data = await upload_form(request)
+    upload = None
+    if data:
+        upload = care.PhotoUpload(data, fields.get("alt_text", ""), request.app.state.storage)
+    try:
+        if upload is None and fields.get("remove") != "1":
+            raise Invalid(N_("Please choose a photo."), field="photo")
+        await services.set_plot_photo(
+            request.state.actor, community.id, plot.id, upload, now=_now()
+        )
+    except Invalid as exc:
+        return await _plot_form(request, community, plot.id, _form_of(plot), photo_error=exc)
+    flash(request, N_("Photo saved.") if upload else N_("Photo removed."))
+    return see_other(request, plot_url(request, community, plot.id))
 
 
 async def set_status(request: Request) -> Response:
@@ -527,6 +564,7 @@ routes = [
     Route("/c/{slug}/plots/{plot_id}", plot_page, name="plots:detail"),
     Route("/c/{slug}/plots/{plot_id}/edit", edit_plot_form, name="plots:edit"),
     Route("/c/{slug}/plots/{plot_id}/edit", update_plot, methods=["POST"], name="plots:update"),
+    Route("/c/{slug}/plots/{plot_id}/photo", set_photo, methods=["POST"], name="plots:photo"),
     Route("/c/{slug}/plots/{plot_id}/status", set_status, methods=["POST"], name="plots:status"),
     Route(
         "/c/{slug}/plots/{plot_id}/adopt",

@@ -229,8 +229,13 @@ async def _adoption_views(adoptions: list[Adoption]) -> list[AdoptionView]:
     ]
 
 
-async def plot_page(plot: Plot, *, today: date, show_hidden: bool) -> PlotPage:
+async def plot_photo(plot: Plot) -> PhotoView | None:
+    """The plot's own photo (set by the committee or the demo), if any."""
     photo = await Photo.get_or_none(id=plot.photo_id) if plot.photo_id else None
+    return photo_view(photo) if photo else None
+
+
+async def plot_page(plot: Plot, *, today: date, show_hidden: bool) -> PlotPage:
     adoptions = await Adoption.filter(
         plot_id=plot.id, status__in=[AdoptionStatus.ACTIVE, *OPEN_REQUESTS]
     ).order_by("requested_at", "id")
@@ -241,7 +246,7 @@ async def plot_page(plot: Plot, *, today: date, show_hidden: bool) -> PlotPage:
         tasks = await _tasks(plot.id, current.team_id, today)
     return PlotPage(
         plot=plot,
-        photo=photo_view(photo) if photo else None,
+        photo=await plot_photo(plot),
         current=current,
         queue=[v for v in views if v.status != AdoptionStatus.ACTIVE.value],
         tasks=tasks,

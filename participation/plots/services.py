@@ -11,8 +11,10 @@ from participation.audit.services import record
 from participation.communities.queries import get_standing
 from participation.db import transaction
 from participation.errors import N_, Conflict, Invalid, NotFound
+from participation.media.services import accept_photo
 from participation.permissions import Actor, require
 from participation.plots.adoption import settle_plot
+from participation.plots.care import PhotoUpload
 from participation.plots.models import Adoption, Plot
 from participation.plots.queries import community_plot
 from participation.plots.rules import (
@@ -200,6 +202,35 @@ async def edit_plot(
             )
     except IntegrityError:
         raise Invalid(_NAME_TAKEN, field="name") from None
+    return await community_plot(community_id, plot_id)
+
+
+async def set_plot_photo(
+    actor: Actor, community_id: int, plot_id: int, upload: PhotoUpload | None, *, now: datetime
+) -> Plot:
+    """The committee gives the plot its own photo, through the safe photo pipeline (and the
+    uploader's daily quota), or takes it away with ``upload`` None. The photo is stored first,
+    then linked; a photo whose link fails stays unused, never a link to a missing file."""
+    await _manage(actor, community_id)
+    plot = await community_plot(community_id, plot_id)
+    photo_id = None
+    if upload is not None:
+        photo = await accept_photo(
+            actor, community_id, upload.data, upload.alt_text, upload.storage, now=now
+        )
+        photo_id = photo.id
+    async with transaction() as conn:
+        await Plot.filter(id=plot.id).using_db(conn).update(photo_id=photo_id, updated_at=now)
+        await record(
+            conn,
+            actor_id=actor.user_id,
+            community_id=community_id,
+            action="plots.photo",
+            target=f"plot:{plot.id}",
+            at=now,
+            before={"photo_id": plot.photo_id},
+            after={"photo_id": photo_id},
+        )
     return await community_plot(community_id, plot_id)
 
 

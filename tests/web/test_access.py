@@ -341,6 +341,10 @@ async def _plot_edited(scene: Scene) -> bool:
     return await Plot.exists(id=_pl(scene).free_plot_id, name="改过的花坛", kind="planter")
 
 
+async def _plot_photo_set(scene: Scene) -> bool:
+    return await Plot.exists(id=_pl(scene).free_plot_id, photo_id__isnull=False)
+
+
 async def _plot_rested(scene: Scene) -> bool:
     return await Plot.exists(id=_pl(scene).status_plot_id, status="resting")
 
@@ -848,6 +852,15 @@ MATRIX = (
         committee_only(303),
         {**PLOT_FORM, "name": "改过的花坛", "kind": "planter"},
         changed=_plot_edited,
+        plot="free_plot_id",
+    ),
+    Case(
+        "POST",
+        "/c/{slug}/plots/{plot_id}/photo",
+        committee_only(303),
+        {"alt_text": "春天的花坛"},
+        changed=_plot_photo_set,
+        upload=True,
         plot="free_plot_id",
     ),
     Case(
