@@ -232,7 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("--subject")
     grant.add_argument("--provider", default="demo")
     grant.add_argument("--revoke", action="store_true")
-    sub.add_parser("follow-up", help="warn teams of plots without care (for cron)")
+    sub.add_parser(
+        "follow-up", help="warn teams of plots without care, remind terms ending (for cron)"
+    )
     codes = sub.add_parser("household-codes", help="print new single-use household codes")
     codes.add_argument("--community", required=True)
     codes.add_argument("households", nargs="+", help="labels such as 3栋2单元501")

@@ -1,4 +1,5 @@
-"""Work done on a clock rather than on a request: the lapse follow-up of adopted plots.
+"""Work done on a clock rather than on a request: the follow-up of adopted plots (lapses of
+care, and terms that end soon).
 
 Each worker runs it on its own timer; it is idempotent (a warning or prompt is claimed with
 a conditional update), so several workers do no harm. `huakai follow-up` runs it once, for a
@@ -13,14 +14,20 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
 
+from participation.plots.adoption import remind_terms_ending
 from participation.plots.care import follow_up_lapses
 
 log = logging.getLogger("huakai.housekeeping")
 
 
 async def follow_up(now: datetime | None = None) -> str:
-    report = await follow_up_lapses(now or datetime.now(UTC))
-    return f"lapse follow-up: {report.warned} teams warned, {report.prompted} committees asked"
+    moment = now or datetime.now(UTC)
+    report = await follow_up_lapses(moment)
+    reminded = await remind_terms_ending(moment)
+    return (
+        f"plot follow-up: {report.warned} teams warned, {report.prompted} committees asked, "
+        f"{reminded} teams reminded of their term's end"
+    )
 
 
 async def _every(minutes: int) -> None:
@@ -30,7 +37,7 @@ async def _every(minutes: int) -> None:
         try:
             log.info(await follow_up())
         except Exception:
-            log.exception("lapse follow-up failed")
+            log.exception("plot follow-up failed")
 
 
 @asynccontextmanager

@@ -30,6 +30,10 @@ MESSAGES: dict[str, str] = {
     "plots.handed_over": N_("%(plot)s has been handed over to your team."),
     "plots.rota": N_("You are on the care rota for the week of %(week)s."),
     "plots.lapse_warning": N_("%(plot)s has had no care logged for %(days)s days."),
+    "plots.term_ending": N_(
+        "Your team's care of %(plot)s ends on %(ends_on)s: renew it on the plot's page, or let "
+        "another team take over."
+    ),
     "plots.release_prompt": N_(
         "%(plot)s has had no care for a long time: please decide whether to release it."
     ),

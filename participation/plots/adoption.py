@@ -31,6 +31,7 @@ from participation.plots.rules import (
     PlotStatus,
     adoption_end,
     check_term,
+    term_ends_soon,
 )
 from participation.plots.teams import community_team, member_ids, require_leader, team_place
 from participation.text import clean_line
@@ -307,7 +308,7 @@ async def renew(
         changed = (
             await Adoption.filter(id=adoption.id, status=ACTIVE, ends_at=adoption.ends_at)
             .using_db(conn)
-            .update(ends_at=adoption_end(max(adoption.ends_at, now), term))
+            .update(ends_at=adoption_end(max(adoption.ends_at, now), term), term_reminded_at=None)
         )
         if not changed:
             raise Conflict()
@@ -415,3 +416,38 @@ async def set_nickname(
                 at=now,
                 before={"nickname": adoption.nickname},
             )
+
+
+async def remind_terms_ending(now: datetime) -> int:
+    """Tell the leaders of each team whose term ends within the reminder's days, once per
+    term (a renewal makes a new term), so they renew it or let the plot go. Nothing ends here.
+    Returns how many teams were told."""
+    told = 0
+    due = await Adoption.filter(status=ACTIVE, term_reminded_at__isnull=True).prefetch_related(
+        "plot"
+    )
+    for adoption in due:
+        if adoption.ends_at is None or not term_ends_soon(adoption.ends_at, now):
+            continue
+        plot: Plot = adoption.plot
+        async with transaction() as conn:
+            # Claimed by a conditional update: several workers tell the team once.
+            claimed = (
+                await Adoption.filter(id=adoption.id, term_reminded_at__isnull=True)
+                .using_db(conn)
+                .update(term_reminded_at=now)
+            )
+            if not claimed:
+                continue
+            for user_id in await member_ids(conn, adoption.team_id, leaders_only=True):
+                await notify(
+                    conn,
+                    user_id,
+                    "plots.term_ending",
+                    now=now,
+                    plot_id=plot.id,
+                    plot=plot.name,
+                    ends_on=adoption.ends_at.date().isoformat(),
+                )
+            told += 1
+    return told

@@ -112,6 +112,8 @@ class Adoption(Model):
     # Lapse follow-up, so each warning and prompt is sent once per quiet spell.
     lapse_warned_at = fields.DatetimeField(null=True)
     release_prompted_at = fields.DatetimeField(null=True)
+    # The leaders were told the term ends soon; cleared by a renewal, for the next term's.
+    term_reminded_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "adoption"

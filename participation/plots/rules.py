@@ -286,6 +286,16 @@ def _days_in_month(year: int, month: int) -> int:
     return (following - timedelta(days=1)).day
 
 
+# Leaders are reminded this long before their term ends, to renew it or let the plot go.
+TERM_REMINDER_DAYS = 14
+
+
+def term_ends_soon(ends_at: datetime, now: datetime) -> bool:
+    """Within the reminder's days of the term's end, or past it (a term that ended without
+    renewal still stands until a leader or the committee acts: nothing ends by itself)."""
+    return ends_at - now <= timedelta(days=TERM_REMINDER_DAYS)
+
+
 def check_term(term_months: int) -> int:
     if term_months not in TERMS_MONTHS:
         raise Invalid(N_("Please choose a term of 3, 6 or 12 months."), field="term_months")

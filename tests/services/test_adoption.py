@@ -473,6 +473,41 @@ async def test_renewal_counts_from_the_end_of_the_current_term(
     assert again.ends_at == adoption_end(adoption_end(approved.ends_at, 12), 3)
 
 
+async def test_leaders_are_reminded_once_as_the_term_ends_and_again_after_renewing(
+    world: World, people: People, scene: Scene
+) -> None:
+    start = moment()
+    request = await ask(world, scene.leader, scene.plot, scene.team, 3, at=start)
+    approved = await approve(world, people, request, start)
+    assert approved.ends_at is not None
+    fifteen_days_before = approved.ends_at - timedelta(days=15)
+    assert await adoption.remind_terms_ending(fifteen_days_before) == 0
+    thirteen_days_before = approved.ends_at - timedelta(days=13)
+    # Several workers at once: the leaders hear it once; members are not told.
+    told = await asyncio.gather(
+        *(adoption.remind_terms_ending(thirteen_days_before) for _ in range(5))
+    )
+    assert sum(told) == 1
+    assert (await kinds(scene.leader)).count("plots.term_ending") == 1
+    assert "plots.term_ending" not in await kinds(scene.member)
+    [notice] = await Notification.filter(user_id=scene.leader.id, kind="plots.term_ending")
+    assert notice.payload == {
+        "plot_id": scene.plot.id,
+        "plot": scene.plot.name,
+        "ends_on": approved.ends_at.date().isoformat(),
+    }
+    assert await adoption.remind_terms_ending(approved.ends_at + timedelta(days=30)) == 0
+    assert (await current(request)).status == "active"  # nothing ends by itself
+
+    renewed = await adoption.renew(
+        as_actor(scene.leader), world.community.id, request.id, 3, now=thirteen_days_before
+    )
+    assert renewed.ends_at is not None
+    assert await adoption.remind_terms_ending(thirteen_days_before) == 0
+    assert await adoption.remind_terms_ending(renewed.ends_at - timedelta(days=1)) == 1
+    assert (await kinds(scene.leader)).count("plots.term_ending") == 2
+
+
 async def test_only_current_adoptions_are_renewed_by_their_leader_or_the_committee(
     world: World, people: People, scene: Scene
 ) -> None:

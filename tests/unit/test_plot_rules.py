@@ -20,6 +20,7 @@ from participation.plots.rules import (
     hours_text,
     lapse_state,
     parse_plot_csv,
+    term_ends_soon,
     week_start,
 )
 from tests.support import HOSTILE
@@ -342,6 +343,14 @@ def test_lapse_follows_the_communitys_settings() -> None:
     assert lapse_state(None, ADOPTED, later, lapse_days=3, grace_days=0) is Lapse.ASK_COMMITTEE
     assert lapse_state(None, ADOPTED, later, lapse_days=3, grace_days=1) is Lapse.WARN_TEAM
     assert lapse_state(None, ADOPTED, later, lapse_days=4, grace_days=1) is Lapse.CARED_FOR
+
+
+def test_a_term_ends_soon_within_two_weeks_of_its_end_and_after_it() -> None:
+    ends = ADOPTED + timedelta(days=90)
+    assert not term_ends_soon(ends, ends - timedelta(days=14, seconds=1))
+    assert term_ends_soon(ends, ends - timedelta(days=14))
+    assert term_ends_soon(ends, ends)
+    assert term_ends_soon(ends, ends + timedelta(days=100))  # still standing: nothing ends
 
 
 # --- minutes and hours ---------------------------------------------------------------------------

@@ -102,7 +102,8 @@ async def test_a_team_adopts_a_plot_and_logs_care(
 
 
 async def test_the_follow_up_warns_a_quiet_team_once_and_says_so(client: httpx.AsyncClient) -> None:
-    """What `huakai follow-up` (and each worker's timer) runs: the lapse follow-up."""
+    """What `huakai follow-up` (and each worker's timer) runs: the plot follow-up (a six-month
+    term that began 30 days ago is not near its end)."""
     from datetime import timedelta
 
     from participation.permissions import Actor
@@ -125,6 +126,10 @@ async def test_the_follow_up_warns_a_quiet_team_once_and_says_so(client: httpx.A
         lead, world.community.id, plot.id, team.id, 6, now=long_ago
     )
     await adoption.decide_adoption(boss, world.community.id, asked.id, True, "", now=long_ago)
-    assert await follow_up() == "lapse follow-up: 1 teams warned, 1 committees asked"
-    assert await follow_up() == "lapse follow-up: 0 teams warned, 0 committees asked"
+    assert await follow_up() == (
+        "plot follow-up: 1 teams warned, 1 committees asked, 0 teams reminded of their term's end"
+    )
+    assert await follow_up() == (
+        "plot follow-up: 0 teams warned, 0 committees asked, 0 teams reminded of their term's end"
+    )
     assert (await Adoption.get(id=asked.id)).status == "active"  # nothing is released
