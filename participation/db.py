@@ -169,6 +169,20 @@ async def transaction() -> AsyncIterator[BaseDBAsyncClient]:
         raise
 
 
+async def claim_once(
+    conn: BaseDBAsyncClient, model: type[Model], row_id: int, stamp: str, now: datetime
+) -> bool:
+    """Stamps ``now`` in the row's ``stamp`` column unless it is stamped already, and says
+    whether this call did: of several workers running the same follow-up at once, one does
+    each piece of it (the others' conditional updates change nothing)."""
+    changed = (
+        await model.filter(id=row_id, **{f"{stamp}__isnull": True})
+        .using_db(conn)
+        .update(**{stamp: now})
+    )
+    return bool(changed)
+
+
 @dataclass(frozen=True)
 class Sql:
     """One statement in plain SQL with ``?`` placeholders, and its parameters."""

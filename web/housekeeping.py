@@ -1,5 +1,5 @@
 """Work done on a clock rather than on a request: the follow-up of adopted plots (lapses of
-care, and terms that end soon).
+care, terms that end soon, and this week's rota).
 
 Each worker runs it on its own timer; it is idempotent (a warning or prompt is claimed with
 a conditional update), so several workers do no harm. `huakai follow-up` runs it once, for a
@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
 
 from participation.plots.adoption import remind_terms_ending
-from participation.plots.care import follow_up_lapses
+from participation.plots.care import follow_up_lapses, remind_rota
 
 log = logging.getLogger("huakai.housekeeping")
 
@@ -24,9 +24,10 @@ async def follow_up(now: datetime | None = None) -> str:
     moment = now or datetime.now(UTC)
     report = await follow_up_lapses(moment)
     reminded = await remind_terms_ending(moment)
+    on_rota = await remind_rota(moment)
     return (
         f"plot follow-up: {report.warned} teams warned, {report.prompted} committees asked, "
-        f"{reminded} teams reminded of their term's end"
+        f"{reminded} teams reminded of their term's end, {on_rota} members of their rota week"
     )
 
 

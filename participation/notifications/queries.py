@@ -29,6 +29,7 @@ MESSAGES: dict[str, str] = {
     "plots.released": N_("The committee released your team's plot: %(reason)s"),
     "plots.handed_over": N_("%(plot)s has been handed over to your team."),
     "plots.rota": N_("You are on the care rota for the week of %(week)s."),
+    "plots.rota_this_week": N_("This week you are on the care rota for %(plot)s."),
     "plots.lapse_warning": N_("%(plot)s has had no care logged for %(days)s days."),
     "plots.term_ending": N_(
         "Your team's care of %(plot)s ends on %(ends_on)s: renew it on the plot's page, or let "

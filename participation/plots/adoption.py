@@ -17,7 +17,7 @@ from tortoise.exceptions import IntegrityError
 from participation.audit.services import record
 from participation.communities.models import Community
 from participation.communities.queries import committee_ids, get_standing
-from participation.db import transaction
+from participation.db import claim_once, transaction
 from participation.errors import N_, Conflict, Invalid, NotAllowed, NotFound
 from participation.notifications.services import notify
 from participation.permissions import Actor, require
@@ -431,13 +431,7 @@ async def remind_terms_ending(now: datetime) -> int:
             continue
         plot: Plot = adoption.plot
         async with transaction() as conn:
-            # Claimed by a conditional update: several workers tell the team once.
-            claimed = (
-                await Adoption.filter(id=adoption.id, term_reminded_at__isnull=True)
-                .using_db(conn)
-                .update(term_reminded_at=now)
-            )
-            if not claimed:
+            if not await claim_once(conn, Adoption, adoption.id, "term_reminded_at", now):
                 continue
             for user_id in await member_ids(conn, adoption.team_id, leaders_only=True):
                 await notify(

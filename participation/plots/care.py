@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-
-from tortoise.backends.base.client import BaseDBAsyncClient
+from zoneinfo import ZoneInfo
 
 from participation.audit.services import record
 from participation.communities.models import Community
 from participation.communities.queries import committee_ids, get_standing
-from participation.db import execute, transaction
+from participation.db import claim_once, execute, transaction
 from participation.errors import N_, Invalid, NotFound
 from participation.media.models import Photo
 from participation.media.services import accept_photo
@@ -289,8 +288,8 @@ async def follow_up_lapses(now: datetime) -> LapseReport:
         if state is Lapse.CARED_FOR:
             continue
         async with transaction() as conn:
-            if adoption.lapse_warned_at is None and await _claim(
-                conn, adoption.id, "lapse_warned_at", now
+            if adoption.lapse_warned_at is None and await claim_once(
+                conn, Adoption, adoption.id, "lapse_warned_at", now
             ):
                 for user_id in await member_ids(conn, adoption.team_id):
                     await notify(
@@ -306,7 +305,7 @@ async def follow_up_lapses(now: datetime) -> LapseReport:
             if (
                 state is Lapse.ASK_COMMITTEE
                 and adoption.release_prompted_at is None
-                and await _claim(conn, adoption.id, "release_prompted_at", now)
+                and await claim_once(conn, Adoption, adoption.id, "release_prompted_at", now)
             ):
                 for user_id in await committee_ids(community.id, conn):
                     await notify(
@@ -322,12 +321,39 @@ async def follow_up_lapses(now: datetime) -> LapseReport:
     return LapseReport(warned, prompted)
 
 
-async def _claim(conn: BaseDBAsyncClient, adoption_id: int, stamp: str, now: datetime) -> bool:
-    """Stamps a follow-up on the adoption unless another worker already did: each warning or
-    prompt is sent once per quiet spell, however many workers run the follow-up."""
-    claimed = (
-        await Adoption.filter(id=adoption_id, **{f"{stamp}__isnull": True})
-        .using_db(conn)
-        .update(**{stamp: now})
-    )
-    return bool(claimed)
+async def remind_rota(now: datetime) -> int:
+    """Remind each member on this week's rota, once, at the first follow-up of the week (the
+    week as the community's clock has it), while their team still cares for the plot.
+    Returns how many reminders were sent."""
+    mondays = {
+        community.id: week_start(now.astimezone(ZoneInfo(community.timezone)).date())
+        for community in await Community.all()
+    }
+    due = await CareAssignment.filter(
+        week_start__in=set(mondays.values()), reminded_at__isnull=True, task__active=True
+    ).prefetch_related("task__plot")
+    told = 0
+    for assignment in due:
+        task: CareTask = assignment.task
+        plot: Plot = task.plot
+        if mondays.get(plot.community_id) != assignment.week_start:
+            continue
+        async with transaction() as conn:
+            claimed = await claim_once(conn, CareAssignment, assignment.id, "reminded_at", now)
+            still_caring = await Adoption.exists(
+                plot_id=plot.id, team_id=task.team_id, status=ACTIVE, using_db=conn
+            )
+            if not claimed or not still_caring:
+                continue
+            if assignment.user_id not in await member_ids(conn, task.team_id):
+                continue
+            await notify(
+                conn,
+                assignment.user_id,
+                "plots.rota_this_week",
+                now=now,
+                plot_id=plot.id,
+                plot=plot.name,
+            )
+            told += 1
+    return told

@@ -153,6 +153,8 @@ class CareAssignment(Model):
     task_id: int
     user_id: int
     week_start = fields.DateField()
+    # The member was reminded as the week began (once; see care.remind_rota).
+    reminded_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "care_assignment"

@@ -306,6 +306,37 @@ async def test_the_rota_puts_members_down_for_a_week(world: World, scene: Scene)
     assert [(r.user_id, r.week_start) for r in rows] == [(scene.member.id, date(2025, 6, 2))]
 
 
+async def test_members_on_the_rota_are_reminded_once_as_their_week_begins(
+    world: World, scene: Scene
+) -> None:
+    task = await care.add_task(
+        as_actor(scene.leader), world.community.id, scene.plot.id, "watering", "3", "", now=now()
+    )
+    leader, here = as_actor(scene.leader), world.community.id
+    both = [scene.member.id, scene.leader.id]
+    await care.assign_week(leader, here, task.id, date(2025, 6, 2), both, now=now())
+    await care.assign_week(leader, here, task.id, date(2025, 6, 9), both, now=now())
+    await Notification.all().delete()
+    # The week begins by the community's clock (Asia/Shanghai, UTC+8), not by UTC's.
+    assert await care.remind_rota(datetime(2025, 6, 1, 15, 59, tzinfo=UTC)) == 0
+    monday_morning = datetime(2025, 6, 1, 16, 30, tzinfo=UTC)
+    told = await asyncio.gather(*(care.remind_rota(monday_morning) for _ in range(5)))
+    assert sum(told) == 2  # several workers at once: once each
+    assert await care.remind_rota(monday_morning + timedelta(days=3)) == 0
+    [notice] = await Notification.filter(user_id=scene.member.id)
+    assert notice.kind == "plots.rota_this_week"
+    assert notice.payload == {"plot_id": scene.plot.id, "plot": "1号花坛"}
+    # Someone who left the team, or a stopped task, brings no reminder.
+    await teams.leave_team(as_actor(scene.member), here, scene.team.id, now=now())
+    assert await care.remind_rota(monday_morning + timedelta(days=7)) == 1  # the leader
+    await care.assign_week(leader, here, task.id, date(2025, 6, 16), [scene.leader.id], now=now())
+    await care.stop_task(leader, here, task.id, now=now())
+    assert await care.remind_rota(monday_morning + timedelta(days=14)) == 0
+    assert [n.kind for n in await Notification.filter(user_id=scene.member.id)] == [
+        "plots.rota_this_week"
+    ]
+
+
 async def test_only_active_members_go_on_the_rota(
     world: World, people: People, scene: Scene
 ) -> None:

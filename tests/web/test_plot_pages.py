@@ -127,9 +127,11 @@ async def test_the_follow_up_warns_a_quiet_team_once_and_says_so(client: httpx.A
     )
     await adoption.decide_adoption(boss, world.community.id, asked.id, True, "", now=long_ago)
     assert await follow_up() == (
-        "plot follow-up: 1 teams warned, 1 committees asked, 0 teams reminded of their term's end"
+        "plot follow-up: 1 teams warned, 1 committees asked, "
+        "0 teams reminded of their term's end, 0 members of their rota week"
     )
     assert await follow_up() == (
-        "plot follow-up: 0 teams warned, 0 committees asked, 0 teams reminded of their term's end"
+        "plot follow-up: 0 teams warned, 0 committees asked, "
+        "0 teams reminded of their term's end, 0 members of their rota week"
     )
     assert (await Adoption.get(id=asked.id)).status == "active"  # nothing is released

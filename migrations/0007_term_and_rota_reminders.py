@@ -13,4 +13,9 @@ class Migration(migrations.Migration):
             name='term_reminded_at',
             field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
         ),
+        ops.AddField(
+            model_name='CareAssignment',
+            name='reminded_at',
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+        ),
     ]
