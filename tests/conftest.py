@@ -14,7 +14,6 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,13 +180,39 @@ def database_url(
             "PostgreSQL binaries (initdb) not found: PostgreSQL tier NOT RUN. "
             "Install Debian's postgresql package."
         )
-    template = request.getfixturevalue("pg_template")
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    cluster.run("createdb", "-T", template, name)
-    try:
-        yield cluster.url(name)
-    finally:
-        cluster.run("dropdb", "--force", name)
+    name = request.getfixturevalue("pg_scratch")
+    cluster.run("psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", name, "-c", _EMPTY_DATABASE)
+    yield cluster.url(name)
+
+
+# What a test leaves in the scratch database is deleted before the next one, and the ids start
+# again from 1: the same as a fresh copy of the migrated template, which PostgreSQL takes about
+# 300 ms of CPU to make (a third of the PostgreSQL tests' time), where this takes a few.
+_EMPTY_DATABASE = """
+DO $$
+DECLARE
+  r record;
+BEGIN
+  PERFORM pg_terminate_backend(pid) FROM pg_stat_activity
+    WHERE datname = current_database() AND pid <> pg_backend_pid();
+  SET LOCAL session_replication_role = replica;  -- no foreign key checks: any order will do
+  FOR r IN SELECT tablename FROM pg_tables
+    WHERE schemaname = 'public' AND tablename <> 'tortoise_migrations'
+  LOOP
+    EXECUTE format('DELETE FROM %I', r.tablename);
+  END LOOP;
+  FOR r IN SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' LOOP
+    EXECUTE format('SELECT setval(%L, 1, false)', r.sequencename);
+  END LOOP;
+END $$;
+"""
+
+
+@pytest.fixture(scope="session")
+def pg_scratch(pg_cluster: PostgresCluster, pg_template: str) -> str:
+    """This test process's database, a copy of the migrated template emptied for each test."""
+    pg_cluster.run("createdb", "-T", pg_template, "huakai_scratch")
+    return "huakai_scratch"
 
 
 @pytest.fixture
