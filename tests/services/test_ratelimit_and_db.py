@@ -117,6 +117,27 @@ async def test_migrated_database_answers_and_has_nothing_pending(database: str) 
     await db.require_migrated(database)
 
 
+async def test_point_lookups_build_the_same_rows_as_the_orm(database: str) -> None:
+    """db.fetch_one reads timestamps itself on SQLite (faster than tortoise's parser): the
+    instance must be the one the ORM would give, aware and in UTC."""
+    from participation.accounts.models import User
+    from participation.communities.models import Community
+
+    at = datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=UTC)
+    user = await User.create(display_name="张阿姨", created_at=at)
+    community = await Community.create(slug="yulin", name="玉林东路社区", created_at=at)
+    for model, row_id in ((User, user.id), (Community, community.id)):
+        looked_up = await db.fetch_one(model, "id = ?", [row_id])
+        loaded = await model.get(id=row_id)
+        assert looked_up is not None
+        for name in model._meta.fields_map:
+            if name in model._meta.fetch_fields:
+                continue
+            assert getattr(looked_up, name) == getattr(loaded, name), name
+        assert looked_up.created_at == at and looked_up.created_at.utcoffset() == timedelta(0)
+    assert await db.fetch_one(User, "id = ?", [user.id + 1000]) is None
+
+
 async def test_empty_database_is_reported_as_not_migrated(tmp_path: Path) -> None:
     url = f"sqlite://{tmp_path / 'sub' / 'empty.sqlite3'}"
     await db.connect(url)
