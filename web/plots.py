@@ -251,8 +251,7 @@ async def update_plot(request: Request) -> Response:
             request.state.actor, community.id, plot_id, _plot_input(fields), now=_now()
         )
     except Invalid as exc:
-        await queries.community_plot(community.id, plot_id)  # another community's: 404
-        return await _plot_form(request, community, plot_id, fields, exc)
+        return await _plot_form(request, community, plot_id, fields, exc)  # 404 if not ours
     flash(request, N_("Plot saved."))
     return see_other(request, plot_url(request, community, plot_id))
 

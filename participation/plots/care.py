@@ -339,13 +339,12 @@ async def remind_rota(now: datetime) -> int:
         if mondays.get(plot.community_id) != assignment.week_start:
             continue
         async with transaction() as conn:
-            claimed = await claim_once(conn, CareAssignment, assignment.id, "reminded_at", now)
+            if not await claim_once(conn, CareAssignment, assignment.id, "reminded_at", now):
+                continue
             still_caring = await Adoption.exists(
                 plot_id=plot.id, team_id=task.team_id, status=ACTIVE, using_db=conn
             )
-            if not claimed or not still_caring:
-                continue
-            if assignment.user_id not in await member_ids(conn, task.team_id):
+            if not still_caring or assignment.user_id not in await member_ids(conn, task.team_id):
                 continue
             await notify(
                 conn,
