@@ -68,12 +68,18 @@ async def seed_plots(
         now=start,
     )
 
-    async def adopt(team_id: int, leader: Actor, plot_id: int, since: datetime) -> None:
-        made = await adoption.request_adoption(leader, community_id, plot_id, team_id, 6, now=since)
+    async def adopt(
+        team_id: int, leader: Actor, plot_id: int, since: datetime, term: int = 6
+    ) -> None:
+        made = await adoption.request_adoption(
+            leader, community_id, plot_id, team_id, term, now=since
+        )
         await adoption.decide_adoption(committee, community_id, made.id, True, "", now=since)
 
-    for index in (0, 1, 2):
+    for index in (0, 1):
         await adopt(guardians.id, tian, plot_ids[index], start + timedelta(days=1))
+    # A three-month term that ends in ten days: its leaders are reminded to renew.
+    await adopt(guardians.id, tian, plot_ids[2], now - timedelta(days=80), term=3)
     await adopt(ginkgo.id, zhang, plot_ids[3], start + timedelta(days=2))
     # A plot adopted three weeks ago and never cared for: the team gets a lapse warning.
     await adopt(ginkgo.id, zhang, plot_ids[6], now - timedelta(days=21))
@@ -114,3 +120,4 @@ async def seed_plots(
             now=now - timedelta(days=days_ago),
         )
     await care.follow_up_lapses(now)
+    await adoption.remind_terms_ending(now)

@@ -56,6 +56,7 @@ async def test_demo_has_adopted_plots_with_care_two_teams_and_a_waiting_list(
     assert await Adoption.filter(status="pending").count() == 1
     assert await CareLog.all().count() >= 5 and await CareLogPhoto.all().count() >= 2
     assert await Notification.filter(kind="plots.lapse_warning").exists()
+    assert await Notification.filter(kind="plots.term_ending").exists()
     plots = await Plot.all().count()
     await seed_demo("demo", now(), LocalStorage(tmp_path))
     assert await Plot.all().count() == plots and await Team.all().count() == 2
