@@ -32,7 +32,8 @@ VOTERS = 2_000
 CSRF = "b" * 43
 
 
-async def main(out_path: str) -> None:
+async def main(out_path: str) -> str:
+    """Seeds, writes the voters' file and returns the path ballots are posted to."""
     url = os.environ["HUAKAI_DATABASE_URL"]
     await db.connect(url)
     try:
@@ -81,10 +82,10 @@ async def main(out_path: str) -> None:
                 chosen = rnd.sample(projects, k=rnd.randint(1, 4))
                 body = "&".join([f"csrf_token={CSRF}", *(f"projects={p}" for p in chosen)])
                 out.write(f"{SESSION_COOKIE}={cookie}\t{body}\n")
-        print(f"/c/yulin-east/rounds/{voting.id}/ballot")
+        return f"/c/yulin-east/rounds/{voting.id}/ballot"
     finally:
         await db.disconnect()
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1]))
+    print(asyncio.run(main(sys.argv[1])))
