@@ -184,21 +184,20 @@ async def new_plot(request: Request) -> Response:
 async def _plot_form(
     request: Request,
     community: Community,
-    plot_id: int | None,
+    plot: Plot | None,
     form: dict[str, str],
     error: Invalid | None = None,
     *,
     photo_error: Invalid | None = None,
 ) -> Response:
-    photo = None
-    if plot_id is not None:
-        photo = await queries.plot_photo(await queries.community_plot(community.id, plot_id))
+    """The form to add a plot (``plot`` None) or edit one, with the plot's photo."""
+    photo = await queries.plot_photo(plot) if plot is not None else None
     return render(
         request,
         "plots/form.html",
         {
             "community": community,
-            "plot_id": plot_id,
+            "plot_id": plot.id if plot is not None else None,
             "form": form,
             "error": error,
             "photo": photo,
@@ -226,7 +225,7 @@ async def create_plot(request: Request) -> Response:
 async def edit_plot_form(request: Request) -> Response:
     community = await committee_community(request)
     plot = await queries.community_plot(community.id, path_id(request, "plot_id"))
-    return await _plot_form(request, community, plot.id, _form_of(plot))
+    return await _plot_form(request, community, plot, _form_of(plot))
 
 
 def _form_of(plot: Plot) -> dict[str, str]:
@@ -251,7 +250,8 @@ async def update_plot(request: Request) -> Response:
             request.state.actor, community.id, plot_id, _plot_input(fields), now=_now()
         )
     except Invalid as exc:
-        return await _plot_form(request, community, plot_id, fields, exc)  # 404 if not ours
+        plot = await queries.community_plot(community.id, plot_id)  # another community's: 404
+        return await _plot_form(request, community, plot, fields, exc)
     flash(request, N_("Plot saved."))
     return see_other(request, plot_url(request, community, plot_id))
 
@@ -271,7 +271,7 @@ async def set_photo(request: Request) -> Response:
             request.state.actor, community.id, plot.id, upload, now=_now()
         )
     except Invalid as exc:
-        return await _plot_form(request, community, plot.id, _form_of(plot), photo_error=exc)
+        return await _plot_form(request, community, plot, _form_of(plot), photo_error=exc)
     flash(request, N_("Photo saved.") if upload else N_("Photo removed."))
     return see_other(request, plot_url(request, community, plot.id))
 
