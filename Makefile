@@ -8,26 +8,30 @@ HTMX_VERSION := 4.0.1
 
 install: $(VENV)/.installed compile-messages
 
+# Quiet: only errors reach the screen, so that the demo's URLs are what a new user sees.
+PIP := $(BIN)/pip --disable-pip-version-check -qq
+
 $(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
-	touch $@
+	@echo "Installing Huakai into $(VENV) (a minute or two the first time)..."
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP) install --upgrade pip
+	@$(PIP) install -e '.[dev]'
+	@touch $@
 
 # Test-only tools that must never ship: pabutools (GPL-3; its declared gurobipy dependency is
 # proprietary and unused, hence --no-deps) cross-checks the vote counting; pabulib-checker
 # validates the .pb open data.
 $(VENV)/.test-tools: tests/requirements-pabutools.txt $(VENV)/.installed
-	$(BIN)/pip install -q $$(grep -v -e '^#' -e '^pabutools==' tests/requirements-pabutools.txt)
-	$(BIN)/pip install -q --no-deps $$(grep '^pabutools==' tests/requirements-pabutools.txt)
+	$(PIP) install $$(grep -v -e '^#' -e '^pabutools==' tests/requirements-pabutools.txt)
+	$(PIP) install --no-deps $$(grep '^pabutools==' tests/requirements-pabutools.txt)
 	touch $@
 
 compile-messages: $(VENV)/.installed
-	$(BIN)/pybabel compile -d locales -D messages
+	@$(BIN)/pybabel -q compile -d locales -D messages
 
 demo: install
-	HUAKAI_DEMO=1 $(BIN)/huakai migrate
-	HUAKAI_DEMO=1 $(BIN)/huakai demo
+	@HUAKAI_DEMO=1 $(BIN)/huakai migrate
+	@HUAKAI_DEMO=1 $(BIN)/huakai demo
 
 migrate: install
 	$(BIN)/huakai migrate

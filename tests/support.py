@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 from dataclasses import dataclass
@@ -130,3 +131,18 @@ async def make_verified(community: Community, user: User, household: str = "1栋
 
 async def make_committee(community: Community, user: User) -> None:
     await communities.set_role(None, community.id, user.id, "committee", True, now=now())
+
+
+async def followed(client: httpx.AsyncClient, response: httpx.Response) -> httpx.Response:
+    """Where a browser lands after a form: the answer must be a 303, and this is its target."""
+    assert response.status_code == 303, (response.status_code, response.text[:300])
+    return await client.get(response.headers["location"])
+
+
+def hx_location(response: httpx.Response) -> str:
+    """The path an htmx answer navigates to (web.htmx.HtmxRedirects)."""
+    assert response.status_code == 200 and "location" not in response.headers
+    target = json.loads(response.headers["hx-location"])
+    assert target["target"] == "body", target
+    path: str = target["path"]
+    return path

@@ -34,7 +34,15 @@ from web.csrf import CSRF
 from web.errors import EXCEPTION_HANDLERS
 from web.forms import allow_long_file_names
 from web.housekeeping import housekeeping
-from web.middleware import BodyLimit, CatchAll, CurrentUser, Locale, SecurityHeaders
+from web.htmx import HtmxRedirects
+from web.middleware import (
+    AllowedMethods,
+    BodyLimit,
+    CatchAll,
+    CurrentUser,
+    Locale,
+    SecurityHeaders,
+)
 from web.page_cache import PageCache
 from web.settings import Settings, tile_origin
 from web.templating import UrlPaths, build_environment
@@ -77,6 +85,7 @@ def create_app(settings: Settings) -> Starlette:
         Middleware(
             SecurityHeaders, https=settings.https, tile_origin=tile_origin(settings.map_tile_url)
         ),
+        Middleware(HtmxRedirects, base_url=settings.base_url),
         Middleware(
             BodyLimit, max_bytes=settings.max_body_bytes, default_locale=settings.default_locale
         ),
@@ -90,6 +99,7 @@ def create_app(settings: Settings) -> Starlette:
         ),
         Middleware(CurrentUser),
         Middleware(Locale, default_locale=settings.default_locale),
+        Middleware(AllowedMethods, routes=routes),
         Middleware(CSRF, base_url=settings.base_url),
         Middleware(PageCache, seconds=settings.page_cache_seconds),
         Middleware(CatchAll),

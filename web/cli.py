@@ -7,6 +7,9 @@ import asyncio
 import logging
 import os
 import sys
+import threading
+import time
+import warnings
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +18,21 @@ from typing import Any
 from participation import db
 from participation.errors import DomainError
 from web.settings import SPECS, Settings, SettingsError, demo_provider, load_settings
+
+# How every server runs Huakai (`huakai serve`, `huakai demo`, the browser tests). uvicorn
+# would otherwise believe X-Forwarded-For from 127.0.0.1 before the app decides, so anyone on
+# the machine (or behind a local proxy) could pick their own address past the rate limits:
+# the app alone reads it, from HUAKAI_TRUSTED_PROXIES (web.client_ip).
+SERVER_OPTIONS: dict[str, Any] = {"proxy_headers": False, "server_header": False}
+
+
+def server_for(app: Any, *, host: str, port: int, log_level: str = "warning") -> Any:
+    """A uvicorn server for one worker, run as every server runs Huakai."""
+    import uvicorn
+
+    return uvicorn.Server(
+        uvicorn.Config(app, host=host, port=port, log_level=log_level, **SERVER_OPTIONS)
+    )
 
 
 def _now() -> datetime:
@@ -85,16 +103,14 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         host=args.host or settings.host,
         port=args.port or settings.port,
         workers=workers,
-        proxy_headers=False,
-        server_header=False,
         log_level="info",
         access_log=not args.no_access_log,
+        **SERVER_OPTIONS,
     )
     return 0
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
-    import uvicorn
 
     from participation.demo_seed import seed_demo
     from participation.media.storage import LocalStorage
@@ -107,29 +123,47 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     settings = settings.replace(oidc_providers=(demo_provider(idp.url), *settings.oidc_providers))
     storage = LocalStorage(Path(settings.media_root))
     facts = _run(settings, lambda: seed_demo(DEMO_PROVIDER_NAME, _now(), storage))
-    base = settings.base_url
-    print(
-        "\n"
-        "  Huakai demo is running\n"
-        f"  App:                 {base}/\n"
-        f"  Demo identity provider: {idp.url}/\n"
-        f"  Community:           {base}/c/{facts.community_slug}\n"
-        f"  Committee user:      sign in with the name '{facts.committee_login}'\n"
-        f"  Unused household code for {facts.household}: {facts.unused_code}\n"
-        "  (any other name signs you in as a new resident)\n",
-        flush=True,
-    )
+    server = server_for(create_app(settings), host=settings.host, port=settings.port)
+    # The block a new user looks for comes last, once the app answers, below anything the
+    # start-up printed.
+    threading.Thread(
+        target=_announce_when_started,
+        args=(server, _demo_block(settings, idp.url, facts)),
+        daemon=True,
+    ).start()
     try:
-        uvicorn.run(
-            create_app(settings),
-            host=settings.host,
-            port=settings.port,
-            log_level="warning",
-            server_header=False,
-        )
+        server.run()
     finally:
         idp.stop()
     return 0
+
+
+def _demo_block(settings: Settings, idp_url: str, facts: Any) -> str:
+    base = settings.base_url
+    rule = "=" * 64
+    return (
+        f"\n{rule}\n"
+        "  Huakai demo is running / 花开演示已启动\n"
+        f"  App / 网站:                  {base}/\n"
+        f"  Community / 社区:            {base}/c/{facts.community_slug}\n"
+        f"  Demo identity provider / 演示登录服务: {idp_url}/\n"
+        "\n"
+        "  Sign in: click 登录 / Sign in, choose the demo identity provider and type a name\n"
+        "  in its 'sub' box (any name; a new name is a new resident).\n"
+        "  登录：点“登录”，选演示登录服务，在 sub 一栏填一个名字（随便填；新名字就是新居民）。\n"
+        f"  Committee / 社区两委:        {facts.committee_login}\n"
+        f"  Unused household code / 未用的住户认证码 ({facts.household}): {facts.unused_code}\n"
+        "  Stop / 停止: Ctrl+C\n"
+        f"{rule}\n"
+    )
+
+
+def _announce_when_started(server: Any, block: str) -> None:
+    while not server.started:
+        if server.should_exit:
+            return
+        time.sleep(0.05)
+    print(block, flush=True)
 
 
 def cmd_create_community(settings: Settings, args: argparse.Namespace) -> int:
@@ -207,6 +241,14 @@ def cmd_follow_up(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _quiet_third_party_warnings() -> None:
+    """Authlib turns its own deprecation notices on for everyone (about modules it uses
+    inside itself and inside the demo provider): they say nothing an operator can act on."""
+    from authlib.deprecate import AuthlibDeprecationWarning
+
+    warnings.filterwarnings("ignore", category=AuthlibDeprecationWarning)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="huakai", description="Huakai (花开) participation")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -255,7 +297,11 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    _quiet_third_party_warnings()
+    # The demo's screen is for a new user: its URLs, then only what goes wrong.
+    level = logging.WARNING if args.command == "demo" else logging.INFO
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("tortoise").setLevel(logging.WARNING)
     overrides = {"DEMO": True} if args.command == "demo" else None
     try:
         settings = load_settings(os.environ, overrides)

@@ -17,6 +17,7 @@ from participation.proposals import settings as proposal_settings
 from participation.proposals.categories import ALWAYS_OFFERED
 from participation.proposals.rules import DEFAULT_CATEGORIES
 from participation.text import parse_whole_number
+from web import kept
 from web.forms import flash, form_fields, path_id, see_other
 from web.templating import render
 from web.users import require_user
@@ -63,7 +64,7 @@ async def set_role(request: Request) -> Response:
         now=_now(),
     )
     flash(request, N_("Roles updated."))
-    return see_other(request, request.app.url_path_for("committee:members", slug=community.slug))
+    return see_other(request.app.url_path_for("committee:members", slug=community.slug))
 
 
 async def codes(request: Request) -> Response:
@@ -103,7 +104,23 @@ async def issue_codes(request: Request) -> Response:
         )
     except Invalid as exc:
         return await _codes_page(request, community, error=exc, form=fields, status_code=422)
-    # The plain codes exist only in this response: it is the print sheet, never cached.
+    # The plain codes exist nowhere else: the sheet is kept sealed for its issuer for an hour.
+    token = await kept.keep(
+        request, CODE_SHEET, {"issued": [[i.household, i.code] for i in issued]}, now=_now()
+    )
+    return see_other(
+        request.app.url_path_for("committee:code_sheet", slug=community.slug, token=token)
+    )
+
+
+CODE_SHEET = "code_sheet"
+
+
+async def code_sheet(request: Request) -> Response:
+    """The slips to print for codes just issued: the answer to issuing them, refreshable."""
+    community = await committee_community(request)
+    sheet = await kept.open_kept(request, CODE_SHEET, request.path_params["token"], now=_now())
+    issued = [services.IssuedCode(household=h, code=c) for h, c in sheet["issued"]]
     return render(
         request,
         "committee/codes_print.html",
@@ -118,7 +135,7 @@ async def revoke_code(request: Request) -> Response:
         request.state.actor, community.id, path_id(request, "code_id"), now=_now()
     )
     flash(request, N_("The code was revoked."))
-    return see_other(request, request.app.url_path_for("committee:codes", slug=community.slug))
+    return see_other(request.app.url_path_for("committee:codes", slug=community.slug))
 
 
 async def requests_page(request: Request) -> Response:
@@ -165,7 +182,7 @@ async def decide(request: Request) -> Response:
             private=True,
         )
     flash(request, N_("Decision saved."))
-    return see_other(request, request.app.url_path_for("committee:requests", slug=community.slug))
+    return see_other(request.app.url_path_for("committee:requests", slug=community.slug))
 
 
 async def settings_page(request: Request) -> Response:
@@ -235,7 +252,7 @@ async def update_settings(request: Request) -> Response:
     except Invalid as exc:
         return _settings_page(request, community, error=exc, status_code=422)
     flash(request, N_("Community settings saved."))
-    return see_other(request, request.app.url_path_for("committee:settings", slug=community.slug))
+    return see_other(request.app.url_path_for("committee:settings", slug=community.slug))
 
 
 async def update_proposal_settings(request: Request) -> Response:
@@ -257,7 +274,7 @@ async def update_proposal_settings(request: Request) -> Response:
             request, community, proposals_error=exc, proposals_form=fields, status_code=422
         )
     flash(request, N_("Micro-project settings saved."))
-    return see_other(request, request.app.url_path_for("committee:settings", slug=community.slug))
+    return see_other(request.app.url_path_for("committee:settings", slug=community.slug))
 
 
 async def update_plot_settings(request: Request) -> Response:
@@ -277,7 +294,7 @@ async def update_plot_settings(request: Request) -> Response:
             request, community, plots_error=exc, plots_form=fields, status_code=422
         )
     flash(request, N_("Plot settings saved."))
-    return see_other(request, request.app.url_path_for("committee:settings", slug=community.slug))
+    return see_other(request.app.url_path_for("committee:settings", slug=community.slug))
 
 
 routes = [
@@ -309,6 +326,7 @@ routes = [
     ),
     Route("/c/{slug}/committee/codes", codes, name="committee:codes"),
     Route("/c/{slug}/committee/codes", issue_codes, methods=["POST"], name="committee:issue"),
+    Route("/c/{slug}/committee/codes/sheet/{token}", code_sheet, name="committee:code_sheet"),
     Route(
         "/c/{slug}/committee/codes/{code_id}/revoke",
         revoke_code,

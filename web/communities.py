@@ -43,7 +43,7 @@ async def join(request: Request) -> Response:
     community = await queries.get_community(request.path_params["slug"])
     await services.join_community(request.state.actor, community.id, now=_now())
     flash(request, N_("Welcome! Verify that you live here to take part."))
-    return see_other(request, request.app.url_path_for("communities:verify", slug=community.slug))
+    return see_other(request.app.url_path_for("communities:verify", slug=community.slug))
 
 
 async def _verify_page(
@@ -87,7 +87,7 @@ async def redeem_code(request: Request) -> Response:
     except Invalid as exc:
         return await _verify_page(request, error=exc, form=fields, status_code=422)
     flash(request, N_("You are now a verified resident of %(name)s."), name=community.name)
-    return see_other(request, request.app.url_path_for("communities:detail", slug=community.slug))
+    return see_other(request.app.url_path_for("communities:detail", slug=community.slug))
 
 
 async def request_verification(request: Request) -> Response:
@@ -105,7 +105,7 @@ async def request_verification(request: Request) -> Response:
     except Invalid as exc:
         return await _verify_page(request, error=exc, form=fields, status_code=422)
     flash(request, N_("Your request was sent to the committee."))
-    return see_other(request, request.app.url_path_for("communities:verify", slug=community.slug))
+    return see_other(request.app.url_path_for("communities:verify", slug=community.slug))
 
 
 routes = [

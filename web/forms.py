@@ -6,12 +6,12 @@ from urllib.parse import parse_qsl
 
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartParser
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from participation.errors import N_, NotFound
 from participation.text import parse_whole_number
-from web import htmx
 from web.middleware import BodyTooLarge
 
 FIELD_MAX = 10_000
@@ -57,14 +57,21 @@ async def _read_form(
 ) -> tuple[dict[str, str], dict[str, list[str]], bytes | None]:
     if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
         return _fields(await _urlencoded_items(request))
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return {}, {}, None  # no body, or not a form: no fields (as starlette reads it)
+    parser = _StrictMultiPartParser(
+        request.headers,
+        request.stream(),
+        max_files=max_files,
+        max_fields=200,
+        max_part_size=request.app.state.settings.max_body_bytes,
+    )
     try:
-        form = await request.form(
-            max_files=max_files,
-            max_fields=200,
-            max_part_size=request.app.state.settings.max_body_bytes,
-        )
+        form = await parser.parse()
     except (HTTPException, BodyTooLarge):
         raise
+    except _NotText as exc:
+        raise HTTPException(400, NOT_TEXT) from exc
     except Exception as exc:
         raise HTTPException(400, UNREADABLE) from exc
     try:
@@ -83,14 +90,45 @@ async def _read_form(
 
 
 UNREADABLE = N_("The form could not be read. Please try again.")
+NOT_TEXT = N_(
+    "The form contained characters that could not be read as text, so nothing was saved. "
+    "Please type it again."
+)
+
+
+class _NotText(Exception):
+    """A text field whose bytes are not UTF-8."""
+
+
+class _StrictMultiPartParser(MultiPartParser):
+    """Starlette's parser reads a text field that is not valid UTF-8 as latin-1, which saves
+    mojibake; ours refuses the form instead."""
+
+    def on_part_end(self) -> None:
+        part = self._current_part
+        if part.file is None:
+            try:
+                bytes(part.data).decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise _NotText() from exc
+        super().on_part_end()
 
 
 async def _urlencoded_items(request: Request) -> list[tuple[str, str]]:
     """The standard library's parser: python-multipart's, which starlette uses, reads byte by
-    byte in Python and cost a fifth of a ballot submission. Decoded as starlette does."""
+    byte in Python and cost a fifth of a ballot submission. Our pages are UTF-8, and so is
+    every form a browser sends from them: other bytes are refused, not read as latin-1."""
     body = await request.body()
     try:
-        return parse_qsl(body.decode("latin-1"), keep_blank_values=True, max_num_fields=200)
+        return parse_qsl(
+            body.decode("utf-8"),
+            keep_blank_values=True,
+            max_num_fields=200,
+            encoding="utf-8",
+            errors="strict",
+        )
+    except UnicodeDecodeError as exc:
+        raise HTTPException(400, NOT_TEXT) from exc
     except ValueError as exc:  # more fields than any of our forms has
         raise HTTPException(400, UNREADABLE) from exc
 
@@ -137,11 +175,9 @@ def optional_id(text: str | None) -> int | None:
     return value
 
 
-def see_other(request: Request, url: str) -> Response:
-    """The answer to a successful POST: 303 for plain forms and boosted ones; for a partial
-    htmx request, an HX-Location so the next page replaces the whole page, not the fragment."""
-    if htmx.wants_fragment(request):
-        return htmx.redirect_for_htmx(Response(status_code=200), url)
+def see_other(url: str) -> Response:
+    """The answer to a successful POST: 303 to the page that shows its outcome (under htmx,
+    web.htmx.HtmxRedirects turns it into a navigation)."""
     return RedirectResponse(url, status_code=303)
 
 

@@ -31,7 +31,7 @@ async def choose_language(request: Request) -> Response:
         request.session["locale"] = locale
         if request.state.user is not None:
             await set_locale(request.state.user.id, locale)
-    return see_other(request, safe_next(fields.get("next")))
+    return see_other(safe_next(fields.get("next")))
 
 
 async def healthz(request: Request) -> Response:

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
 
+from participation.accounts.kept import forget_expired_results
 from participation.plots.adoption import remind_terms_ending
 from participation.plots.care import follow_up_lapses, remind_rota
 
@@ -25,6 +26,7 @@ async def follow_up(now: datetime | None = None) -> str:
     report = await follow_up_lapses(moment)
     reminded = await remind_terms_ending(moment)
     on_rota = await remind_rota(moment)
+    await forget_expired_results(moment)
     return (
         f"plot follow-up: {report.warned} teams warned, {report.prompted} committees asked, "
         f"{reminded} teams reminded of their term's end, {on_rota} members of their rota week"

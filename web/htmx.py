@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from urllib.parse import urlsplit
+
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 def is_htmx(request: Request) -> bool:
@@ -36,7 +41,56 @@ def keep_address_after_post(request: Request, response: Response) -> Response:
     return response
 
 
-def redirect_for_htmx(response: Response, url: str) -> Response:
-    """Tell htmx to navigate after a POST that a plain form would follow with a 303."""
-    response.headers["HX-Location"] = url
-    return response
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+class HtmxRedirects:
+    """Every redirect answering an htmx request becomes an htmx navigation to its target.
+
+    fetch() follows a redirect by itself: the target then arrives as the answer to the
+    original request, swapped into whatever that request aimed at (a whole sign-in page inside
+    a support button), with the address bar left to guesswork and the target's #anchor lost.
+    Here the redirect is answered with ``HX-Location`` instead, so htmx loads the target as a
+    page of its own, pushes its URL (anchor included) and shows it from the top, the same as a
+    plain form following the 303. A target on another site (an identity provider) gets
+    ``HX-Redirect``: a full browser navigation. Endpoints just redirect; this decides.
+    """
+
+    def __init__(self, app: ASGIApp, *, base_url: str) -> None:
+        self.app = app
+        self.origin = urlsplit(base_url)._replace(path="", query="", fragment="").geturl()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or Headers(scope=scope).get("hx-request") != "true":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_navigation(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] in REDIRECTS:
+                headers = MutableHeaders(scope=message)
+                location = headers.get("location")
+                if location:
+                    del headers["location"]
+                    local = self._local_path(location)
+                    if local is None:
+                        headers["HX-Redirect"] = location
+                    else:
+                        headers["HX-Location"] = json.dumps(
+                            {"path": local, "target": "body", "swap": "innerHTML show:top"}
+                        )
+                    headers.append("Vary", "HX-Request")
+                    message = {**message, "status": 200}
+            await send(message)
+
+        await self.app(scope, receive, send_navigation)
+
+    def _local_path(self, location: str) -> str | None:
+        """The path (query and anchor kept) of a target on this site, or None."""
+        parts = urlsplit(location)
+        if parts.scheme or parts.netloc:
+            if f"{parts.scheme}://{parts.netloc}" != self.origin:
+                return None
+            parts = parts._replace(scheme="", netloc="")
+        if not parts.path.startswith("/") or parts.path.startswith("//"):
+            return None
+        return parts.geturl()

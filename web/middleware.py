@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
+from starlette.routing import BaseRoute, Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from participation.accounts.queries import actor_for, get_signed_in_user
@@ -222,3 +224,44 @@ class Locale:
             self._community_defaults.clear()
         self._community_defaults[slug] = (now + self.CACHE_SECONDS, locale)
         return locale
+
+
+class AllowedMethods:
+    """405 with ``Allow`` for a method no route of this path takes (PUT, DELETE, TRACE...).
+
+    It sits before the CSRF check, which would otherwise answer any unsafe method with 403,
+    and Starlette's router, which names only the first route of a path in ``Allow`` (each
+    path has a GET route and a POST route of its own).
+    """
+
+    ANSWERED = frozenset({"GET", "HEAD", "POST"})
+
+    def __init__(self, app: ASGIApp, *, routes: Sequence[BaseRoute]) -> None:
+        self.app = app
+        self.routes = routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in self.ANSWERED:
+            await self.app(scope, receive, send)
+            return
+        allowed = self._methods_of(scope)
+        if not allowed:
+            await error_response(Request(scope), 404)(scope, receive, send)
+            return
+        headers = {"Allow": ", ".join(sorted(allowed))}
+        await error_response(Request(scope), 405, headers=headers)(scope, receive, send)
+
+    def _methods_of(self, scope: Scope) -> set[str]:
+        as_get = {**scope, "method": "GET"}
+        methods: set[str] = set()
+        for route in self.routes:
+            match, _child = route.matches(as_get)
+            if match is Match.NONE:
+                match, _child = route.matches({**scope, "method": "POST"})
+            if match is Match.NONE:
+                continue
+            if isinstance(route, Route):
+                methods |= route.methods or set()
+            else:  # a Mount: static files
+                methods |= {"GET", "HEAD"}
+        return methods

@@ -27,7 +27,7 @@ async def notices(request: Request) -> Response:
 async def mark_read(request: Request) -> Response:
     user = require_user(request)
     await services.mark_all_read(user.id, now=datetime.now(UTC))
-    return see_other(request, request.app.url_path_for("notices"))
+    return see_other(request.app.url_path_for("notices"))
 
 
 routes = [

@@ -219,7 +219,7 @@ async def create_plot(request: Request) -> Response:
     except Invalid as exc:
         return await _plot_form(request, community, None, fields, exc)
     flash(request, N_("Plot added."))
-    return see_other(request, plot_url(request, community, plot.id))
+    return see_other(plot_url(request, community, plot.id))
 
 
 async def edit_plot_form(request: Request) -> Response:
@@ -253,7 +253,7 @@ async def update_plot(request: Request) -> Response:
         plot = await queries.community_plot(community.id, plot_id)  # another community's: 404
         return await _plot_form(request, community, plot, fields, exc)
     flash(request, N_("Plot saved."))
-    return see_other(request, plot_url(request, community, plot_id))
+    return see_other(plot_url(request, community, plot_id))
 
 
 async def set_photo(request: Request) -> Response:
@@ -273,7 +273,7 @@ async def set_photo(request: Request) -> Response:
     except Invalid as exc:
         return await _plot_form(request, community, plot, _form_of(plot), photo_error=exc)
     flash(request, N_("Photo saved.") if upload else N_("Photo removed."))
-    return see_other(request, plot_url(request, community, plot.id))
+    return see_other(plot_url(request, community, plot.id))
 
 
 async def set_status(request: Request) -> Response:
@@ -284,7 +284,7 @@ async def set_status(request: Request) -> Response:
         request.state.actor, community.id, plot_id, fields.get("status", ""), now=_now()
     )
     flash(request, N_("Plot status changed."))
-    return see_other(request, plot_url(request, community, plot_id))
+    return see_other(plot_url(request, community, plot_id))
 
 
 async def import_form(request: Request) -> Response:
@@ -333,7 +333,7 @@ async def import_plots(request: Request) -> Response:
     except Invalid as exc:
         return _import_page(request, community, text=text if data is None else "", error=exc)
     flash(request, N_("%(count)s plots imported."), count=count)
-    return see_other(request, request.app.url_path_for("plots:list", slug=community.slug))
+    return see_other(request.app.url_path_for("plots:list", slug=community.slug))
 
 
 _CSV_TOO_BIG = N_("The file is too large: import at most 500 plots at a time.")
@@ -353,7 +353,7 @@ async def from_project(request: Request) -> Response:
         now=_now(),
     )
     flash(request, N_("%(count)s plots imported."), count=count)
-    return see_other(request, request.app.url_path_for("plots:list", slug=community.slug))
+    return see_other(request.app.url_path_for("plots:list", slug=community.slug))
 
 
 async def adoption_queue(request: Request) -> Response:
@@ -383,7 +383,7 @@ async def request_adoption(request: Request) -> Response:
         request.state.actor, community.id, plot_id, team_id, term, now=_now()
     )
     flash(request, _REQUEST_NOTICES[made.status])
-    return see_other(request, plot_url(request, community, plot_id))
+    return see_other(plot_url(request, community, plot_id))
 
 
 _REQUEST_NOTICES = {
@@ -411,15 +411,15 @@ async def decide(request: Request) -> Response:
     flash(request, N_("Adoption approved.") if approve else N_("Request declined."))
     back = fields.get("back") == "queue"
     if back:
-        return see_other(request, request.app.url_path_for("plots:queue", slug=community.slug))
-    return see_other(request, plot_url(request, community, held.plot_id))
+        return see_other(request.app.url_path_for("plots:queue", slug=community.slug))
+    return see_other(plot_url(request, community, held.plot_id))
 
 
 async def withdraw(request: Request) -> Response:
     community, held, _fields = await _adoption_action(request)
     await adoption.withdraw_request(request.state.actor, community.id, held.id, now=_now())
     flash(request, N_("Request withdrawn."))
-    return see_other(request, plot_url(request, community, held.plot_id))
+    return see_other(plot_url(request, community, held.plot_id))
 
 
 async def release(request: Request) -> Response:
@@ -428,7 +428,7 @@ async def release(request: Request) -> Response:
         request.state.actor, community.id, held.id, fields.get("reason", ""), now=_now()
     )
     flash(request, N_("The plot has been released."))
-    return see_other(request, plot_url(request, community, held.plot_id))
+    return see_other(plot_url(request, community, held.plot_id))
 
 
 async def renew(request: Request) -> Response:
@@ -436,7 +436,7 @@ async def renew(request: Request) -> Response:
     term = parse_whole_number(fields.get("term_months", ""), max_digits=2) or 0
     await adoption.renew(request.state.actor, community.id, held.id, term, now=_now())
     flash(request, N_("Adoption renewed."))
-    return see_other(request, plot_url(request, community, held.plot_id))
+    return see_other(plot_url(request, community, held.plot_id))
 
 
 async def hand_over(request: Request) -> Response:
@@ -446,7 +446,7 @@ async def hand_over(request: Request) -> Response:
         raise Invalid(N_("Please choose another team."), field="team_id")
     await adoption.hand_over(request.state.actor, community.id, held.id, to_team, now=_now())
     flash(request, N_("The plot has been handed over."))
-    return see_other(request, plot_url(request, community, held.plot_id))
+    return see_other(plot_url(request, community, held.plot_id))
 
 
 async def nickname(request: Request) -> Response:
@@ -455,7 +455,7 @@ async def nickname(request: Request) -> Response:
         request.state.actor, community.id, held.id, fields.get("nickname", ""), now=_now()
     )
     flash(request, N_("Nickname saved."))
-    return see_other(request, plot_url(request, community, held.plot_id))
+    return see_other(plot_url(request, community, held.plot_id))
 
 
 # --- care ----------------------------------------------------------------------------------------
@@ -476,7 +476,7 @@ async def add_task(request: Request) -> Response:
         now=_now(),
     )
     flash(request, N_("Task added."))
-    return see_other(request, plot_url(request, community, plot_id) + "#care")
+    return see_other(plot_url(request, community, plot_id) + "#care")
 
 
 async def stop_task(request: Request) -> Response:
@@ -485,7 +485,7 @@ async def stop_task(request: Request) -> Response:
     task_id = path_id(request, "task_id")
     plot_id = await care.stop_task(request.state.actor, community.id, task_id, now=_now())
     flash(request, N_("Task stopped."))
-    return see_other(request, plot_url(request, community, plot_id) + "#care")
+    return see_other(plot_url(request, community, plot_id) + "#care")
 
 
 async def rota(request: Request) -> Response:
@@ -504,7 +504,7 @@ async def rota(request: Request) -> Response:
         now=_now(),
     )
     flash(request, N_("Rota saved."))
-    return see_other(request, plot_url(request, community, plot_id) + "#care")
+    return see_other(plot_url(request, community, plot_id) + "#care")
 
 
 def _date(text: str, field: str) -> date:
@@ -539,7 +539,7 @@ async def log_care(request: Request) -> Response:
     except Invalid as exc:
         return await _plot_page(request, community, plot, error=exc, form=fields, status_code=422)
     flash(request, N_("Thank you! Your care is logged."))
-    return see_other(request, plot_url(request, community, plot.id) + "#timeline")
+    return see_other(plot_url(request, community, plot.id) + "#timeline")
 
 
 async def hide_log(request: Request) -> Response:
@@ -549,7 +549,7 @@ async def hide_log(request: Request) -> Response:
     plot_id = await care.hide_care_log(
         request.state.actor, community.id, log_id, fields.get("hidden") != "0", now=_now()
     )
-    return see_other(request, plot_url(request, community, plot_id) + "#timeline")
+    return see_other(plot_url(request, community, plot_id) + "#timeline")
 
 
 routes = [

@@ -35,7 +35,7 @@ async def update_profile(request: Request) -> Response:
         )
     request.session["locale"] = fields.get("locale")
     flash(request, N_("Your profile was saved."))
-    return see_other(request, request.app.url_path_for("profile"))
+    return see_other(request.app.url_path_for("profile"))
 
 
 routes = [

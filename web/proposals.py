@@ -141,10 +141,10 @@ async def post_comment(request: Request) -> Response:
         )
     except Invalid as exc:
         flash(request, exc.message, **exc.params)
-        return see_other(request, _detail_url(request, community, proposal_id) + "#comments")
+        return see_other(_detail_url(request, community, proposal_id) + "#comments")
     if htmx.wants_fragment(request):
         return await detail(request, fragment="comments")
-    return see_other(request, _detail_url(request, community, proposal_id) + "#comments")
+    return see_other(_detail_url(request, community, proposal_id) + "#comments")
 
 
 async def edit_comment_form(request: Request) -> Response:
@@ -181,9 +181,7 @@ async def edit_comment(request: Request) -> Response:
         fields.get("body", ""),
         now=_now(),
     )
-    return see_other(
-        request, _detail_url(request, community, path_id(request, "proposal_id")) + "#comments"
-    )
+    return see_other(_detail_url(request, community, path_id(request, "proposal_id")) + "#comments")
 
 
 async def delete_comment(request: Request) -> Response:
@@ -198,9 +196,7 @@ async def delete_comment(request: Request) -> Response:
     )
     if htmx.wants_fragment(request):
         return await detail(request, fragment="comments")
-    return see_other(
-        request, _detail_url(request, community, path_id(request, "proposal_id")) + "#comments"
-    )
+    return see_other(_detail_url(request, community, path_id(request, "proposal_id")) + "#comments")
 
 
 def _form_input(fields: dict[str, str]) -> services.ProposalInput:
@@ -256,7 +252,7 @@ async def create(request: Request) -> Response:
     except Invalid as exc:
         return _form_page(request, community, form=fields, error=exc, status_code=422)
     flash(request, N_("Your draft is saved. Submit it when you are ready."))
-    return see_other(request, _detail_url(request, community, proposal.id))
+    return see_other(_detail_url(request, community, proposal.id))
 
 
 async def edit_form(request: Request) -> Response:
@@ -298,7 +294,7 @@ async def update(request: Request) -> Response:
             request, community, form=fields, proposal_id=proposal_id, error=exc, status_code=422
         )
     flash(request, N_("Your changes are saved."))
-    return see_other(request, _detail_url(request, community, proposal_id))
+    return see_other(_detail_url(request, community, proposal_id))
 
 
 async def add_photo(request: Request) -> Response:
@@ -318,7 +314,7 @@ async def add_photo(request: Request) -> Response:
         now=_now(),
     )
     flash(request, N_("Photo added."))
-    return see_other(request, _detail_url(request, community, proposal_id) + "#photos")
+    return see_other(_detail_url(request, community, proposal_id) + "#photos")
 
 
 async def invite_co_author(request: Request) -> Response:
@@ -330,7 +326,7 @@ async def invite_co_author(request: Request) -> Response:
         request.state.actor, community.id, proposal_id, fields.get("name", ""), now=_now()
     )
     flash(request, N_("Invitation sent."))
-    return see_other(request, _detail_url(request, community, proposal_id))
+    return see_other(_detail_url(request, community, proposal_id))
 
 
 async def accept_co_authorship(request: Request) -> Response:
@@ -339,7 +335,7 @@ async def accept_co_authorship(request: Request) -> Response:
     proposal_id = path_id(request, "proposal_id")
     await coauthors.accept_co_authorship(request.state.actor, community.id, proposal_id, now=_now())
     flash(request, N_("You are now a co-author of this proposal."))
-    return see_other(request, _detail_url(request, community, proposal_id))
+    return see_other(_detail_url(request, community, proposal_id))
 
 
 async def post_update(request: Request) -> Response:
@@ -364,7 +360,7 @@ async def post_update(request: Request) -> Response:
         if update.status == "published"
         else N_("Thank you! The committee will check your update before it shows."),
     )
-    return see_other(request, _detail_url(request, community, proposal_id) + "#progress")
+    return see_other(_detail_url(request, community, proposal_id) + "#progress")
 
 
 async def _tracking_form(request: Request) -> tuple[Community, int, dict[str, str]]:
@@ -375,7 +371,7 @@ async def _tracking_form(request: Request) -> tuple[Community, int, dict[str, st
 
 
 def _back_to_progress(request: Request, community: Community, proposal_id: int) -> Response:
-    return see_other(request, _detail_url(request, community, proposal_id) + "#progress")
+    return see_other(_detail_url(request, community, proposal_id) + "#progress")
 
 
 async def set_progress(request: Request) -> Response:
@@ -430,9 +426,7 @@ async def decide_update(request: Request) -> Response:
         approve=fields.get("decision") == "approve",
         now=_now(),
     )
-    return see_other(
-        request, _detail_url(request, community, path_id(request, "proposal_id")) + "#progress"
-    )
+    return see_other(_detail_url(request, community, path_id(request, "proposal_id")) + "#progress")
 
 
 AUTHOR_ACTIONS = {"submit": Status.SUBMITTED, "withdraw": Status.WITHDRAWN}
@@ -454,7 +448,7 @@ async def author_action(request: Request) -> Response:
         if target is Status.SUBMITTED
         else N_("The proposal was withdrawn."),
     )
-    return see_other(request, _detail_url(request, community, proposal_id))
+    return see_other(_detail_url(request, community, proposal_id))
 
 
 async def support(request: Request) -> Response:
@@ -467,7 +461,7 @@ async def support(request: Request) -> Response:
     else:
         await services.support(request.state.actor, community.id, proposal_id, now=_now())
     if not htmx.wants_fragment(request):
-        return see_other(request, _detail_url(request, community, proposal_id))
+        return see_other(_detail_url(request, community, proposal_id))
     return await detail(request)
 
 
@@ -516,7 +510,7 @@ async def review(request: Request) -> Response:
         now=_now(),
     )
     flash(request, N_("Decision saved. The author has been notified."))
-    return see_other(request, _detail_url(request, community, proposal_id))
+    return see_other(_detail_url(request, community, proposal_id))
 
 
 routes = [

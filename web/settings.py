@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 
+from participation.errors import N_
+
 ENV_PREFIX = "HUAKAI_"
 CONFIG_ENV = "HUAKAI_CONFIG"
 
@@ -421,6 +423,9 @@ def _finish(settings: Settings) -> Settings:
 
 
 DEMO_PROVIDER_NAME = "demo"
+# Translated where shown (templates/accounts/sign_in.html); other providers' labels are the
+# operator's own words.
+DEMO_PROVIDER_LABEL = N_("Demo identity provider")
 
 
 def _demo_secret_key() -> str:
@@ -440,7 +445,7 @@ def demo_provider(idp_url: str) -> OIDCProvider:
     """The local identity provider registered in demo and test settings only."""
     return OIDCProvider(
         name=DEMO_PROVIDER_NAME,
-        label="演示身份提供方 / Demo identity provider",
+        label=DEMO_PROVIDER_LABEL,
         client_id="huakai-demo",
         client_secret="huakai-demo-secret",  # noqa: S106 - the mock provider accepts any
         discovery_url=f"{idp_url}/.well-known/openid-configuration",

@@ -123,7 +123,7 @@ async def found_team(request: Request) -> Response:
     except Invalid as exc:
         return _team_form(request, community, None, fields, exc)
     flash(request, N_("Your team is set up. Invite neighbours to join it."))
-    return see_other(request, _team_url(request, community, team.id))
+    return see_other(_team_url(request, community, team.id))
 
 
 async def edit_team_form(request: Request) -> Response:
@@ -148,7 +148,7 @@ async def update_team(request: Request) -> Response:
     except Invalid as exc:
         return _team_form(request, community, team_id, fields, exc)
     flash(request, N_("Team saved."))
-    return see_other(request, _team_url(request, community, team_id))
+    return see_other(_team_url(request, community, team_id))
 
 
 async def join(request: Request) -> Response:
@@ -162,7 +162,7 @@ async def join(request: Request) -> Response:
         if status == "active"
         else N_("Asked to join: a team leader will let you in."),
     )
-    return see_other(request, _team_url(request, community, team_id))
+    return see_other(_team_url(request, community, team_id))
 
 
 async def leave(request: Request) -> Response:
@@ -171,7 +171,7 @@ async def leave(request: Request) -> Response:
     team_id = path_id(request, "team_id")
     await services.leave_team(request.state.actor, community.id, team_id, now=_now())
     flash(request, N_("You have left the team."))
-    return see_other(request, _team_url(request, community, team_id))
+    return see_other(_team_url(request, community, team_id))
 
 
 async def decide_member(request: Request) -> Response:
@@ -189,7 +189,7 @@ async def decide_member(request: Request) -> Response:
         now=_now(),
     )
     flash(request, N_("Member let in.") if accept else N_("Request turned down."))
-    return see_other(request, _team_url(request, community, team_id))
+    return see_other(_team_url(request, community, team_id))
 
 
 async def set_leader(request: Request) -> Response:
@@ -206,7 +206,7 @@ async def set_leader(request: Request) -> Response:
         now=_now(),
     )
     flash(request, N_("Team leaders updated."))
-    return see_other(request, _team_url(request, community, team_id))
+    return see_other(_team_url(request, community, team_id))
 
 
 # --- volunteer hours -----------------------------------------------------------------------------

@@ -135,12 +135,15 @@ def render(
     private: bool = False,
     shared: bool = False,
     headers: dict[str, str] | None = None,
+    lookup: bool = False,
 ) -> HTMLResponse:
     """Render ``template``; for a partial htmx request render only its ``fragment`` block.
 
     ``private`` pages (ballots, committee queues, profiles) are never stored by caches.
     ``shared`` pages look the same to every visitor who is not signed in, so web.page_cache
-    may reuse them.
+    may reuse them. A page answering a plain POST must be an error (the form again, with
+    what to correct) or a ``lookup``, a form that only reads (it posts what must stay out of
+    URLs); anything else is answered by a redirect, so that a refresh never repeats it.
     """
     env: jinja2.Environment = request.app.state.templates
     state = request.state
@@ -159,6 +162,9 @@ def render(
         **(context or {}),
     }
     as_fragment = fragment is not None and htmx.wants_fragment(request)
+    if request.method == "POST" and status_code < 300 and not (as_fragment or lookup):
+        # Post/redirect/get: a page answering a form would be sent again by a refresh.
+        raise RuntimeError(f"{request.url.path}: a form's page must come from a redirect")
     if as_fragment:
         assert fragment is not None
         html = render_block(env, template, fragment, ctx)

@@ -3,6 +3,7 @@ paper ballots, closing, publishing, results and open data downloads."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -23,6 +24,7 @@ from participation.text import parse_whole_number
 from participation.voting import open_data, queries, rules, services
 from participation.voting.models import VotingRound
 from participation.voting.rules import RoundStatus, Window
+from web import kept
 from web.committee import committee_community
 from web.downloads import download
 from web.forms import flash, form_fields, form_with_lists, parse_id, path_id, see_other
@@ -176,11 +178,34 @@ async def cast(request: Request) -> Response:
         return await _round_page(
             request, community, voting, ticked=frozenset(ticked), error=exc, status_code=422
         )
-    return _receipt_page(request, community, receipt)
+    return await _show_receipt(request, community, receipt)
 
 
-def _receipt_page(request: Request, community: Community, receipt: services.Receipt) -> Response:
-    # Shown once, never stored: the page is private and not cached anywhere.
+async def _show_receipt(
+    request: Request, community: Community, receipt: services.Receipt
+) -> Response:
+    """Redirects to the receipt's page. The plain code exists nowhere else: it is kept sealed
+    for whoever cast the ballot (the voter, or the committee member entering a paper one)."""
+    token = await kept.keep(request, RECEIPT, dataclasses.asdict(receipt), now=_now())
+    return see_other(
+        request.app.url_path_for(
+            "voting:receipt", slug=community.slug, round_id=str(receipt.round_id), token=token
+        )
+    )
+
+
+RECEIPT = "ballot_receipt"
+
+
+async def receipt_page(request: Request) -> Response:
+    """The receipt of the ballot just cast: the answer to casting it, refreshable."""
+    require_user(request)
+    community = await communities.get_community(request.path_params["slug"])
+    round_id = path_id(request, "round_id")
+    kept_receipt = await kept.open_kept(request, RECEIPT, request.path_params["token"], now=_now())
+    receipt = services.Receipt(**kept_receipt)
+    if receipt.round_id != round_id:
+        raise NotFound()
     return render(
         request,
         "voting/receipt.html",
@@ -297,7 +322,7 @@ async def create(request: Request) -> Response:
             request, community, form=fields, ticked=ticked, error=exc, status_code=422
         )
     flash(request, N_("The round is saved as a draft. Open it when it is ready."))
-    return see_other(request, _round_url(request, community, created.id))
+    return see_other(_round_url(request, community, created.id))
 
 
 async def edit_form(request: Request) -> Response:
@@ -345,7 +370,7 @@ async def update(request: Request) -> Response:
             status_code=422,
         )
     flash(request, N_("The round is saved."))
-    return see_other(request, _round_url(request, community, voting.id))
+    return see_other(_round_url(request, community, voting.id))
 
 
 RoundStep = Callable[..., Awaitable[object]]
@@ -360,7 +385,7 @@ def _round_step(step: RoundStep, done: str) -> Callable[[Request], Awaitable[Res
         await form_fields(request)
         await step(request.state.actor, community.id, round_id, now=_now())
         flash(request, done)
-        return see_other(request, _round_url(request, community, round_id))
+        return see_other(_round_url(request, community, round_id))
 
     return endpoint
 
@@ -434,7 +459,7 @@ async def enter_paper(request: Request) -> Response:
             ticked=frozenset(ticked),
             status_code=422,
         )
-    return _receipt_page(request, community, receipt)
+    return await _show_receipt(request, community, receipt)
 
 
 # --- open data -----------------------------------------------------------------------------------
@@ -458,6 +483,7 @@ async def find_ballot(request: Request) -> Response:
             "found": found,
         },
         private=True,
+        lookup=True,
     )
 
 
@@ -531,6 +557,7 @@ routes = [
     Route("/c/{slug}/rounds/{round_id}/edit", update, methods=["POST"], name="voting:update"),
     Route("/c/{slug}/rounds/{round_id}/ballot", cast, methods=["POST"], name="voting:cast"),
     Route("/c/{slug}/rounds/{round_id}/ballot/total", running_total, name="voting:total"),
+    Route("/c/{slug}/rounds/{round_id}/receipt/{token}", receipt_page, name="voting:receipt"),
     Route("/c/{slug}/rounds/{round_id}/open", open_round, methods=["POST"], name="voting:open"),
     Route("/c/{slug}/rounds/{round_id}/close", close_round, methods=["POST"], name="voting:close"),
     Route("/c/{slug}/rounds/{round_id}/publish", publish, methods=["POST"], name="voting:publish"),

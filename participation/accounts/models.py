@@ -36,3 +36,22 @@ class Identity(Model):
     class Meta:
         table = "identity"
         unique_together = (("provider", "subject"),)
+
+
+class KeptResult(Model):
+    """What a form's answer showed once (a ballot receipt, a sheet of household codes), kept
+    for its owner for a short while so that the answer can be a redirect to a page that a
+    refresh shows again instead of repeating the form. ``sealed`` is encrypted by the web
+    layer; the row is deleted once it expires."""
+
+    token = fields.CharField(max_length=43, primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "huakai.User", related_name="kept_results", on_delete=fields.CASCADE
+    )
+    user_id: int
+    kind = fields.CharField(max_length=32)
+    sealed = fields.TextField()
+    expires_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "kept_result"

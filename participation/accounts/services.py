@@ -7,7 +7,7 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
-from participation.accounts.models import Identity, User
+from participation.accounts.models import Identity, KeptResult, User
 from participation.accounts.rules import SUPPORTED_LOCALES, clean_display_name
 from participation.audit.services import record
 from participation.db import transaction
@@ -38,8 +38,10 @@ async def sign_in(*, provider: str, subject: str, display_name: str, now: dateti
 
 
 async def sign_out(user_id: int) -> None:
-    """Void every session of this user: they carry the old session version."""
+    """Void every session of this user: they carry the old session version. What forms
+    showed them once (receipts, code sheets) goes too: Back on a shared phone shows nothing."""
     await User.filter(id=user_id).update(session_version=F("session_version") + 1)
+    await KeptResult.filter(user_id=user_id).delete()
 
 
 async def update_profile(actor: Actor, *, display_name: str, locale: str) -> User:

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-import uvicorn
 from playwright.sync_api import BrowserContext, Page, Route
 
 from participation import db
@@ -32,6 +31,7 @@ from tests.browser.support import SPARE_HOUSEHOLD, LiveServer, OpenPage
 from tests.conftest import _migrate
 from tests.support import make_settings, now
 from web.app import create_app
+from web.cli import server_for
 from web.demo_idp import RunningIdP
 from web.settings import DEMO_PROVIDER_NAME
 
@@ -143,10 +143,7 @@ def live_server(tmp_path: Path, sqlite_template: Path, idp: RunningIdP) -> Itera
     port = int(listener.getsockname()[1])
     base_url = f"http://127.0.0.1:{port}"
     settings = make_settings(database_url, idp, BASE_URL=base_url)
-    config = uvicorn.Config(
-        app=create_app(settings), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
+    server = server_for(create_app(settings), host="127.0.0.1", port=port)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [listener]}, name="live-server", daemon=True
     )

@@ -13,13 +13,13 @@ from playwright.sync_api import Locator, Page, expect
 
 from participation.demo_seed import DemoFacts
 from web.i18n import translations
+from web.settings import DEMO_PROVIDER_LABEL
 
 COMMUNITY_NAME = "玉林东路社区"  # the demo community (participation/demo_seed.py)
 SPARE_HOUSEHOLD = "9栋9单元909"
 AXE = Axe()
 CODE_RE = re.compile(r"^[A-Z0-9]{5}-[A-Z0-9]{5}$")
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
-DEMO_PROVIDER_LABEL = re.compile("Demo identity provider")
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def sign_in(page: Page, subject: str, *, shown_as: str | None = None, axe: bool 
     expect(page.get_by_role("heading", level=1, name=zh("Sign in"))).to_be_visible()
     if axe:
         assert_accessible(page)
-    page.get_by_role("link", name=DEMO_PROVIDER_LABEL).click()
+    page.get_by_role("link", name=zh(DEMO_PROVIDER_LABEL)).click()
     subject_field = page.locator("input[name=sub]")
     expect(subject_field).to_be_visible()
     subject_field.fill(subject)

@@ -286,15 +286,31 @@ def submit_over_budget(page: Page, total: int, ticked: list[str]) -> None:
     expect(page.get_by_role("button", name=zh("Submit my ballot"))).to_be_visible()
 
 
+RECEIPT_URL = re.compile(r"/rounds/\d+/receipt/[\w-]{43}$")
+
+
 def submit_ballot(page: Page) -> str:
-    """Submit the ballot; returns the receipt code shown once on the receipt page."""
+    """Submit the ballot; returns the receipt code shown on the receipt page it leads to.
+
+    The answer is a redirect (with htmx, a navigation), so the receipt has an address of its
+    own: reloading it shows the same code again and casts nothing.
+    """
     with page.expect_response(is_ballot_post) as answer:
         page.get_by_role("button", name=zh("Submit my ballot")).click()
-    assert answer.value.status == 200
+    posted = answer.value
+    assert posted.status == 303 or "hx-location" in posted.headers, posted.status
+    expect(page).to_have_url(RECEIPT_URL)
     expect(page.get_by_role("heading", level=1)).to_have_text(zh("Your ballot is in"))
     expect(page.locator(".slip-community")).to_contain_text(ROUND_TITLE)
     code = page.locator(".slip-code code").inner_text().strip()
     assert CODE_RE.match(code), code
+    posts: list[str] = []
+    page.on(
+        "request", lambda request: posts.append(request.url) if request.method == "POST" else None
+    )
+    page.reload()
+    expect(page.locator(".slip-code code")).to_have_text(code)
+    assert posts == [], "reloading the receipt sent the ballot again"
     return code
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
+from urllib.parse import quote_from_bytes
 
 import httpx
 import pytest
@@ -20,7 +21,7 @@ from tortoise import connections
 
 from participation.accounts.models import User
 from participation.communities.services import create_community
-from tests.support import SECRET, csrf_token, login, now, post_form
+from tests.support import SECRET, csrf_token, hx_location, login, make_world, now, post_form
 from tests.web.helpers import (
     ENGLISH,
     HTMX_PARTIAL,
@@ -254,8 +255,7 @@ async def test_language_switch_from_htmx_navigates_with_hx_location(
         data={"locale": "en", "next": "/login"},
         headers={**HTMX_PARTIAL, "X-CSRF-Token": token},
     )
-    assert response.status_code == 200
-    assert response.headers["hx-location"] == "/login"
+    assert hx_location(response) == "/login"
 
 
 # --- Crashes (36) --------------------------------------------------------------------------------
@@ -509,3 +509,87 @@ async def test_nul_in_a_community_address_is_404(lenient_client: httpx.AsyncClie
     for path in ("/c/a%00b", "/c/a%00b/verify", "/c/a%00b/committee/members"):
         response = await lenient_client.get(path)
         assert response.status_code == 404, path
+
+
+# --- Methods no route takes: 405 with Allow, before the CSRF check ----------------------------
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "TRACE", "OPTIONS"])
+async def test_a_method_no_route_takes_is_405_with_allow(
+    client: httpx.AsyncClient, method: str
+) -> None:
+    await make_world()
+    for path, allowed in (
+        ("/c/yulin/proposals", "GET, HEAD, POST"),  # a GET route and a POST route
+        ("/logout", "POST"),
+        ("/c/yulin", "GET, HEAD"),
+        ("/static/huakai.css", "GET, HEAD"),
+    ):
+        response = await client.request(method, path, headers=ENGLISH)
+        assert response.status_code == 405, (method, path, response.status_code)
+        assert response.headers["allow"] == allowed, (method, path)
+        if method != "TRACE":
+            assert "This action is not available here" in response.text
+    missing = await client.request(method, "/no/such/page")
+    assert missing.status_code == 404
+
+
+# --- Form bodies that are not UTF-8: 400, nothing saved ----------------------------------------
+
+LATIN1_NAME = "Zoë Müller".encode("latin-1")  # what a misconfigured client might send
+
+
+@pytest.mark.parametrize("encoding", ["urlencoded-raw", "urlencoded-percent", "multipart"])
+async def test_a_form_that_is_not_utf8_is_refused_and_saves_nothing(
+    client: httpx.AsyncClient, encoding: str
+) -> None:
+    user = await login(client, "careful-typist")
+    token = await csrf_token(client, "/profile")
+    if encoding == "multipart":
+        boundary = "huakai-boundary"
+        parts = [
+            (b"csrf_token", token.encode()),
+            (b"display_name", LATIN1_NAME),
+            (b"locale", b"en"),
+        ]
+        body = (
+            b"".join(
+                b"--"
+                + boundary.encode()
+                + b'\r\nContent-Disposition: form-data; name="'
+                + name
+                + b'"\r\n\r\n'
+                + value
+                + b"\r\n"
+                for name, value in parts
+            )
+            + b"--"
+            + boundary.encode()
+            + b"--\r\n"
+        )
+        content_type = f"multipart/form-data; boundary={boundary}"
+    else:
+        name = (
+            LATIN1_NAME if encoding == "urlencoded-raw" else quote_from_bytes(LATIN1_NAME).encode()
+        )
+        body = b"csrf_token=" + token.encode() + b"&locale=en&display_name=" + name
+        content_type = "application/x-www-form-urlencoded"
+    response = await client.post(
+        "/profile", content=body, headers={"Content-Type": content_type, **ENGLISH}
+    )
+    assert response.status_code == 400
+    assert "could not be read as text" in response.text
+    stored = await User.get(id=user.id)
+    assert (stored.display_name, stored.locale) == ("careful-typist", None)
+
+
+async def test_the_same_name_sent_as_utf8_is_saved(client: httpx.AsyncClient) -> None:
+    user = await login(client, "utf8-typist")
+    response = await post_form(
+        client,
+        "/profile",
+        {"display_name": "Zoë Müller 田秀芳", "locale": "en"},
+        token_from="/profile",
+    )
+    assert response.status_code == 303
+    assert (await User.get(id=user.id)).display_name == "Zoë Müller 田秀芳"

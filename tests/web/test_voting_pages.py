@@ -16,6 +16,7 @@ from participation.proposals import services as proposals
 from participation.proposals.rules import Status
 from participation.voting.models import Ballot, RoundProject, VotingRound
 from tests.support import (
+    followed,
     login,
     make_committee,
     make_user,
@@ -117,11 +118,15 @@ async def test_a_vote_from_preparation_to_published_results(
     )
     assert over.status_code == 422 and "6,500" in over.text
     assert await Ballot.all().count() == 0
-    cast = await other_client.post(
+    posted = await other_client.post(
         f"{round_url}/ballot",
         data={"csrf_token": token, "projects": [str(projects[0]), str(projects[3])]},
     )
+    cast = await followed(other_client, posted)
     assert cast.status_code == 200 and cast.headers["cache-control"] == "no-store"
+    again = await other_client.get(posted.headers["location"])
+    assert again.text == cast.text, "a refresh shows the same receipt and casts nothing"
+    assert await Ballot.all().count() == 1
     code = re.search(r"<code>([0-9A-Z]{5}-[0-9A-Z]{5})</code>", cast.text)
     assert code, cast.text[:800]
 
@@ -133,7 +138,7 @@ async def test_a_vote_from_preparation_to_published_results(
             "projects": [str(projects[1])],
         },
     )
-    assert paper.status_code == 200, paper.text[:500]
+    assert paper.status_code == 303, paper.text[:500]
     assert await Ballot.filter(channel="paper").count() == 1
 
     async with httpx.AsyncClient(
