@@ -35,8 +35,10 @@ def build_environment() -> jinja2.Environment:
     )
     env.globals["_"] = env.globals["gettext"] = _markup_gettext
     env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
+    env.globals["HTML_LANG"] = i18n.HTML_LANG
     env.filters["datetime"] = _format_datetime
     env.globals["error_text"] = _error_text
+    env.globals["english"] = _in_english
     return env
 
 
@@ -66,6 +68,12 @@ _READY: dict[tuple[str, str], Markup] = {}
 
 def _plain_ngettext(singular: str, plural: str, n: int) -> str:
     return i18n.translations(i18n.current_locale()).ngettext(singular, plural, n)
+
+
+def _in_english(text: str) -> Markup:
+    """Words that stay English in any language (another site's buttons): marked as such, so
+    screen readers pronounce them as English."""
+    return Markup('<span lang="en">%s</span>') % text
 
 
 def _error_text(error: Any) -> str:

@@ -17,6 +17,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -128,21 +129,16 @@ def _seed(database_url: str) -> tuple[DemoFacts, str]:
     return asyncio.run(work())
 
 
-@pytest.fixture
-def live_server(tmp_path: Path, sqlite_template: Path, idp: RunningIdP) -> Iterator[LiveServer]:
-    """The app on a free port of 127.0.0.1, with the demo community seeded."""
-    path = tmp_path / "huakai.sqlite3"
-    shutil.copy(sqlite_template, path)
-    database_url = f"sqlite://{path}"
-    facts, spare_code = _in_own_thread(lambda: _seed(database_url))
-
+@contextmanager
+def running_server(database_url: str, idp: RunningIdP, media_root: Path) -> Iterator[str]:
+    """The app under uvicorn on a free port of 127.0.0.1, in a thread; yields its base URL."""
     # The server gets a socket already bound to a free port, not a port number that another
     # process (another xdist worker's server) could take before the server binds it.
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     port = int(listener.getsockname()[1])
     base_url = f"http://127.0.0.1:{port}"
-    settings = make_settings(database_url, idp, BASE_URL=base_url)
+    settings = make_settings(database_url, idp, BASE_URL=base_url, MEDIA_ROOT=str(media_root))
     server = server_for(create_app(settings), host="127.0.0.1", port=port)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [listener]}, name="live-server", daemon=True
@@ -154,13 +150,25 @@ def live_server(tmp_path: Path, sqlite_template: Path, idp: RunningIdP) -> Itera
             if not thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the live server did not start")
             time.sleep(0.02)
-        yield LiveServer(
-            url=base_url, facts=facts, spare_code=spare_code, spare_household=SPARE_HOUSEHOLD
-        )
+        yield base_url
     finally:
         server.should_exit = True
         thread.join(timeout=10)
         listener.close()
+
+
+@pytest.fixture
+def live_server(tmp_path: Path, sqlite_template: Path, idp: RunningIdP) -> Iterator[LiveServer]:
+    """The app on a free port of 127.0.0.1, with the demo community seeded."""
+    path = tmp_path / "huakai.sqlite3"
+    shutil.copy(sqlite_template, path)
+    database_url = f"sqlite://{path}"
+    facts, spare_code = _in_own_thread(lambda: _seed(database_url))
+    media = tmp_path / "media"
+    with running_server(database_url, idp, media) as base_url:
+        yield LiveServer(
+            url=base_url, facts=facts, spare_code=spare_code, spare_household=SPARE_HOUSEHOLD
+        )
 
 
 def _local_only(route: Route) -> None:
@@ -171,18 +179,67 @@ def _local_only(route: Route) -> None:
         route.abort()
 
 
+# With JavaScript on, every page says when the address bar and the page it shows disagree
+# (after an htmx navigation): main[data-path] is the path the page was rendered for.
+ADDRESS_CHECK = """
+(() => {
+  const check = () => {
+    const main = document.querySelector("main[data-path]");
+    if (main && main.dataset.path !== decodeURIComponent(location.pathname)) {
+      console.error("huakai-address: the address is " + location.pathname
+        + " but the page shown is " + main.dataset.path);
+    }
+  };
+  document.addEventListener("DOMContentLoaded", check);
+  document.addEventListener("htmx:after:swap", () => setTimeout(check, 0));
+})();
+"""
+ADDRESS_MISMATCH = "huakai-address:"
+
+
+def open_context(
+    new_context: Callable[..., BrowserContext], base_url: str, **context_args: Any
+) -> tuple[BrowserContext, list[str]]:
+    """A browser of its own on ``base_url``; the list collects address mismatches."""
+    args: dict[str, Any] = {"base_url": base_url, "locale": "zh-CN", **context_args}
+    context = new_context(**args)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.route("**/*", _local_only)
+    context.add_init_script(ADDRESS_CHECK)
+    mismatches: list[str] = []
+
+    def watch(page: Page) -> None:
+        page.on(
+            "console",
+            lambda message: (
+                mismatches.append(message.text)
+                if message.text.startswith(ADDRESS_MISMATCH)
+                else None
+            ),
+        )
+
+    context.on("page", watch)
+    return context, mismatches
+
+
 @pytest.fixture
-def open_page(new_context: Callable[..., BrowserContext], live_server: LiveServer) -> OpenPage:
-    """A page in a browser of its own (own cookies): a resident in Chengdu, zh-CN Chromium."""
+def open_page(
+    new_context: Callable[..., BrowserContext], live_server: LiveServer
+) -> Iterator[OpenPage]:
+    """A page in a browser of its own (own cookies): a resident in Chengdu, zh-CN Chromium.
+
+    Every test with JavaScript on also checks, after each htmx navigation, that the address
+    bar names the page shown (the test fails at its end otherwise)."""
+    found_lists: list[list[str]] = []
 
     def _open(**context_args: Any) -> Page:
-        args: dict[str, Any] = {"base_url": live_server.url, "locale": "zh-CN", **context_args}
-        context = new_context(**args)
-        context.set_default_timeout(TIMEOUT_MS)
-        context.route("**/*", _local_only)
+        context, mismatches = open_context(new_context, live_server.url, **context_args)
+        found_lists.append(mismatches)
         return context.new_page()
 
-    return _open
+    yield _open
+    found = [text for mismatches in found_lists for text in mismatches]
+    assert not found, "the address bar did not follow the page:\n" + "\n".join(found)
 
 
 @pytest.fixture

@@ -55,7 +55,14 @@ def account_nav(page: Page, text: Callable[[str], str] = zh) -> Locator:
     return page.get_by_role("navigation", name=text("Account"))
 
 
-def sign_in(page: Page, subject: str, *, shown_as: str | None = None, axe: bool = True) -> None:
+def sign_in(
+    page: Page,
+    subject: str,
+    *,
+    shown_as: str | None = None,
+    axe: bool = True,
+    text: Callable[[str], str] = zh,
+) -> None:
     """Click 登录 in the header, choose the demo provider, type ``subject`` at the provider.
 
     Comes back to the page it started from, signed in, with ``shown_as`` (a new user's name is
@@ -63,17 +70,17 @@ def sign_in(page: Page, subject: str, *, shown_as: str | None = None, axe: bool 
     ours; pass ``axe=False`` when JavaScript is off.
     """
     start = page.url
-    account_nav(page).get_by_role("link", name=zh("Sign in"), exact=True).click()
-    expect(page.get_by_role("heading", level=1, name=zh("Sign in"))).to_be_visible()
+    account_nav(page, text).get_by_role("link", name=text("Sign in"), exact=True).click()
+    expect(page.get_by_role("heading", level=1, name=text("Sign in"))).to_be_visible()
     if axe:
         assert_accessible(page)
-    page.get_by_role("link", name=zh(DEMO_PROVIDER_LABEL)).click()
+    page.get_by_role("link", name=text(DEMO_PROVIDER_LABEL)).click()
     subject_field = page.locator("input[name=sub]")
     expect(subject_field).to_be_visible()
     subject_field.fill(subject)
     page.get_by_role("button", name="Authorize").click()
     name = shown_as or subject
-    expect(account_nav(page).get_by_role("link", name=name, exact=True)).to_be_visible()
+    expect(account_nav(page, text).get_by_role("link", name=name, exact=True)).to_be_visible()
     # The way back is a full page load: let its deferred scripts (htmx) run before the next click.
     page.wait_for_load_state("load")
     assert page.url == start, f"signed in, but landed on {page.url} instead of {start}"

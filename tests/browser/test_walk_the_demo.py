@@ -1,0 +1,226 @@
+"""Every page of the demo a visitor can reach by links from the home page, walked in Chromium
+as an anonymous visitor, a resident and the committee, on a 360 px phone and a 1280 px screen.
+
+A page fails the walk if it scrolls sideways, logs a console error, shows English on a Chinese
+page outside what people wrote (everything stored in the database is "what people wrote"),
+answers 4xx/5xx, or links to something that does. After htmx navigations the address bar
+must name the page shown (conftest's address check).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+
+import pytest
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page
+from tortoise import Tortoise
+
+from participation import db
+from participation.demo_seed import COMMITTEE_NAME, RESIDENTS, seed_demo
+from participation.media.storage import LocalStorage
+from tests.browser.conftest import _in_own_thread, open_context, running_server
+from tests.browser.support import en, sign_in
+from tests.support import now
+from web.demo_idp import RunningIdP
+from web.settings import DEMO_PROVIDER_NAME
+
+PHONE = {"width": 360, "height": 740}
+SCREEN = {"width": 1280, "height": 800}
+MAX_PAGES = 250  # the demo has about a hundred per visitor; more means a link loop
+
+# Downloads and media are fetched, not opened; sign-in starts leave for the provider.
+FETCHED = re.compile(r"\.(csv|json|pb|webp|png|jpg|ico)$|^/media/")
+LEFT_ALONE = re.compile(r"^/(auth|login)/|^/static/")
+# Names of formats and standards, written the same in Chinese text.
+TECHNICAL = {"JPEG", "PNG", "WebP", "CSV", "UTF", "JSON", "SHA", "pabulib", "pb", "A4", "ID"}
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
+
+
+@dataclass(frozen=True)
+class Demo:
+    url: str
+    slug: str
+    stored_text: tuple[str, ...]  # what people wrote: every stored text with Latin letters
+
+
+def _seed_full_demo(database_url: str, media: Path) -> tuple[str, tuple[str, ...]]:
+    """The demo exactly as `make demo` seeds it, and the stored texts that contain Latin."""
+
+    async def work() -> tuple[str, tuple[str, ...]]:
+        await db.connect(database_url)
+        try:
+            facts = await seed_demo(DEMO_PROVIDER_NAME, now(), LocalStorage(media))
+            apps = Tortoise.apps
+            assert apps is not None
+            texts: set[str] = set()
+            for model in apps.get_models_iterable():
+                for row in await model.all().values():
+                    for value in row.values():
+                        if isinstance(value, str) and LATIN_WORD.search(value):
+                            texts.add(value.strip())
+                        elif isinstance(value, list | dict):
+                            pieces = re.findall(r"[^\"',\[\]{}:]+", str(value))
+                            texts.update(p.strip() for p in pieces if LATIN_WORD.search(p))
+            return facts.community_slug, tuple(sorted(texts, key=len, reverse=True))
+        finally:
+            await db.disconnect()
+
+    return asyncio.run(work())
+
+
+@pytest.fixture(scope="module")
+def demo(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path, idp: RunningIdP
+) -> Iterator[Demo]:
+    base = tmp_path_factory.mktemp("walk")
+    path = base / "huakai.sqlite3"
+    shutil.copy(sqlite_template, path)
+    database_url = f"sqlite://{path}"
+    slug, stored = _in_own_thread(lambda: _seed_full_demo(database_url, base / "media"))
+    with running_server(database_url, idp, base / "media") as url:
+        yield Demo(url=url, slug=slug, stored_text=stored)
+
+
+def _normalised(path: str) -> str:
+    """One address per page: where sign-in comes back to does not make another page."""
+    parts = urlsplit(path)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "next"]
+    return parts.path + (f"?{urlencode(query)}" if query else "")
+
+
+@dataclass
+class Walk:
+    page: Page
+    demo: Demo
+    width: int
+    chinese: bool
+    problems: list[str]
+    console: list[str]
+
+    def visit(self, path: str) -> list[str]:
+        """Opens ``path``, checks it, and returns the same-site links on it."""
+        self.console.clear()
+        response = self.page.goto(path)
+        if response is None or response.status >= 400:
+            self.problems.append(f"{path}: answered {response.status if response else None}")
+            return []
+        scroll_width = self.page.evaluate("document.documentElement.scrollWidth")
+        if scroll_width > self.width:
+            self.problems.append(f"{path}: {scroll_width}px wide on a {self.width}px screen")
+        if self.chinese:
+            for word in self._english_words():
+                self.problems.append(f"{path}: English on a Chinese page: {word!r}")
+        self.problems.extend(f"{path}: console error: {text}" for text in self.console)
+        hrefs = self.page.eval_on_selector_all(
+            "a[href]", "links => links.map(link => link.getAttribute('href'))"
+        )
+        return [h for h in hrefs if h]
+
+    def _english_words(self) -> set[str]:
+        """Latin words in the page's own text, hidden text included (screen readers read it):
+        not in <code> (codes, hashes), not in an element that declares another language (the
+        English button), not what people wrote."""
+        text = self.page.evaluate(
+            """() => {
+              const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+              const out = [];
+              for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const parent = node.parentElement;
+                if (!parent || parent.closest("script, style, code, [lang]:not([lang^=zh])"))
+                  continue;
+                out.push(node.textContent);
+              }
+              return out.join("\\n");
+            }"""
+        )
+        for stored in self.demo.stored_text:
+            text = text.replace(stored, " ")
+        return {w for w in LATIN_WORD.findall(text) if w not in TECHNICAL}
+
+
+def _walk(walk: Walk, start: str = "/") -> int:
+    seen: set[str] = set()
+    fetched: set[str] = set()
+    queue = [start]
+    while queue:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        assert len(seen) <= MAX_PAGES, f"more than {MAX_PAGES} pages: {sorted(seen)[:20]}..."
+        for href in walk.visit(path):
+            target = urlsplit(urljoin(walk.demo.url + path, href))
+            if f"{target.scheme}://{target.netloc}" != walk.demo.url:
+                continue
+            local = _normalised(target.path + (f"?{target.query}" if target.query else ""))
+            if FETCHED.search(target.path) or LEFT_ALONE.search(target.path):
+                fetched.add(local)
+            elif local not in seen:
+                queue.append(local)
+    for path in sorted(fetched):
+        answer = walk.page.request.get(path, max_redirects=0)
+        if answer.status >= 400:
+            walk.problems.append(f"link to {path}: answered {answer.status}")
+    return len(seen)
+
+
+ACTORS: dict[str, tuple[str, str] | None] = {
+    "anonymous": None,
+    "resident": RESIDENTS[0],  # 田秀芳: verified, votes, in a flower-guardian team
+    "committee": ("committee-wang", COMMITTEE_NAME),
+}
+
+
+@pytest.mark.parametrize("screen", [PHONE, SCREEN], ids=["phone", "screen"])
+@pytest.mark.parametrize("actor", list(ACTORS))
+def test_every_page_of_the_demo_fits_speaks_chinese_and_links_nowhere_broken(
+    new_context: Callable[..., BrowserContext], demo: Demo, actor: str, screen: dict[str, int]
+) -> None:
+    context, mismatches = open_context(new_context, demo.url, viewport=screen)
+    page = context.new_page()
+    console: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and not message.text.startswith("huakai-address:"):
+            console.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: console.append(str(error)))
+    login = ACTORS[actor]
+    if login is not None:
+        page.goto(f"/c/{demo.slug}")
+        sign_in(page, login[0], shown_as=login[1], axe=False)
+    walk = Walk(page, demo, screen["width"], chinese=True, problems=[], console=console)
+    pages = _walk(walk)
+    assert pages >= 20, f"only {pages} pages reached"
+    assert not walk.problems, f"{len(walk.problems)} problems on {pages} pages:\n" + "\n".join(
+        walk.problems
+    )
+    assert not mismatches, "\n".join(mismatches)
+
+
+@pytest.mark.parametrize("actor", ["anonymous", "committee"])
+def test_every_page_fits_a_phone_in_english_too(
+    new_context: Callable[..., BrowserContext], demo: Demo, actor: str
+) -> None:
+    """English labels are longer than Chinese ones."""
+    context, mismatches = open_context(new_context, demo.url, viewport=PHONE, locale="en-US")
+    page = context.new_page()
+    console: list[str] = []
+    page.on("pageerror", lambda error: console.append(str(error)))
+    login = ACTORS[actor]
+    if login is not None:
+        page.goto(f"/c/{demo.slug}")
+        sign_in(page, login[0], shown_as=login[1], axe=False, text=en)
+    walk = Walk(page, demo, PHONE["width"], chinese=False, problems=[], console=console)
+    pages = _walk(walk)
+    assert not walk.problems, f"{len(walk.problems)} problems on {pages} pages:\n" + "\n".join(
+        walk.problems
+    )
+    assert not mismatches, "\n".join(mismatches)
