@@ -22,6 +22,7 @@ from web import (
     committee,
     communities,
     home,
+    icons,
     media,
     notices,
     plots,
@@ -60,6 +61,7 @@ def create_app(settings: Settings) -> Starlette:
 
     routes = [
         *home.routes,
+        *icons.routes,
         *auth.routes,
         *profile.routes,
         *notices.routes,
