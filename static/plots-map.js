@@ -6,7 +6,7 @@
  *        data-source="/c/<slug>/plots/map.json"      JSON: {"plots": [...]}
  *        data-tiles="https://tile.example/{z}/{x}/{y}.png"   may be empty
  *        data-attribution="© OpenStreetMap contributors"     plain text
- *        data-label-unavailable="..."                 notice when tiles fail
+ *        data-label-unavailable="..."                 notice when configured tiles fail
  *        data-label="..."             optional: aria-label of the map region
  *        data-label-legend="..."      optional: legend heading
  *        data-label-team="..."        optional: prefix before the team name
@@ -254,9 +254,8 @@
       // an unreachable host may hang instead of failing: say so after a while
       window.setTimeout(function () { if (!loaded && container.isConnected) showNotice(); }, TILE_TIMEOUT_MS);
       tiles.addTo(map);
-    } else {
-      showNotice();
     }
+    // No tiles configured: the plain background is the design (README), not a fault to report.
 
     var layer = L.featureGroup().addTo(map);
     var legend = [];

@@ -22,6 +22,7 @@ from web import (
     committee,
     communities,
     home,
+    icons,
     media,
     notices,
     plots,
@@ -68,6 +69,7 @@ def create_app(settings: Settings) -> Starlette:
 
     routes = [
         *home.routes,
+        *icons.routes,
         *auth.routes,
         *profile.routes,
         *notices.routes,

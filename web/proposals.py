@@ -22,7 +22,7 @@ from participation.proposals import (
     services,
     tracking,
 )
-from participation.proposals.rules import STATUS_LABELS, Status
+from participation.proposals.rules import STATUS_LABELS, Status, shown_progress
 from web import htmx
 from web.forms import flash, form_fields, optional_id, path_id, see_other, upload_form
 from web.i18n import gettext
@@ -105,11 +105,13 @@ async def detail(request: Request, *, fragment: str = "support") -> Response:
             "standing": standing,
             "comments": await comments.list_comments(found.proposal.id),
             "comment_error": None,
-            "now": _now(),
             "comment_edit_window": comments.EDIT_WINDOW,
             "photos": await queries.list_photos(found.proposal.id),
             "co_authors": co_authors,
             "milestones": await tracking.list_milestones(found.proposal.id),
+            "shown_progress": shown_progress(
+                found.proposal.status, found.proposal.progress_percent
+            ),
             "can_track": standing.committee
             or request.state.actor.is_admin
             or found.is_author

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jinja2
-from babel.dates import format_datetime
+from babel.dates import format_date, format_time, format_timedelta, get_datetime_format
+from babel.lists import format_list
 from jinja2_fragments import render_block
 from markupsafe import Markup
 from starlette.applications import Starlette
@@ -37,6 +40,8 @@ def build_environment() -> jinja2.Environment:
     env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
     env.globals["HTML_LANG"] = i18n.HTML_LANG
     env.filters["datetime"] = _format_datetime
+    env.filters["relative_time"] = _relative_time
+    env.filters["and_list"] = _and_list
     env.globals["error_text"] = _error_text
     env.globals["english"] = _in_english
     return env
@@ -81,17 +86,83 @@ def _error_text(error: Any) -> str:
     return i18n.gettext(error.message, **error.params)
 
 
+def clock() -> datetime:
+    """Now, as pages are rendered: the one clock templates read (``now`` in every context).
+
+    render() reads it once per page, so every relative date on a page counts from the same
+    moment. Pages anonymous visitors share are kept for a few seconds (web.page_cache): a
+    "3 minutes ago" is at most that much behind, which relative dates can afford."""
+    return datetime.now(UTC)
+
+
+# Relative dates ("3 days ago") up to a week back; older ones are given as a date.
+RELATIVE_FOR = timedelta(days=7)
+JUST_NOW = timedelta(minutes=1)
+
+
 def _format_datetime(value: Any, tz: str = "Asia/Shanghai") -> str:
+    """Date and time to the minute in the reader's language: seconds are noise to a reader."""
     if value is None:
         return ""
-    return format_datetime(
-        value, "medium", tzinfo=_zone(tz), locale=i18n.babel_locale(i18n.current_locale())
+    locale = i18n.babel_locale(i18n.current_locale())
+    local = _aware(value).astimezone(_zone(tz))
+    # What babel's "medium" does, with the short (minutes) time: "2026年9月29日 14:39",
+    # "Sep 29, 2026, 2:39 PM".
+    pattern = str(get_datetime_format("medium", locale=locale))
+    return pattern.replace("{1}", format_date(local, "medium", locale=locale)).replace(
+        "{0}", format_time(local, "short", locale=locale)
     )
 
 
-def _zone(name: str) -> Any:
-    from zoneinfo import ZoneInfo
+@jinja2.pass_context
+def _relative_time(context: jinja2.runtime.Context, value: Any, tz: str = "Asia/Shanghai") -> Any:
+    """``<time>`` saying how long ago ``value`` was ("3天前", "3 days ago"; "刚刚" under a
+    minute; a plain date beyond a week), with the exact time in its title for those who want it.
 
+    For lists and feeds of activity (comments, notices, care logs, timelines), where "how
+    recent" is what a reader looks for; facts and schedules keep the exact ``datetime``."""
+    if value is None:
+        return ""
+    value = _aware(value)
+    exact = _format_datetime(value, tz)
+    now: datetime = context["now"]
+    ago = now - value
+    if abs(ago) < JUST_NOW:
+        shown = i18n.gettext("just now")
+    elif timedelta(0) < ago < RELATIVE_FOR:
+        shown = format_timedelta(
+            -ago,
+            threshold=1,  # "6 days ago" stays six days, not "1 week ago"
+            add_direction=True,
+            locale=i18n.babel_locale(i18n.current_locale()),
+        )
+    elif ago >= RELATIVE_FOR:
+        shown = format_date(
+            value.astimezone(_zone(tz)),
+            "medium",
+            locale=i18n.babel_locale(i18n.current_locale()),
+        )
+    else:  # in the future (a clock apart): say exactly when
+        shown = exact
+    return Markup('<time datetime="{}" title="{}">{}</time>').format(
+        value.isoformat(), exact, shown
+    )
+
+
+def _aware(value: datetime) -> datetime:
+    """The database gives aware UTC times; a naive one is taken as UTC too (as babel does)."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _and_list(items: Any) -> str:
+    """Names or titles as the reader's language lists them: "A、B和C", "A, B, and C" (the
+    Chinese 、 inside an English sentence read as a stray mark)."""
+    return str(
+        format_list([str(item) for item in items], locale=i18n.babel_locale(i18n.current_locale()))
+    )
+
+
+def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
@@ -167,6 +238,7 @@ def render(
         # The page's own path, for "come back here" links (as request.url.path gives it, without
         # building the whole URL: that showed up in profiles of every signed-in page).
         "current_path": _path_only(request),
+        "now": clock(),
         **(context or {}),
     }
     as_fragment = fragment is not None and htmx.wants_fragment(request)

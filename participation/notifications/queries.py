@@ -52,7 +52,21 @@ class Notice:
 
 
 async def latest_notices(user_id: int) -> list[Notice]:
-    rows = await Notification.filter(user_id=user_id).order_by("-id").limit(LATEST)
+    """Unread notices first, then the rest; newest first within each (by when they happened:
+    rows are not always written in that order, e.g. jobs that catch up, or the demo's past)."""
+    newest_first = ("-created_at", "-id")
+    unread = (
+        await Notification.filter(user_id=user_id, read_at__isnull=True)
+        .order_by(*newest_first)
+        .limit(LATEST)
+    )
+    rows = list(unread)
+    if len(rows) < LATEST:
+        rows += (
+            await Notification.filter(user_id=user_id, read_at__isnull=False)
+            .order_by(*newest_first)
+            .limit(LATEST - len(rows))
+        )
     slugs = await _community_slugs(rows)
     notices = []
     for row in rows:

@@ -56,6 +56,19 @@ PUBLIC = frozenset(Status) - {Status.DRAFT}
 SUPPORTABLE = frozenset({Status.SUBMITTED, Status.ACCEPTED})
 UPDATABLE = frozenset({Status.SELECTED, Status.IN_PROGRESS, Status.COMPLETED})
 
+
+def shown_progress(status: str, percent: int) -> int | None:
+    """The progress percentage worth showing a reader, or None when it would mislead.
+
+    The percentage is what the project's team reports (participation/proposals/tracking.py),
+    not something derived from milestones. It says nothing once the project is completed (its
+    status says that, and a stale 60 % beside "completed" reads as a contradiction), nor while
+    it is still 0, which is also what a project nobody has reported on yet carries."""
+    if Status(status) not in {Status.SELECTED, Status.IN_PROGRESS} or percent <= 0:
+        return None
+    return percent
+
+
 DEFAULT_CATEGORIES: dict[str, str] = {
     "pocket_garden": N_("Pocket garden"),
     "balcony_flowers": N_("Balcony flowers"),

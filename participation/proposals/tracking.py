@@ -133,6 +133,10 @@ class FundedProject:
     status: str
     progress_percent: int
 
+    @property
+    def shown_progress(self) -> int | None:
+        return rules.shown_progress(self.status, self.progress_percent)
+
 
 async def funded_projects(community_id: int) -> list[FundedProject]:
     """Selected, in-progress and completed projects of a community, for its page."""

@@ -28,6 +28,7 @@ from participation import db
 from participation.communities import services as communities
 from participation.communities.models import Community
 from participation.demo_seed import DemoFacts, seed_demo
+from participation.media.storage import LocalStorage
 from tests.browser.support import SPARE_HOUSEHOLD, LiveServer, OpenPage
 from tests.conftest import _migrate
 from tests.support import make_settings, now
@@ -113,11 +114,11 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _seed(database_url: str) -> tuple[DemoFacts, str]:
+def _seed(database_url: str, storage: LocalStorage | None) -> tuple[DemoFacts, str]:
     async def work() -> tuple[DemoFacts, str]:
         await db.connect(database_url)
         try:
-            facts = await seed_demo(DEMO_PROVIDER_NAME, now())
+            facts = await seed_demo(DEMO_PROVIDER_NAME, now(), storage)
             community = await Community.get(slug=facts.community_slug)
             [spare] = await communities.issue_household_codes(
                 None, community.id, [SPARE_HOUSEHOLD], now=now()
@@ -130,7 +131,9 @@ def _seed(database_url: str) -> tuple[DemoFacts, str]:
 
 
 @contextmanager
-def running_server(database_url: str, idp: RunningIdP, media_root: Path) -> Iterator[str]:
+def running_server(
+    database_url: str, idp: RunningIdP, media_root: Path, **overrides: Any
+) -> Iterator[str]:
     """The app under uvicorn on a free port of 127.0.0.1, in a thread; yields its base URL."""
     # The server gets a socket already bound to a free port, not a port number that another
     # process (another xdist worker's server) could take before the server binds it.
@@ -138,7 +141,9 @@ def running_server(database_url: str, idp: RunningIdP, media_root: Path) -> Iter
     listener.bind(("127.0.0.1", 0))
     port = int(listener.getsockname()[1])
     base_url = f"http://127.0.0.1:{port}"
-    settings = make_settings(database_url, idp, BASE_URL=base_url, MEDIA_ROOT=str(media_root))
+    settings = make_settings(
+        database_url, idp, BASE_URL=base_url, MEDIA_ROOT=str(media_root), **overrides
+    )
     server = server_for(create_app(settings), host="127.0.0.1", port=port)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [listener]}, name="live-server", daemon=True
@@ -158,14 +163,36 @@ def running_server(database_url: str, idp: RunningIdP, media_root: Path) -> Iter
 
 
 @pytest.fixture
-def live_server(tmp_path: Path, sqlite_template: Path, idp: RunningIdP) -> Iterator[LiveServer]:
+def server_settings() -> dict[str, Any]:
+    """Settings the live server gets on top of the test defaults; a test parametrises this
+    (``@pytest.mark.parametrize("server_settings", [{...}])``) to run against other settings."""
+    return {}
+
+
+@pytest.fixture
+def demo_content() -> bool:
+    """Whether the live server's community also gets the demo's projects, voting rounds and
+    plots (as ``huakai demo`` seeds them); a test parametrises this to ``True`` to read them."""
+    return False
+
+
+@pytest.fixture
+def live_server(
+    tmp_path: Path,
+    sqlite_template: Path,
+    idp: RunningIdP,
+    server_settings: dict[str, Any],
+    demo_content: bool,
+) -> Iterator[LiveServer]:
     """The app on a free port of 127.0.0.1, with the demo community seeded."""
     path = tmp_path / "huakai.sqlite3"
     shutil.copy(sqlite_template, path)
     database_url = f"sqlite://{path}"
-    facts, spare_code = _in_own_thread(lambda: _seed(database_url))
-    media = tmp_path / "media"
-    with running_server(database_url, idp, media) as base_url:
+    media_root = tmp_path / "media"
+    media_root.mkdir()
+    storage = LocalStorage(media_root) if demo_content else None
+    facts, spare_code = _in_own_thread(lambda: _seed(database_url, storage))
+    with running_server(database_url, idp, media_root, **server_settings) as base_url:
         yield LiveServer(
             url=base_url, facts=facts, spare_code=spare_code, spare_household=SPARE_HOUSEHOLD
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from participation.demo_seed import COMMITTEE_NAME
@@ -41,9 +42,15 @@ def test_signed_in_resident_gets_an_accessible_refusal_on_committee_pages(
     assert_accessible(page)
 
 
+# The demo's projects, votes and plots: pages with fact lists and results to lay out.
+@pytest.mark.parametrize("demo_content", [True])
 def test_pages_fit_a_360px_phone(open_page: OpenPage, live_server: LiveServer) -> None:
     page = open_page(viewport=PHONE)
     community = f"/c/{live_server.facts.community_slug}"
+    # Rounds 1 (published: the results summary) and 2 (open), a project, a plot: their <dl>s.
+    fact_pages = [
+        f"{community}/{path}" for path in ("rounds/1", "rounds/2", "proposals/1", "plots/1")
+    ]
 
     def check(path: str) -> None:
         page.goto(path)
@@ -56,6 +63,8 @@ def test_pages_fit_a_360px_phone(open_page: OpenPage, live_server: LiveServer) -
     check(community)
     check("/login")
     check("/c/nope")
+    for path in fact_pages:
+        check(path)
 
     page.goto(community)
     sign_in(page, live_server.facts.committee_login, shown_as=COMMITTEE_NAME, axe=False)
@@ -75,5 +84,11 @@ def test_pages_fit_a_360px_phone(open_page: OpenPage, live_server: LiveServer) -
     # English labels are longer than Chinese ones.
     account_nav(page).get_by_role("button", name="English").click()
     expect(account_nav(page, en).get_by_role("button", name="中文")).to_be_visible()
-    for path in ("/", community, f"{community}/committee/members", f"{community}/committee/codes"):
+    for path in (
+        "/",
+        community,
+        f"{community}/committee/members",
+        f"{community}/committee/codes",
+        *fact_pages,
+    ):
         check(path)

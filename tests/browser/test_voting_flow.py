@@ -25,6 +25,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
+from babel.lists import format_list
 from playwright.sync_api import Dialog, Locator, Page, Response, expect
 
 from participation import db
@@ -513,12 +514,15 @@ def explanation(pb: BallotsFile, result: tally.ProjectResult) -> list[str]:
     """What the results page must say about a project, from the recount."""
     if result.funded and result.chosen_by == "equal_shares":
         return [
-            zh("Funded"),
+            zh("Funded:"),
             zh("its supporters paid for it from their equal shares of the budget."),
         ]
     if result.funded:
         left = money(result.budget_left_at_turn or 0)
-        return [zh("Funded"), zh("¥%(left)s of the budget was left when its turn came.", left=left)]
+        return [
+            zh("Funded:"),
+            zh("¥%(left)s of the budget was left when its turn came.", left=left),
+        ]
     if result.votes == 0:
         return [zh("Not funded: nobody voted for it.")]
     cost = money(result.cost)
@@ -531,7 +535,9 @@ def explanation(pb: BallotsFile, result: tally.ProjectResult) -> list[str]:
             )
         ]
         if result.supporters_paid_for:
-            paid_for = "、".join(pb.names[c.project_id] for c in result.supporters_paid_for)
+            paid_for = format_list(
+                [pb.names[c.project_id] for c in result.supporters_paid_for], locale="zh_Hans_CN"
+            )
             said.append(zh("They had already funded %(projects)s.", projects=paid_for))
         if result.budget_left_at_turn is not None:
             said.append(
@@ -616,7 +622,7 @@ def check_results(
         why = cells.nth(2)
         for sentence in explanation(pb, outcome.project(project_id)):
             expect(why).to_contain_text(sentence)
-        if why.locator("strong").filter(has_text=zh("Funded")).count():
+        if why.locator("strong").filter(has_text=zh("Funded:")).count():
             funded_on_page.add(project_id)
     assert funded_on_page == winners, (funded_on_page, winners)
     return frozenset(pb.names[i] for i in winners)

@@ -529,6 +529,8 @@ class Case:
 MATRIX = (
     Case("GET", "/", everyone(200)),
     Case("GET", "/healthz", everyone(200)),
+    Case("GET", "/favicon.ico", everyone(200)),
+    Case("GET", "/apple-touch-icon.png", everyone(200)),
     Case("GET", "/login", everyone(200)),
     Case("GET", "/login/{provider}", everyone(302)),
     Case("GET", "/auth/{provider}/callback", everyone(400)),

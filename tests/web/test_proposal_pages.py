@@ -142,6 +142,12 @@ async def test_comments_replies_edit_and_delete(
     assert reply.status_code == 200 and 'id="comments"' in reply.text
     assert "<html" not in reply.text and "同意！" in reply.text
     assert "&lt;script&gt;" in reply.text and "<script>alert" not in reply.text
+    # Each comment says how long ago it was posted ("刚刚": just now), the exact time in the title.
+    times = re.findall(
+        r'· <time datetime="[^"]+" title="(\d{4}年[^"]+)">([^<]+)</time>', reply.text
+    )
+    assert [when for _title, when in times] == ["刚刚", "刚刚"], times
+    assert all(re.fullmatch(r"\d{4}年\d+月\d+日 \d\d:\d\d", title) for title, _when in times)
     stolen = await other_client.post(
         f"{detail_url}/comments/{first.id}/delete", data={"csrf_token": csrf.group(1)}
     )

@@ -6,6 +6,7 @@ plus the acceptance behaviours of the foundation.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
@@ -13,6 +14,7 @@ from urllib.parse import quote_from_bytes
 
 import httpx
 import pytest
+from PIL import Image
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -40,6 +42,30 @@ async def test_healthz_reports_the_database(client: httpx.AsyncClient) -> None:
     assert response.headers["content-type"].startswith("application/json")
     assert response.json() == {"status": "ok", "database": "ok"}
     assert response.headers["cache-control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    ("path", "media_type", "size"),
+    [
+        ("/favicon.ico", "image/x-icon", (48, 48)),
+        ("/apple-touch-icon.png", "image/png", (180, 180)),
+    ],
+)
+async def test_site_icons_answer_at_the_root_and_pages_link_them(
+    client: httpx.AsyncClient, path: str, media_type: str, size: tuple[int, int]
+) -> None:
+    """Browsers ask for these at the root without reading the page: no 404 on every visit."""
+    response = await client.get(path)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == media_type
+    cache = response.headers["cache-control"]
+    assert "public" in cache and int(cache.split("max-age=")[1].split(",")[0]) >= 30 * 86400
+    image = Image.open(io.BytesIO(response.content))
+    assert image.format == {"image/x-icon": "ICO", "image/png": "PNG"}[media_type]
+    assert image.size == size
+    head = (await client.get("/")).text.split("</head>", 1)[0]
+    rel = "icon" if path == "/favicon.ico" else "apple-touch-icon"
+    assert re.search(rf'<link rel="{rel}" href="{re.escape(path)}"', head), head
 
 
 async def test_unknown_path_is_a_404_page(client: httpx.AsyncClient) -> None:
