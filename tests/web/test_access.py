@@ -1141,7 +1141,7 @@ async def test_access_matrix(
 
 
 def _main(page: str) -> str:
-    match = re.search(r'<main id="main">(.*)</main>', page, re.S)
+    match = re.search(r'<main id="main"[^>]*>(.*)</main>', page, re.S)
     assert match
     return match.group(1)
 

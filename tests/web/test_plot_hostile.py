@@ -323,7 +323,7 @@ async def plot_snapshot() -> dict[str, list[tuple[Any, ...]]]:
 
 
 def _main(page: str) -> str:
-    match = re.search(r'<main id="main">(.*)</main>', page, re.S)
+    match = re.search(r'<main id="main"[^>]*>(.*)</main>', page, re.S)
     assert match, page[:300]
     return match.group(1)
 
