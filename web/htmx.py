@@ -12,7 +12,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 def is_htmx(request: Request) -> bool:
-    return request.headers.get("hx-request") == "true"
+    return _from_htmx(request.headers)
+
+
+def _from_htmx(headers: Headers) -> bool:
+    # htmx 4 sends a history restore (Back to a page it had swapped in) with this header alone.
+    return (
+        headers.get("hx-request") == "true" or headers.get("hx-history-restore-request") == "true"
+    )
 
 
 def wants_fragment(request: Request) -> bool:
@@ -61,9 +68,12 @@ class HtmxRedirects:
         self.origin = urlsplit(base_url)._replace(path="", query="", fragment="").geturl()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or Headers(scope=scope).get("hx-request") != "true":
+        if scope["type"] != "http" or not _from_htmx(request_headers := Headers(scope=scope)):
             await self.app(scope, receive, send)
             return
+        # Back to a page that now redirects (signed out meanwhile): its target takes the place
+        # of that page in the history instead of adding one after it.
+        history = "replace" if request_headers.get("hx-history-restore-request") else "push"
 
         async def send_navigation(message: Message) -> None:
             if message["type"] == "http.response.start" and message["status"] in REDIRECTS:
@@ -76,7 +86,12 @@ class HtmxRedirects:
                         headers["HX-Redirect"] = location
                     else:
                         headers["HX-Location"] = json.dumps(
-                            {"path": local, "target": "body", "swap": "innerHTML show:top"}
+                            {
+                                "path": local,
+                                "target": "body",
+                                "swap": "innerHTML show:top",
+                                history: "true",
+                            }
                         )
                     headers.append("Vary", "HX-Request")
                     message = {**message, "status": 200}

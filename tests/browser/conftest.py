@@ -218,7 +218,8 @@ ADDRESS_CHECK = """
     }
   };
   document.addEventListener("DOMContentLoaded", check);
-  document.addEventListener("htmx:after:swap", () => setTimeout(check, 0));
+  // htmx updates the history before it swaps: right after a swap, both must agree.
+  document.addEventListener("htmx:after:swap", check);
 })();
 """
 ADDRESS_MISMATCH = "huakai-address:"

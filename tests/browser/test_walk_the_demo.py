@@ -22,13 +22,11 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Page
 from tortoise import Tortoise
 
 from participation import db
-from participation.demo_seed import COMMITTEE_NAME, RESIDENTS, seed_demo
+from participation.demo_seed import COMMITTEE_NAME, RESIDENTS
 from participation.media.storage import LocalStorage
-from tests.browser.conftest import _in_own_thread, open_context, running_server
+from tests.browser.conftest import _in_own_thread, _seed, open_context, running_server
 from tests.browser.support import en, sign_in
-from tests.support import now
 from web.demo_idp import RunningIdP
-from web.settings import DEMO_PROVIDER_NAME
 
 PHONE = {"width": 360, "height": 740}
 SCREEN = {"width": 1280, "height": 800}
@@ -49,25 +47,24 @@ class Demo:
     stored_text: tuple[str, ...]  # what people wrote: every stored text with Latin letters
 
 
-def _seed_full_demo(database_url: str, media: Path) -> tuple[str, tuple[str, ...]]:
-    """The demo exactly as `make demo` seeds it, and the stored texts that contain Latin."""
+def _what_people_wrote(database_url: str) -> tuple[str, ...]:
+    """Every stored text with a Latin letter in it, longest first."""
 
-    async def work() -> tuple[str, tuple[str, ...]]:
+    async def work() -> tuple[str, ...]:
         await db.connect(database_url)
         try:
-            facts = await seed_demo(DEMO_PROVIDER_NAME, now(), LocalStorage(media))
             apps = Tortoise.apps
             assert apps is not None
             texts: set[str] = set()
             for model in apps.get_models_iterable():
                 for row in await model.all().values():
                     for value in row.values():
-                        if isinstance(value, str) and LATIN_WORD.search(value):
-                            texts.add(value.strip())
-                        elif isinstance(value, list | dict):
-                            pieces = re.findall(r"[^\"',\[\]{}:]+", str(value))
-                            texts.update(p.strip() for p in pieces if LATIN_WORD.search(p))
-            return facts.community_slug, tuple(sorted(texts, key=len, reverse=True))
+                        if isinstance(value, list | dict):
+                            value = re.findall(r"[^\"',\[\]{}:]+", str(value))
+                        for piece in value if isinstance(value, list) else [value]:
+                            if isinstance(piece, str) and LATIN_WORD.search(piece):
+                                texts.add(piece.strip())
+            return tuple(sorted(texts, key=len, reverse=True))
         finally:
             await db.disconnect()
 
@@ -82,9 +79,11 @@ def demo(
     path = base / "huakai.sqlite3"
     shutil.copy(sqlite_template, path)
     database_url = f"sqlite://{path}"
-    slug, stored = _in_own_thread(lambda: _seed_full_demo(database_url, base / "media"))
-    with running_server(database_url, idp, base / "media") as url:
-        yield Demo(url=url, slug=slug, stored_text=stored)
+    media = base / "media"
+    facts, _spare = _in_own_thread(lambda: _seed(database_url, LocalStorage(media)))
+    stored = _in_own_thread(lambda: _what_people_wrote(database_url))
+    with running_server(database_url, idp, media) as url:
+        yield Demo(url=url, slug=facts.community_slug, stored_text=stored)
 
 
 def _normalised(path: str) -> str:

@@ -169,6 +169,10 @@ async def test_htmx_answers_a_redirect_with_a_navigation_to_its_target(
     fragment = await client.get("/c/yulin/verify", headers=HTMX_PARTIAL)
     assert hx_location(fragment) == "/login?next=/c/yulin/verify"
     assert "HX-Request" in fragment.headers["vary"]
+    # Back to a page htmx had swapped in, after signing out: htmx sends only this header, and
+    # the sign-in page takes that page's place in the history.
+    restored = await client.get("/c/yulin/verify", headers={"HX-History-Restore-Request": "true"})
+    assert json.loads(restored.headers["hx-location"])["replace"] == "true"
 
     await login(client, "htmx-navigator")
     token = await csrf_token(client, "/c/yulin")
@@ -176,7 +180,12 @@ async def test_htmx_answers_a_redirect_with_a_navigation_to_its_target(
         "/c/yulin/join", data={"csrf_token": token}, headers={**BOOSTED, "X-CSRF-Token": token}
     )
     target = json.loads(joined.headers["hx-location"])
-    assert target == {"path": "/c/yulin/verify", "target": "body", "swap": "innerHTML show:top"}
+    assert target == {
+        "path": "/c/yulin/verify",
+        "target": "body",
+        "swap": "innerHTML show:top",
+        "push": "true",
+    }
 
     signing_in = await client.get("/login/demo?next=/c/yulin", headers=BOOSTED)
     assert signing_in.status_code == 200 and "hx-location" not in signing_in.headers
