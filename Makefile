@@ -45,12 +45,14 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/python -m web.catalogs check
 
+# Each tier's tmp_path directories go under the checkout (emptied at the next run), not the
+# system's temp dir: a run leaves nothing there (tests/conftest.py checks it).
 unit-tests: install $(VENV)/.test-tools
-	$(BIN)/pytest -q -n 2 tests/unit tests/services tests/web
+	$(BIN)/pytest -q -n 2 --basetemp=.pytest-tmp/unit tests/unit tests/services tests/web
 
 # Playwright's sync API leaves an event loop behind: the browser tier runs in its own process.
 browser-tests: install
-	$(BIN)/pytest -q -n 2 tests/browser
+	$(BIN)/pytest -q -n 2 --basetemp=.pytest-tmp/browser tests/browser
 
 test: lint unit-tests browser-tests
 
@@ -67,4 +69,4 @@ vendor-htmx:
 	sha256sum static/htmx-$(HTMX_VERSION).min.js
 
 clean:
-	rm -rf var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf var .pytest_cache .pytest-tmp .mypy_cache .ruff_cache

@@ -233,3 +233,30 @@ def idp() -> Iterator[RunningIdP]:
         yield running
     finally:
         running.stop()
+
+
+# --- A run leaves nothing behind in the system's temp dir -----------------------------------
+
+_TEMP_STASH = pytest.StashKey[set[str]]()
+
+
+def _temp_entries() -> set[str]:
+    return set(os.listdir(tempfile.gettempdir()))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_TEMP_STASH] = _temp_entries()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fails a run (in the process that started it, after every worker ended) that left a
+    file or directory of ours in the temp dir: tests keep what they make under tmp_path."""
+    if hasattr(session.config, "workerinput"):
+        return
+    before = session.config.stash.get(_TEMP_STASH, None)
+    if before is None:
+        return
+    left = sorted(e for e in _temp_entries() - before if e.startswith("huakai"))
+    if left:
+        print(f"\nthe test run left these in {tempfile.gettempdir()}: {left[:10]}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,7 +28,11 @@ HOSTILE_HTMX = '<div hx-get=/admin hx-trigger=load hx-on:click="alert(3)">x</div
 HOSTILE_SHORT = "<b onmouseover=alert(1)>{{7*7}}"  # fits a 40-character display name
 
 
-def make_settings(database_url: str, idp: RunningIdP, **overrides: Any) -> Settings:
+def make_settings(
+    database_url: str, idp: RunningIdP, *, media_root: Path, **overrides: Any
+) -> Settings:
+    """Test settings; uploads go to ``media_root`` (under the test's tmp_path: a run of the
+    suite leaves nothing behind)."""
     settings = load_settings(
         {},
         {
@@ -37,7 +41,7 @@ def make_settings(database_url: str, idp: RunningIdP, **overrides: Any) -> Setti
             "BASE_URL": BASE_URL,
             "DEMO": True,
             "LOGIN_TIMEOUT_SECONDS": 3,
-            "MEDIA_ROOT": tempfile.mkdtemp(prefix="huakai-media-"),
+            "MEDIA_ROOT": str(media_root),
             **overrides,
         },
     )

@@ -142,7 +142,7 @@ def running_server(
     port = int(listener.getsockname()[1])
     base_url = f"http://127.0.0.1:{port}"
     settings = make_settings(
-        database_url, idp, BASE_URL=base_url, MEDIA_ROOT=str(media_root), **overrides
+        database_url, idp, media_root=media_root, BASE_URL=base_url, **overrides
     )
     server = server_for(create_app(settings), host="127.0.0.1", port=port)
     thread = threading.Thread(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -17,8 +18,8 @@ from web.demo_idp import RunningIdP
 
 
 @pytest.fixture
-async def app(database_url: str, idp: RunningIdP) -> AsyncIterator[Starlette]:
-    application = create_app(make_settings(database_url, idp))
+async def app(database_url: str, idp: RunningIdP, tmp_path: Path) -> AsyncIterator[Starlette]:
+    application = create_app(make_settings(database_url, idp, media_root=tmp_path / "media"))
     async with application.router.lifespan_context(application):
         yield application
 
@@ -40,7 +41,7 @@ async def other_client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 def make_app(
-    database_url: str, idp: RunningIdP
+    database_url: str, idp: RunningIdP, tmp_path: Path
 ) -> Callable[..., AbstractAsyncContextManager[Starlette]]:
     """Build and start an app with extra settings (e.g. ``MAX_BODY_BYTES=...``).
 
@@ -51,6 +52,7 @@ def make_app(
     async def factory(
         *, extra_routes: list[Route] | None = None, **overrides: Any
     ) -> AsyncIterator[Starlette]:
+        overrides.setdefault("media_root", tmp_path / "media")
         application = create_app(make_settings(database_url, idp, **overrides))
         application.router.routes.extend(extra_routes or [])
         async with application.router.lifespan_context(application):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -17,7 +18,9 @@ from web.demo_idp import RunningIdP
 
 
 @pytest.fixture
-async def oauth2_client(database_url: str, idp: RunningIdP) -> AsyncIterator[httpx.AsyncClient]:
+async def oauth2_client(
+    database_url: str, idp: RunningIdP, tmp_path: Path
+) -> AsyncIterator[httpx.AsyncClient]:
     provider = {
         "name": "plainoauth",
         "label": "Plain OAuth2",
@@ -28,7 +31,14 @@ async def oauth2_client(database_url: str, idp: RunningIdP) -> AsyncIterator[htt
         "userinfo_url": f"{idp.url}/userinfo",
         "scopes": "profile",
     }
-    app = create_app(make_settings(database_url, idp, OIDC_PROVIDERS=json.dumps([provider])))
+    app = create_app(
+        make_settings(
+            database_url,
+            idp,
+            media_root=tmp_path / "media",
+            OIDC_PROVIDERS=json.dumps([provider]),
+        )
+    )
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -21,14 +22,16 @@ LOGIN_LIMIT = 20
 
 
 @pytest.fixture
-async def served(database_url: str, idp: RunningIdP) -> AsyncIterator[str]:
+async def served(database_url: str, idp: RunningIdP, tmp_path: Path) -> AsyncIterator[str]:
     """The app under uvicorn on a free port of 127.0.0.1; yields its base URL."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     port = int(listener.getsockname()[1])
     base_url = f"http://127.0.0.1:{port}"
     server = server_for(
-        create_app(make_settings(database_url, idp, BASE_URL=base_url)),
+        create_app(
+            make_settings(database_url, idp, media_root=tmp_path / "media", BASE_URL=base_url)
+        ),
         host="127.0.0.1",
         port=port,
     )
