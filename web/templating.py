@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from jinja2_fragments import render_block
 from markupsafe import Markup
 from starlette.applications import Starlette
@@ -36,6 +36,7 @@ def build_environment() -> jinja2.Environment:
     env.globals["_"] = env.globals["gettext"] = _markup_gettext
     env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
     env.filters["datetime"] = _format_datetime
+    env.filters["day"] = _format_day
     env.globals["error_text"] = _error_text
     return env
 
@@ -78,6 +79,16 @@ def _format_datetime(value: Any, tz: str = "Asia/Shanghai") -> str:
         return ""
     return format_datetime(
         value, "medium", tzinfo=_zone(tz), locale=i18n.babel_locale(i18n.current_locale())
+    )
+
+
+def _format_day(value: Any, tz: str = "Asia/Shanghai") -> str:
+    """The day of a moment on the community's calendar, with its weekday: what a volunteer
+    remembers a morning's watering by."""
+    if value is None:
+        return ""
+    return format_date(
+        value.astimezone(_zone(tz)), "full", locale=i18n.babel_locale(i18n.current_locale())
     )
 
 

@@ -24,9 +24,12 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Route
 
 from participation import db
+from participation.accounts.models import Identity
 from participation.communities import services as communities
 from participation.communities.models import Community
-from participation.demo_seed import DemoFacts, seed_demo
+from participation.demo_plots import seed_plots
+from participation.demo_seed import RESIDENTS, DemoFacts, seed_demo
+from participation.media.storage import LocalStorage
 from tests.browser.support import SPARE_HOUSEHOLD, LiveServer, OpenPage
 from tests.conftest import _migrate
 from tests.support import make_settings, now
@@ -112,12 +115,14 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _seed(database_url: str) -> tuple[DemoFacts, str]:
+def _seed(database_url: str, plots_media: Path | None) -> tuple[DemoFacts, str]:
     async def work() -> tuple[DemoFacts, str]:
         await db.connect(database_url)
         try:
             facts = await seed_demo(DEMO_PROVIDER_NAME, now())
             community = await Community.get(slug=facts.community_slug)
+            if plots_media is not None:
+                await _seed_demo_plots(community.id, facts, LocalStorage(plots_media))
             [spare] = await communities.issue_household_codes(
                 None, community.id, [SPARE_HOUSEHOLD], now=now()
             )
@@ -128,13 +133,28 @@ def _seed(database_url: str) -> tuple[DemoFacts, str]:
     return asyncio.run(work())
 
 
+async def _seed_demo_plots(community_id: int, facts: DemoFacts, storage: LocalStorage) -> None:
+    """The demo's plots, teams and care logs (participation/demo_plots.py), as `make demo`."""
+    residents = [
+        (await Identity.get(provider=DEMO_PROVIDER_NAME, subject=subject)).user_id
+        for subject, _name in RESIDENTS
+    ]
+    committee = await Identity.get(provider=DEMO_PROVIDER_NAME, subject=facts.committee_login)
+    await seed_plots(community_id, residents, committee.user_id, storage, now())
+
+
 @pytest.fixture
-def live_server(tmp_path: Path, sqlite_template: Path, idp: RunningIdP) -> Iterator[LiveServer]:
-    """The app on a free port of 127.0.0.1, with the demo community seeded."""
+def live_server(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path, idp: RunningIdP
+) -> Iterator[LiveServer]:
+    """The app on a free port of 127.0.0.1, with the demo community seeded; a test marked
+    ``demo_plots`` gets the demo's plots, volunteer teams and care logs too."""
     path = tmp_path / "huakai.sqlite3"
     shutil.copy(sqlite_template, path)
     database_url = f"sqlite://{path}"
-    facts, spare_code = _in_own_thread(lambda: _seed(database_url))
+    media = tmp_path / "media"
+    with_plots = request.node.get_closest_marker("demo_plots") is not None
+    facts, spare_code = _in_own_thread(lambda: _seed(database_url, media if with_plots else None))
 
     # The server gets a socket already bound to a free port, not a port number that another
     # process (another xdist worker's server) could take before the server binds it.
@@ -142,7 +162,7 @@ def live_server(tmp_path: Path, sqlite_template: Path, idp: RunningIdP) -> Itera
     listener.bind(("127.0.0.1", 0))
     port = int(listener.getsockname()[1])
     base_url = f"http://127.0.0.1:{port}"
-    settings = make_settings(database_url, idp, BASE_URL=base_url)
+    settings = make_settings(database_url, idp, BASE_URL=base_url, MEDIA_ROOT=str(media))
     server = server_for(create_app(settings), host="127.0.0.1", port=port)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [listener]}, name="live-server", daemon=True
