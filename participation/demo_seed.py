@@ -13,6 +13,7 @@ from participation.demo_proposals import seed_proposals
 from participation.demo_voting import seed_voting
 from participation.media.storage import Storage
 from participation.permissions import Actor
+from participation.voting.open_data import ProposalUrl
 
 DEMO_SLUG = "yulin-east"
 COMMITTEE_NAME = "王主任"
@@ -29,9 +30,18 @@ class DemoFacts:
     household: str
 
 
-async def seed_demo(provider: str, now: datetime, storage: Storage | None = None) -> DemoFacts:
+@dataclass(frozen=True)
+class DemoSite:
+    """What the whole demo needs from the site that shows it: where photos are kept, and the
+    address of a proposal's page (the published vote's open data links to them)."""
+
+    storage: Storage
+    proposal_url: ProposalUrl
+
+
+async def seed_demo(provider: str, now: datetime, site: DemoSite | None = None) -> DemoFacts:
     """Community 玉林东路社区 with a committee member, residents and a fresh household code;
-    with ``storage``, also a dozen micro-projects in every state, with photos."""
+    with ``site``, also a dozen micro-projects in every state with photos, votes and plots."""
     community = await Community.get_or_none(slug=DEMO_SLUG)
     if community is None:
         community = await communities.create_community(
@@ -66,10 +76,10 @@ async def seed_demo(provider: str, now: datetime, storage: Storage | None = None
         provider=provider, subject=VOLUNTEER[0], display_name=VOLUNTEER[1], now=now
     )
     await communities.set_role(None, community.id, volunteer.id, "volunteer", True, now=now)
-    if storage is not None:
-        await seed_proposals(community.id, resident_ids, committee.id, storage, now)
-        await seed_voting(community.id, resident_ids, committee.id, now)
-        await seed_plots(community.id, resident_ids, committee.id, storage, now)
+    if site is not None:
+        await seed_proposals(community.id, resident_ids, committee.id, site.storage, now)
+        await seed_voting(community.id, resident_ids, committee.id, now, site.proposal_url)
+        await seed_plots(community.id, resident_ids, committee.id, site.storage, now)
     household = "3栋2单元501"
     [fresh] = await communities.issue_household_codes(None, community.id, [household], now=now)
     return DemoFacts(

@@ -13,6 +13,7 @@ from participation.proposals import services as proposals
 from participation.proposals.rules import Status
 from participation.voting import services
 from participation.voting.models import RoundProject, VotingRound
+from participation.voting.open_data import ProposalUrl
 
 SPRING = [
     ("东门口袋花园：月季和薄荷", "pocket_garden", 6000),
@@ -30,7 +31,11 @@ DEMO_VOTERS = 40
 
 
 async def seed_voting(
-    community_id: int, residents: list[int], committee_id: int, now: datetime
+    community_id: int,
+    residents: list[int],
+    committee_id: int,
+    now: datetime,
+    proposal_url: ProposalUrl,
 ) -> None:
     if await VotingRound.exists(community_id=community_id):
         return
@@ -78,7 +83,11 @@ async def seed_voting(
         )
     await services.close_round(None, community_id, spring.id, now=spring_start + timedelta(days=24))
     await services.publish_round(
-        committee, community_id, spring.id, now=spring_start + timedelta(days=25)
+        committee,
+        community_id,
+        spring.id,
+        now=spring_start + timedelta(days=25),
+        proposal_url=proposal_url,
     )
 
     winter_start = now - timedelta(days=2)

@@ -52,6 +52,12 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def proposal_url(slug: str, proposal_id: int) -> str:
+    """A proposal page's address as the site builds it (web.links.proposal_url), for tests
+    below the web tier that publish a round; the web tier's tests use the app's own."""
+    return f"{BASE_URL}/c/{slug}/proposals/{proposal_id}"
+
+
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

@@ -23,6 +23,7 @@ from web import (
     communities,
     home,
     icons,
+    links,
     media,
     notices,
     plots,
@@ -115,6 +116,7 @@ def create_app(settings: Settings) -> Starlette:
     app.state.settings = settings
     app.state.templates = build_environment()
     app.state.url_paths = UrlPaths(app)
+    app.state.proposal_url = links.proposal_url(settings.base_url, app.state.url_paths)
     app.state.storage = LocalStorage(Path(settings.media_root))
     app.state.oauth = auth.build_oauth(settings)
     return app

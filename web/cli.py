@@ -112,7 +112,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 
-    from participation.demo_seed import seed_demo
+    from participation.demo_seed import DemoSite, seed_demo
     from participation.media.storage import LocalStorage
     from web.app import create_app
     from web.demo_idp import start_idp
@@ -121,9 +121,10 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     _require_migrated(settings)
     idp = start_idp(settings.demo_idp_port)
     settings = settings.replace(oidc_providers=(demo_provider(idp.url), *settings.oidc_providers))
-    storage = LocalStorage(Path(settings.media_root))
-    facts = _run(settings, lambda: seed_demo(DEMO_PROVIDER_NAME, _now(), storage))
-    server = server_for(create_app(settings), host=settings.host, port=settings.port)
+    app = create_app(settings)
+    site = DemoSite(LocalStorage(Path(settings.media_root)), app.state.proposal_url)
+    facts = _run(settings, lambda: seed_demo(DEMO_PROVIDER_NAME, _now(), site))
+    server = server_for(app, host=settings.host, port=settings.port)
     # The block a new user looks for comes last, once the app answers, below anything the
     # start-up printed.
     threading.Thread(

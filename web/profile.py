@@ -5,15 +5,33 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from participation.accounts import services as accounts
+from participation.accounts.models import User
 from participation.errors import N_, Invalid
+from participation.plots import queries as plots
 from web.forms import flash, form_fields, see_other
 from web.templating import render
 from web.users import require_user
 
 
+async def _profile_page(
+    request: Request, user: User, error: Invalid | None = None, status_code: int = 200
+) -> Response:
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "profile": user,
+            "error": error,
+            # Where the user has volunteer hours to look at: their teams' communities.
+            "hours_in": await plots.volunteer_communities(user.id),
+        },
+        status_code=status_code,
+        private=True,
+    )
+
+
 async def profile(request: Request) -> Response:
-    user = require_user(request)
-    return render(request, "accounts/profile.html", {"profile": user, "error": None}, private=True)
+    return await _profile_page(request, require_user(request))
 
 
 async def update_profile(request: Request) -> Response:
@@ -26,13 +44,7 @@ async def update_profile(request: Request) -> Response:
             locale=fields.get("locale", ""),
         )
     except Invalid as exc:
-        return render(
-            request,
-            "accounts/profile.html",
-            {"profile": user, "error": exc},
-            status_code=422,
-            private=True,
-        )
+        return await _profile_page(request, user, exc, status_code=422)
     request.session["locale"] = fields.get("locale")
     flash(request, N_("Your profile was saved."))
     return see_other(request.app.url_path_for("profile"))

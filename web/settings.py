@@ -204,8 +204,8 @@ SPECS: tuple[SettingSpec, ...] = (
         _parse_url,
         "http://127.0.0.1:8000",
         "Public URL of the site (scheme://host[:port]). Used for OIDC redirect URIs, "
-        "the allowed Host header, and Secure cookies when https. In demo mode it defaults "
-        "to http://127.0.0.1:PORT.",
+        "the allowed Host header, Secure cookies when https, and the proposal pages that "
+        "a vote's open data links to. In demo mode it defaults to http://127.0.0.1:PORT.",
     ),
     SettingSpec(
         "ALLOWED_HOSTS",

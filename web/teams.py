@@ -1,5 +1,6 @@
 """Volunteer team pages (list, team page, founding, joining, leaders) and volunteer hours
-(the committee's monthly table and CSV, and each member's printable certificate)."""
+(the committee's monthly table and CSV, each volunteer's own page, and their printable
+certificate)."""
 
 from __future__ import annotations
 
@@ -227,7 +228,9 @@ async def hours(request: Request) -> Response:
         {
             "community": community,
             "year": year,
-            "rows": await queries.volunteer_hours(community.id, year=year),
+            "rows": await queries.volunteer_hours(
+                community.id, year=year, timezone=community.timezone
+            ),
             **labels(),
         },
         private=True,
@@ -241,7 +244,7 @@ async def hours_csv(request: Request) -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["month", "member", "team", "care_logs", "minutes", "hours"])
-    for row in await queries.volunteer_hours(community.id, year=year):
+    for row in await queries.volunteer_hours(community.id, year=year, timezone=community.timezone):
         writer.writerow(
             [
                 row.month,
@@ -264,6 +267,27 @@ def _spreadsheet_safe(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+async def my_hours(request: Request) -> Response:
+    """The signed-in volunteer's own hours in this community: every check-in of the year, with
+    totals per team and per month. Anyone signed in may look; with no care here it is empty."""
+    user = require_user(request)
+    community = await communities.get_community(request.path_params["slug"])
+    year = _year(request)
+    return render(
+        request,
+        "teams/my_hours.html",
+        {
+            "community": community,
+            "year": year,
+            "hours": await queries.member_hours(
+                community.id, user.id, year=year, timezone=community.timezone
+            ),
+            **labels(),
+        },
+        private=True,
+    )
+
+
 async def certificate(request: Request) -> Response:
     """A member's hours for the year, printable: for the member and for the committee."""
     user = require_user(request)
@@ -276,7 +300,9 @@ async def certificate(request: Request) -> Response:
     if member is None:
         raise NotFound()
     year = _year(request)
-    rows = await queries.volunteer_hours(community.id, year=year, member_id=member_id)
+    rows = await queries.volunteer_hours(
+        community.id, year=year, timezone=community.timezone, member_id=member_id
+    )
     if not rows and member_id != user.id:
         raise NotFound()
     return render(
@@ -318,5 +344,6 @@ routes = [
     ),
     Route("/c/{slug}/hours", hours, name="teams:hours"),
     Route("/c/{slug}/hours.csv", hours_csv, name="teams:hours_csv"),
+    Route("/c/{slug}/hours/mine", my_hours, name="teams:my_hours"),
     Route("/c/{slug}/hours/{user_id}/certificate", certificate, name="teams:certificate"),
 ]

@@ -42,6 +42,7 @@ def build_environment() -> jinja2.Environment:
     env.filters["datetime"] = _format_datetime
     env.filters["relative_time"] = _relative_time
     env.filters["and_list"] = _and_list
+    env.filters["day"] = _format_day
     env.globals["error_text"] = _error_text
     env.globals["english"] = _in_english
     return env
@@ -111,6 +112,16 @@ def _format_datetime(value: Any, tz: str = "Asia/Shanghai") -> str:
     pattern = str(get_datetime_format("medium", locale=locale))
     return pattern.replace("{1}", format_date(local, "medium", locale=locale)).replace(
         "{0}", format_time(local, "short", locale=locale)
+    )
+
+
+def _format_day(value: Any, tz: str = "Asia/Shanghai") -> str:
+    """The day of a moment on the community's calendar, with its weekday: what a volunteer
+    remembers a morning's watering by."""
+    if value is None:
+        return ""
+    return format_date(
+        value.astimezone(_zone(tz)), "full", locale=i18n.babel_locale(i18n.current_locale())
     )
 
 

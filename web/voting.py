@@ -376,14 +376,18 @@ async def update(request: Request) -> Response:
 RoundStep = Callable[..., Awaitable[object]]
 
 
-def _round_step(step: RoundStep, done: str) -> Callable[[Request], Awaitable[Response]]:
-    """An endpoint for a committee button on a round (open, close and count, publish)."""
+def _round_step(
+    step: RoundStep, done: str, *, links: bool = False
+) -> Callable[[Request], Awaitable[Response]]:
+    """An endpoint for a committee button on a round (open, close and count, publish);
+    ``links``: the step writes open data, which links to the proposals' pages."""
 
     async def endpoint(request: Request) -> Response:
         community = await committee_community(request)
         round_id = path_id(request, "round_id")
         await form_fields(request)
-        await step(request.state.actor, community.id, round_id, now=_now())
+        extra = {"proposal_url": request.app.state.proposal_url} if links else {}
+        await step(request.state.actor, community.id, round_id, now=_now(), **extra)
         flash(request, done)
         return see_other(_round_url(request, community, round_id))
 
@@ -397,7 +401,7 @@ close_round = _round_step(
     services.close_round,
     N_("Voting is closed and counted. Check the results, then publish them."),
 )
-publish = _round_step(services.publish_round, N_("The results are published."))
+publish = _round_step(services.publish_round, N_("The results are published."), links=True)
 
 
 async def _paper_page(
@@ -506,16 +510,19 @@ async def _counted_round(request: Request) -> tuple[Community, VotingRound]:
 async def download_pb(request: Request) -> Response:
     community, voting = await _counted_round(request)
     return download(
-        await queries.open_data_pb(voting),
+        await queries.ballots_file(voting, request.app.state.proposal_url),
         "text/plain; charset=utf-8",
         f"huakai_{community.slug}_{voting.id}.pb",
     )
 
 
-async def _result_rows(voting: VotingRound) -> list[open_data.ResultRow]:
+async def _result_rows(
+    request: Request, community: Community, voting: VotingRound
+) -> list[open_data.ResultRow]:
     results = await queries.round_results(voting)
     if results is None:
         raise NotFound()
+    proposal_url: open_data.ProposalUrl = request.app.state.proposal_url
     return [
         open_data.ResultRow(
             project_id=e.project.id,
@@ -524,6 +531,8 @@ async def _result_rows(voting: VotingRound) -> list[open_data.ResultRow]:
             votes=e.project.votes,
             funded=e.funded,
             funded_under_other_rule=e.project.id in results.funded_under_other_rule,
+            proposal_id=e.project.proposal_id,
+            url=proposal_url(community.slug, e.project.proposal_id),
         )
         for e in results.projects
     ]
@@ -532,7 +541,7 @@ async def _result_rows(voting: VotingRound) -> list[open_data.ResultRow]:
 async def download_csv(request: Request) -> Response:
     community, voting = await _counted_round(request)
     return download(
-        open_data.results_csv(await _result_rows(voting)),
+        open_data.results_csv(await _result_rows(request, community, voting)),
         "text/csv; charset=utf-8",
         f"huakai_{community.slug}_{voting.id}_results.csv",
     )
@@ -540,10 +549,13 @@ async def download_csv(request: Request) -> Response:
 
 async def download_json(request: Request) -> Response:
     community, voting = await _counted_round(request)
-    # Published rounds carry the hash of their ballots file; a counted one is hashed on the spot.
-    pb_sha256 = voting.pb_sha256 or open_data.sha256(await queries.open_data_pb(voting))
+    # Published rounds carry the hash of their kept ballots file; a counted one is hashed on
+    # the spot, from the file as it would be published now.
+    pb_sha256 = voting.pb_sha256 or open_data.sha256(
+        await queries.ballots_file(voting, request.app.state.proposal_url)
+    )
     body = open_data.results_json(
-        await queries.round_facts(voting), await _result_rows(voting), pb_sha256
+        await queries.round_facts(voting), await _result_rows(request, community, voting), pb_sha256
     )
     return download(body, "application/json", f"huakai_{community.slug}_{voting.id}_results.json")
 

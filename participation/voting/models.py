@@ -132,3 +132,18 @@ class RoundResult(Model):
     class Meta:
         table = "round_result"
         unique_together = (("round", "rule"),)
+
+
+class PublishedBallots(Model):
+    # The round's .pb file exactly as published: served as it was, so the SHA-256 published
+    # with the results stays true whatever changes later (a proposal's title, the site's
+    # address, the code that writes the file).
+    id = fields.IntField(primary_key=True)
+    round: fields.OneToOneRelation[VotingRound] = fields.OneToOneField(
+        "huakai.VotingRound", related_name="published_ballots", on_delete=fields.CASCADE
+    )
+    round_id: int
+    text = fields.TextField()
+
+    class Meta:
+        table = "published_ballots"

@@ -3,6 +3,13 @@
 Nothing personal goes out: a ballot's voter id is the SHA-256 of its receipt code, which only
 the voter holds, so they can find their own line and nobody else can tell whose it is. Lines
 are sorted by that id, which hides the order people voted in.
+
+A project's id (``project_id``) is its id on this round's ballot, which the votes refer to;
+each project also carries the id of the proposal it comes from (the id in the site's proposal
+addresses) and that page's absolute address: ``proposal_id`` and ``url`` in the results, and in
+the .pb file pabulib's own ``public_id`` column, the addresses in META comment #3 (pabulib-
+checker refuses PROJECTS columns it does not know). The addresses are built by the caller (the
+web layer knows its routes and base URL) through a ``ProposalUrl``.
 """
 
 from __future__ import annotations
@@ -11,7 +18,7 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -30,11 +37,21 @@ RULE_COMMENTS = {
 }
 
 
+# (community slug, proposal id) -> the proposal page's absolute URL.
+ProposalUrl = Callable[[str, int], str]
+
+PROPOSALS_COMMENT = (
+    "#3: In PROJECTS, project_id is the project's id in this round (the votes use it) and "
+    "public_id the id of the proposal it comes from on the site. The proposals' pages: "
+)
+
+
 @dataclass(frozen=True)
 class RoundFacts:
     round_id: int
     title: str
     community: str
+    community_slug: str
     district: str
     budget_yuan: int
     opens_at: datetime
@@ -49,11 +66,13 @@ class RoundFacts:
 
 @dataclass(frozen=True)
 class ProjectFacts:
-    id: int
+    id: int  # the round's own (round_project) id
     name: str
     cost_yuan: int
     votes: int
     funded: bool  # chosen under the round's rule (false before the count)
+    proposal_id: int
+    url: str  # the proposal's page; "" in the format of rounds published before it was added
 
 
 @dataclass(frozen=True)
@@ -78,9 +97,23 @@ def _rows(rows: Sequence[Sequence[object]]) -> str:
 
 
 def pabulib(
-    facts: RoundFacts, projects: Sequence[ProjectFacts], ballots: Sequence[BallotFacts]
+    facts: RoundFacts,
+    projects: Sequence[ProjectFacts],
+    ballots: Sequence[BallotFacts],
+    *,
+    with_proposals: bool = True,
 ) -> str:
-    """The .pb text: UTF-8 (no BOM when encoded), sections META, PROJECTS, VOTES."""
+    """The .pb text: UTF-8 (no BOM when encoded), sections META, PROJECTS, VOTES.
+
+    Each project's proposal is its ``public_id`` (a PROJECTS column pabulib knows), and META
+    comment #3 lists their pages. ``with_proposals=False`` writes the file as it was before
+    they were added, byte for byte: rounds published then are served that way, so the SHA-256
+    published with them stays true."""
+    # In the order greedy takes them (votes, then cost, then lot): readers that break ties by
+    # file order, like pabulib-checker, then agree with ours.
+    lot = {project_id: place for place, project_id in enumerate(facts.lot)}
+    in_order = sorted(projects, key=lambda p: (-p.votes, p.cost_yuan, lot.get(p.id, 0)))
+    pages = " ".join(p.url for p in in_order)
     meta: list[tuple[str, object]] = [
         ("key", "value"),
         ("description", facts.title),
@@ -110,17 +143,15 @@ def pabulib(
             "comment",
             f"#1: {RULE_COMMENTS[facts.result_rule]} "
             "#2: Ties: the cheaper project first, then the one with more votes, then this "
-            f"order drawn by lot: {_ids_in_order(facts.lot)}",
+            f"order drawn by lot: {_ids_in_order(facts.lot)}"
+            + (f" {PROPOSALS_COMMENT}{pages}" if with_proposals else ""),
         ),
     ]
-    project_rows: list[Sequence[object]] = [("project_id", "cost", "votes", "name", "selected")]
-    # In the order greedy takes them (votes, then cost, then lot): readers that break ties by
-    # file order, like pabulib-checker, then agree with ours.
-    lot = {project_id: place for place, project_id in enumerate(facts.lot)}
-    project_rows += [
-        (p.id, p.cost_yuan, p.votes, p.name, int(p.funded))
-        for p in sorted(projects, key=lambda p: (-p.votes, p.cost_yuan, lot.get(p.id, 0)))
-    ]
+    header: tuple[str, ...] = ("project_id", "cost", "votes", "name", "selected")
+    project_rows: list[Sequence[object]] = [(*header, "public_id") if with_proposals else header]
+    for p in in_order:
+        row: tuple[object, ...] = (p.id, p.cost_yuan, p.votes, p.name, int(p.funded))
+        project_rows.append((*row, p.proposal_id) if with_proposals else row)
     # No voting method: where few vote on paper, it would point at whose ballot is whose.
     vote_rows: list[Sequence[object]] = [("voter_id", "vote")]
     vote_rows += [
@@ -138,20 +169,41 @@ def sha256(text: str) -> str:
 
 @dataclass(frozen=True)
 class ResultRow:
-    project_id: int
+    project_id: int  # the round's own id, as in the .pb file
     name: str
     cost_yuan: int
     votes: int
     funded: bool
     funded_under_other_rule: bool
+    proposal_id: int
+    url: str
 
 
 def results_csv(rows: Sequence[ResultRow]) -> str:
+    # New columns go last: readers that take columns by position keep working.
     table: list[Sequence[object]] = [
-        ("project_id", "name", "cost_yuan", "votes", "funded", "funded_under_other_rule")
+        (
+            "project_id",
+            "name",
+            "cost_yuan",
+            "votes",
+            "funded",
+            "funded_under_other_rule",
+            "proposal_id",
+            "url",
+        )
     ]
     table += [
-        (r.project_id, r.name, r.cost_yuan, r.votes, int(r.funded), int(r.funded_under_other_rule))
+        (
+            r.project_id,
+            r.name,
+            r.cost_yuan,
+            r.votes,
+            int(r.funded),
+            int(r.funded_under_other_rule),
+            r.proposal_id,
+            r.url,
+        )
         for r in rows
     ]
     out = io.StringIO()
@@ -176,6 +228,8 @@ def results_json(facts: RoundFacts, rows: Sequence[ResultRow], pb_sha256: str) -
                     "votes": r.votes,
                     "funded": r.funded,
                     "funded_under_other_rule": r.funded_under_other_rule,
+                    "proposal_id": r.proposal_id,
+                    "url": r.url,
                 }
                 for r in rows
             ],

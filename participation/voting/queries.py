@@ -11,7 +11,14 @@ from participation.errors import NotFound
 from participation.permissions import Actor
 from participation.proposals.models import Proposal
 from participation.voting import open_data, rules
-from participation.voting.models import Ballot, BallotChoice, RoundProject, RoundResult, VotingRound
+from participation.voting.models import (
+    Ballot,
+    BallotChoice,
+    PublishedBallots,
+    RoundProject,
+    RoundResult,
+    VotingRound,
+)
 from participation.voting.rules import RoundStatus, VoteUnit
 
 VISIBLE = tuple(s.value for s in RoundStatus if s is not RoundStatus.DRAFT)
@@ -158,6 +165,7 @@ async def round_facts(voting: VotingRound) -> open_data.RoundFacts:
         round_id=voting.id,
         title=voting.title,
         community=community.name,
+        community_slug=community.slug,
         district=community.district,
         budget_yuan=voting.budget_yuan,
         opens_at=voting.opens_at,
@@ -171,9 +179,10 @@ async def round_facts(voting: VotingRound) -> open_data.RoundFacts:
     )
 
 
-async def open_data_pb(voting: VotingRound) -> str:
-    """The round's .pb file from its frozen ballots and counted result: the same bytes before
-    and after publishing, so the hash published with the results stays true."""
+async def open_data_pb(voting: VotingRound, proposal_url: open_data.ProposalUrl | None) -> str:
+    """The round's .pb file from its frozen ballots and counted result, with each project's
+    proposal and its page; without ``proposal_url``, in the format from before they were
+    added (for rounds published then)."""
     projects = await ballot_projects(voting.id)
     ballots = await Ballot.filter(round_id=voting.id).values_list("id", "receipt_hash")
     chosen: dict[int, list[int]] = {ballot_id: [] for ballot_id, _ in ballots}
@@ -183,17 +192,40 @@ async def open_data_pb(voting: VotingRound) -> str:
         chosen[ballot_id].append(project_id)
     result = await RoundResult.get_or_none(round_id=voting.id, rule=voting.result_rule)
     winners = frozenset(result.winners if result else ())
+    facts = await round_facts(voting)
     return open_data.pabulib(
-        await round_facts(voting),
+        facts,
         [
-            open_data.ProjectFacts(p.id, p.title, p.cost_yuan, p.votes, p.id in winners)
+            open_data.ProjectFacts(
+                p.id,
+                p.title,
+                p.cost_yuan,
+                p.votes,
+                p.id in winners,
+                proposal_id=p.proposal_id,
+                url=proposal_url(facts.community_slug, p.proposal_id) if proposal_url else "",
+            )
             for p in projects
         ],
         [
             open_data.BallotFacts(receipt_hash, tuple(chosen[ballot_id]))
             for ballot_id, receipt_hash in ballots
         ],
+        with_proposals=proposal_url is not None,
     )
+
+
+async def ballots_file(voting: VotingRound, proposal_url: open_data.ProposalUrl) -> str:
+    """The .pb file to download: a published round's exactly as it was published (its SHA-256
+    is on the results page); a counted one, for its committee, as it would be published now."""
+    if voting.status == RoundStatus.PUBLISHED.value:
+        kept = await PublishedBallots.get_or_none(round_id=voting.id)
+        if kept is not None:
+            return kept.text
+        # Published before files were kept (migration 0009): its file was the one written from
+        # the database then, in the format of the time, which this writes again.
+        return await open_data_pb(voting, None)
+    return await open_data_pb(voting, proposal_url)
 
 
 @dataclass(frozen=True)

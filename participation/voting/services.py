@@ -36,7 +36,14 @@ from participation.proposals.models import Proposal, ProposalEvent
 from participation.proposals.rules import Status
 from participation.text import clean_line, clean_multiline
 from participation.voting import open_data, queries, rules, tally
-from participation.voting.models import Ballot, BallotChoice, RoundProject, RoundResult, VotingRound
+from participation.voting.models import (
+    Ballot,
+    BallotChoice,
+    PublishedBallots,
+    RoundProject,
+    RoundResult,
+    VotingRound,
+)
 from participation.voting.rules import ResultRule, RoundStatus, VoteUnit, Window
 
 
@@ -592,16 +599,23 @@ def _fraction(value: Fraction | None) -> str | None:
 
 
 async def publish_round(
-    actor: Actor, community_id: int, round_id: int, *, now: datetime
+    actor: Actor,
+    community_id: int,
+    round_id: int,
+    *,
+    now: datetime,
+    proposal_url: open_data.ProposalUrl,
 ) -> VotingRound:
     """Make the results public: the round's rule decides which projects are funded; they
-    become selected projects, and their authors are told."""
+    become selected projects, and their authors are told. The ballots file is kept as
+    published, with its SHA-256, in the same transaction."""
     await _manage(actor, community_id)
     voting = await get_round(community_id, round_id)
     result = await RoundResult.get_or_none(round_id=round_id, rule=voting.result_rule)
     if voting.status != RoundStatus.TALLIED.value or result is None:
         raise Invalid(N_("Only a counted round can be published."))
-    pb_sha256 = open_data.sha256(await queries.open_data_pb(voting))
+    pb = await queries.open_data_pb(voting, proposal_url)
+    pb_sha256 = open_data.sha256(pb)
     async with transaction() as conn:
         published = (
             await VotingRound.filter(id=round_id, status=RoundStatus.TALLIED.value)
@@ -615,6 +629,7 @@ async def publish_round(
         )
         if not published:
             raise Conflict()
+        await PublishedBallots.create(round_id=round_id, text=pb, using_db=conn)
         await RoundProject.filter(id__in=result.winners).using_db(conn).update(funded=True)
         funded = (
             await RoundProject.filter(id__in=result.winners)

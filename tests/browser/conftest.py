@@ -23,11 +23,12 @@ from typing import Any, TypeVar
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, Route
+from starlette.applications import Starlette
 
 from participation import db
 from participation.communities import services as communities
 from participation.communities.models import Community
-from participation.demo_seed import DemoFacts, seed_demo
+from participation.demo_seed import DemoFacts, DemoSite, seed_demo
 from participation.media.storage import LocalStorage
 from tests.browser.support import SPARE_HOUSEHOLD, LiveServer, OpenPage
 from tests.conftest import _migrate
@@ -114,11 +115,11 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _seed(database_url: str, storage: LocalStorage | None) -> tuple[DemoFacts, str]:
+def _seed(database_url: str, site: DemoSite | None) -> tuple[DemoFacts, str]:
     async def work() -> tuple[DemoFacts, str]:
         await db.connect(database_url)
         try:
-            facts = await seed_demo(DEMO_PROVIDER_NAME, now(), storage)
+            facts = await seed_demo(DEMO_PROVIDER_NAME, now(), site)
             community = await Community.get(slug=facts.community_slug)
             [spare] = await communities.issue_household_codes(
                 None, community.id, [SPARE_HOUSEHOLD], now=now()
@@ -132,9 +133,16 @@ def _seed(database_url: str, storage: LocalStorage | None) -> tuple[DemoFacts, s
 
 @contextmanager
 def running_server(
-    database_url: str, idp: RunningIdP, media_root: Path, **overrides: Any
-) -> Iterator[str]:
-    """The app under uvicorn on a free port of 127.0.0.1, in a thread; yields its base URL."""
+    database_url: str,
+    idp: RunningIdP,
+    media_root: Path,
+    *,
+    before_start: Callable[[Starlette], T] | None = None,
+    **overrides: Any,
+) -> Iterator[tuple[str, T | None]]:
+    """The app under uvicorn on a free port of 127.0.0.1, in a thread; yields its base URL
+    and what ``before_start`` (run in a thread of its own with the built app, before it
+    serves: seeding that needs the app's addresses) returned."""
     # The server gets a socket already bound to a free port, not a port number that another
     # process (another xdist worker's server) could take before the server binds it.
     listener = socket.socket()
@@ -144,7 +152,9 @@ def running_server(
     settings = make_settings(
         database_url, idp, media_root=media_root, BASE_URL=base_url, **overrides
     )
-    server = server_for(create_app(settings), host="127.0.0.1", port=port)
+    app = create_app(settings)
+    prepared = _in_own_thread(lambda: before_start(app)) if before_start else None
+    server = server_for(app, host="127.0.0.1", port=port)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [listener]}, name="live-server", daemon=True
     )
@@ -155,7 +165,7 @@ def running_server(
             if not thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the live server did not start")
             time.sleep(0.02)
-        yield base_url
+        yield base_url, prepared
     finally:
         server.should_exit = True
         thread.join(timeout=10)
@@ -190,9 +200,17 @@ def live_server(
     database_url = f"sqlite://{path}"
     media_root = tmp_path / "media"
     media_root.mkdir()
-    storage = LocalStorage(media_root) if demo_content else None
-    facts, spare_code = _in_own_thread(lambda: _seed(database_url, storage))
-    with running_server(database_url, idp, media_root, **server_settings) as base_url:
+
+    def seed(app: Starlette) -> tuple[DemoFacts, str]:
+        site = DemoSite(LocalStorage(media_root), app.state.proposal_url) if demo_content else None
+        return _seed(database_url, site)
+
+    with running_server(database_url, idp, media_root, before_start=seed, **server_settings) as (
+        base_url,
+        seeded,
+    ):
+        assert seeded is not None
+        facts, spare_code = seeded
         yield LiveServer(
             url=base_url, facts=facts, spare_code=spare_code, spare_household=SPARE_HOUSEHOLD
         )

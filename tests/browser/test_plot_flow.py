@@ -441,12 +441,19 @@ def adopted_in_list_and_map(member: Page, slug: str, checks: Checks) -> None:
 
 
 def certificate(member: Page, team_path: str, checks: Checks) -> None:
-    """Her team's page (now with her care), then her certificate of hours."""
+    """Her team's page (now with her care), her own hours, then her certificate of hours."""
     member.goto(team_path)
     expect(section(member, zh("Care history"))).to_contain_text(MEMBER_NAME)
     checks.page(member)
     checks.ready(member)
     member.get_by_role("link", name=zh("My volunteer hours"), exact=True).click()
+    year = member.get_by_label(zh("Year")).input_value()
+    expect(heading(member)).to_have_text(zh("My volunteer hours %(year)s", year=year))
+    expect(member.locator("#check-ins > li")).to_have_count(1)
+    expect(member.locator("#check-ins .check-in-team")).to_have_text(TEAM)
+    checks.page(member)
+    checks.ready(member)
+    member.get_by_role("link", name=zh("Print my certificate of service hours")).click()
     expect(heading(member)).to_have_text(zh("Volunteer service certificate"))
     lead = member.locator("p.cert-lead")
     expect(lead).to_contain_text(MEMBER_NAME)

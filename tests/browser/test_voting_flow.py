@@ -75,7 +75,7 @@ B_OVER_BUDGET = [PLAYGROUND, STAIR_LIGHTS, BIKE_SHED]  # ¥6,000
 B_CHOICE = [STAIR_LIGHTS, BIKE_SHED]
 C_CHOICE = [READING_CORNER, BIKE_SHED]
 
-LOT_RE = re.compile(r"order drawn by lot: ([0-9,]+)\s*$")
+LOT_RE = re.compile(r"order drawn by lot: ([0-9,]+)(?: #3: |\s*$)")
 
 
 def money(yuan: int) -> str:
@@ -483,7 +483,7 @@ def parse_pb(text: str) -> BallotsFile:
     meta = dict(row for row in sections["META"][1:])
     assert sections["META"][0] == ["key", "value"]
     header, *projects = sections["PROJECTS"]
-    assert header == ["project_id", "cost", "votes", "name", "selected"], header
+    assert header == ["project_id", "cost", "votes", "name", "selected", "public_id"], header
     header, *votes = sections["VOTES"]
     assert header == ["voter_id", "vote"], header
     return BallotsFile(

@@ -19,12 +19,13 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page
+from starlette.applications import Starlette
 from tortoise import Tortoise
 
 from participation import db
-from participation.demo_seed import COMMITTEE_NAME, RESIDENTS
+from participation.demo_seed import COMMITTEE_NAME, RESIDENTS, DemoSite
 from participation.media.storage import LocalStorage
-from tests.browser.conftest import _in_own_thread, _seed, open_context, running_server
+from tests.browser.conftest import _seed, open_context, running_server
 from tests.browser.support import en, sign_in
 from web.demo_idp import RunningIdP
 
@@ -80,10 +81,15 @@ def demo(
     shutil.copy(sqlite_template, path)
     database_url = f"sqlite://{path}"
     media = base / "media"
-    facts, _spare = _in_own_thread(lambda: _seed(database_url, LocalStorage(media)))
-    stored = _in_own_thread(lambda: _what_people_wrote(database_url))
-    with running_server(database_url, idp, media) as url:
-        yield Demo(url=url, slug=facts.community_slug, stored_text=stored)
+
+    def seed(app: Starlette) -> tuple[str, tuple[str, ...]]:
+        facts, _spare = _seed(database_url, DemoSite(LocalStorage(media), app.state.proposal_url))
+        return facts.community_slug, _what_people_wrote(database_url)
+
+    with running_server(database_url, idp, media, before_start=seed) as (url, seeded):
+        assert seeded is not None
+        slug, stored = seeded
+        yield Demo(url=url, slug=slug, stored_text=stored)
 
 
 def _normalised(path: str) -> str:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from participation.demo_seed import seed_demo
+from participation.demo_seed import DemoSite, seed_demo
 from participation.media.models import ProposalPhoto
 from participation.media.storage import LocalStorage
 from participation.notifications.models import Notification
@@ -10,26 +10,26 @@ from participation.plots.models import Adoption, CareLog, CareLogPhoto, Plot, Te
 from participation.proposals.models import Proposal, ProposalEvent
 from participation.proposals.rules import Status
 from participation.voting.models import RoundProject, RoundResult, VotingRound
-from tests.support import now
+from tests.support import now, proposal_url
 
 
 async def test_demo_shows_every_state_and_seeding_twice_adds_nothing(
     database: str, tmp_path: Path
 ) -> None:
-    storage = LocalStorage(tmp_path)
-    facts = await seed_demo("demo", now(), storage)
+    site = DemoSite(LocalStorage(tmp_path), proposal_url)
+    facts = await seed_demo("demo", now(), site)
     statuses = set(await Proposal.all().values_list("status", flat=True))
     assert statuses == {s.value for s in Status}
     assert await ProposalPhoto.all().count() >= 3
     assert any(tmp_path.rglob("*.webp"))
     count, events = await Proposal.all().count(), await ProposalEvent.all().count()
-    again = await seed_demo("demo", now(), storage)
+    again = await seed_demo("demo", now(), site)
     assert (await Proposal.all().count(), await ProposalEvent.all().count()) == (count, events)
     assert again.unused_code != facts.unused_code
 
 
 async def test_demo_has_a_published_vote_and_an_open_one(database: str, tmp_path: Path) -> None:
-    await seed_demo("demo", now(), LocalStorage(tmp_path))
+    await seed_demo("demo", now(), DemoSite(LocalStorage(tmp_path), proposal_url))
     rounds = {r.status: r for r in await VotingRound.all()}
     assert set(rounds) == {"published", "open"}
     published = rounds["published"]
@@ -41,14 +41,14 @@ async def test_demo_has_a_published_vote_and_an_open_one(database: str, tmp_path
     )
     assert rounds["open"].opens_at < now() < rounds["open"].closes_at
     assert rounds["open"].ballot_count > 0
-    await seed_demo("demo", now(), LocalStorage(tmp_path))
+    await seed_demo("demo", now(), DemoSite(LocalStorage(tmp_path), proposal_url))
     assert await VotingRound.all().count() == 2
 
 
 async def test_demo_has_adopted_plots_with_care_two_teams_and_a_waiting_list(
     database: str, tmp_path: Path
 ) -> None:
-    await seed_demo("demo", now(), LocalStorage(tmp_path))
+    await seed_demo("demo", now(), DemoSite(LocalStorage(tmp_path), proposal_url))
     statuses = [p.status for p in await Plot.all()]
     assert statuses.count("adopted") >= 4 and "available" in statuses and "resting" in statuses
     assert await Team.all().count() == 2
@@ -58,5 +58,5 @@ async def test_demo_has_adopted_plots_with_care_two_teams_and_a_waiting_list(
     assert await Notification.filter(kind="plots.lapse_warning").exists()
     assert await Notification.filter(kind="plots.term_ending").exists()
     plots = await Plot.all().count()
-    await seed_demo("demo", now(), LocalStorage(tmp_path))
+    await seed_demo("demo", now(), DemoSite(LocalStorage(tmp_path), proposal_url))
     assert await Plot.all().count() == plots and await Team.all().count() == 2

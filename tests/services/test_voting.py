@@ -27,7 +27,7 @@ from participation.voting import queries, services
 from participation.voting.models import Ballot, BallotChoice, RoundProject, RoundResult, VotingRound
 from participation.voting.rules import RoundStatus
 from tests.services.conftest import People
-from tests.support import World, make_user, make_verified, now
+from tests.support import World, make_user, make_verified, now, proposal_url
 
 COSTS = (3000, 2000, 1500, 1000)  # the ballot: four projects
 BUDGET = 5000
@@ -476,15 +476,23 @@ async def test_publishing_funds_the_winners_and_tells_their_authors(
         Actor(user_id=people.resident.id), community, scene.round.id, ids(scene, 2, 3), now=now()
     )
     with pytest.raises(Invalid):  # not counted yet
-        await services.publish_round(scene.committee, community, scene.round.id, now=now())
+        await services.publish_round(
+            scene.committee, community, scene.round.id, now=now(), proposal_url=proposal_url
+        )
     await services.close_round(None, community, scene.round.id, now=scene.closes_at)
     with pytest.raises(NotAllowed):
         await services.publish_round(
-            Actor(user_id=people.resident.id), community, scene.round.id, now=now()
+            Actor(user_id=people.resident.id),
+            community,
+            scene.round.id,
+            now=now(),
+            proposal_url=proposal_url,
         )
-    published = await services.publish_round(scene.committee, community, scene.round.id, now=now())
+    published = await services.publish_round(
+        scene.committee, community, scene.round.id, now=now(), proposal_url=proposal_url
+    )
     assert published.status == RoundStatus.PUBLISHED.value
-    pb = await queries.open_data_pb(published)
+    pb = await queries.ballots_file(published, proposal_url)
     assert published.pb_sha256 == hashlib.sha256(pb.encode()).hexdigest()
     funded = await RoundProject.filter(round_id=scene.round.id, funded=True)
     assert sorted(p.id for p in funded) == sorted(ids(scene, 2, 3))

@@ -44,6 +44,7 @@ from participation.voting import services as voting
 from participation.voting.models import (
     Ballot,
     BallotChoice,
+    PublishedBallots,
     RoundProject,
     RoundResult,
     VotingRound,
@@ -167,6 +168,73 @@ def assert_inert(
 
 def is_fragment(page: str) -> bool:
     return "<html" not in page.lower() and "<body" not in page.lower()
+
+
+# --- Reading a page: its tables and links --------------------------------------------------------
+
+
+class _Reader(HTMLParser):
+    """Collects each table's rows of cell texts (by the table's id) and every link."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: dict[str, list[list[str]]] = {}
+        self.links: list[tuple[str, str]] = []
+        self._table: str | None = None
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._link: tuple[str, list[str]] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "table":
+            self._table = values.get("id") or f"table-{len(self.tables)}"
+            self.tables[self._table] = []
+        elif tag == "tr" and self._table is not None:
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+        elif tag == "a" and values.get("href"):
+            self._link = (values["href"] or "", [])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None and self._table is not None:
+            self.tables[self._table].append(self._row)
+            self._row = None
+        elif tag == "table":
+            self._table = None
+        elif tag == "a" and self._link is not None:
+            href, text = self._link
+            self.links.append((href, " ".join("".join(text).split())))
+            self._link = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._link is not None:
+            self._link[1].append(data)
+
+
+def _read(page: str) -> _Reader:
+    reader = _Reader()
+    reader.feed(page)
+    reader.close()
+    return reader
+
+
+def table_rows(page: str, table_id: str) -> list[list[str]]:
+    """The body rows (header row left out) of the page's table with this id, as cell texts."""
+    tables = _read(page).tables
+    assert table_id in tables, f"no table #{table_id} on the page: {sorted(tables)}"
+    return tables[table_id][1:]
+
+
+def page_links(page: str) -> list[tuple[str, str]]:
+    """Every link on the page: (href, its text)."""
+    return _read(page).links
 
 
 # --- Database snapshots: a forbidden write must change nothing ----------------------------------
@@ -323,6 +391,7 @@ async def snapshot() -> dict[str, list[tuple[Any, ...]]]:
                 "id", "round_id", "rule", "winners", "spent_yuan", "input_hash"
             )
         ),
+        "published_ballots": sorted(await PublishedBallots.all().values_list("round_id", "text")),
     }
 
 

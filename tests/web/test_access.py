@@ -618,6 +618,8 @@ MATRIX = (
     Case("GET", "/c/{slug}/teams/{team_id}/edit", only(LEADER_ONLY, 200)),
     Case("GET", "/c/{slug}/hours", committee_only(200)),
     Case("GET", "/c/{slug}/hours.csv", committee_only(200)),
+    # Each signed-in visitor's own hours in the community (empty where they have none).
+    Case("GET", "/c/{slug}/hours/mine", signed_in(200)),
     # The team member's own certificate: for them and for the committee.
     Case(
         "GET",
