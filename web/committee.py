@@ -274,7 +274,7 @@ async def update_proposal_settings(request: Request) -> Response:
             request, community, proposals_error=exc, proposals_form=fields, status_code=422
         )
     flash(request, N_("Micro-project settings saved."))
-    return see_other(request.app.url_path_for("committee:settings", slug=community.slug))
+    return _back_to_settings(request, community, "#proposal-settings")
 
 
 async def update_plot_settings(request: Request) -> Response:
@@ -294,7 +294,14 @@ async def update_plot_settings(request: Request) -> Response:
             request, community, plots_error=exc, plots_form=fields, status_code=422
         )
     flash(request, N_("Plot settings saved."))
-    return see_other(request.app.url_path_for("committee:settings", slug=community.slug))
+    return _back_to_settings(request, community, "#plot-settings")
+
+
+def _back_to_settings(request: Request, community: Community, anchor: str) -> Response:
+    """Back to the part of the settings page just saved. The anchor is in the redirect itself:
+    a browser would carry the form action's #anchor over to a 303 that has none, but htmx,
+    following it with fetch(), cannot."""
+    return see_other(request.app.url_path_for("committee:settings", slug=community.slug) + anchor)
 
 
 routes = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -49,6 +50,16 @@ def keep_address_after_post(request: Request, response: Response) -> Response:
 
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# An anchor htmx can scroll to as a CSS selector (our ids); another is only kept in the URL.
+_PLAIN_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+
+def _swap_showing(anchor: str) -> str:
+    """The new page from its top, or from the element its #anchor names, as a browser shows
+    a page it navigated to."""
+    if _PLAIN_ID.fullmatch(anchor):
+        return f'innerHTML show:top showTarget:"#{anchor}"'
+    return "innerHTML show:top"
 
 
 class HtmxRedirects:
@@ -58,9 +69,10 @@ class HtmxRedirects:
     original request, swapped into whatever that request aimed at (a whole sign-in page inside
     a support button), with the address bar left to guesswork and the target's #anchor lost.
     Here the redirect is answered with ``HX-Location`` instead, so htmx loads the target as a
-    page of its own, pushes its URL (anchor included) and shows it from the top, the same as a
-    plain form following the 303. A target on another site (an identity provider) gets
-    ``HX-Redirect``: a full browser navigation. Endpoints just redirect; this decides.
+    page of its own, pushes its URL (anchor included) and shows it from the top, or from the
+    element its anchor names, the same as a plain form following the 303. A target on another
+    site (an identity provider) gets ``HX-Redirect``: a full browser navigation. Endpoints
+    just redirect; this decides.
     """
 
     def __init__(self, app: ASGIApp, *, base_url: str) -> None:
@@ -89,8 +101,10 @@ class HtmxRedirects:
                             {
                                 "path": local,
                                 "target": "body",
-                                "swap": "innerHTML show:top",
-                                history: "true",
+                                "swap": _swap_showing(urlsplit(local).fragment),
+                                # The target itself, not "true": htmx would push the URL it
+                                # fetched, and fetch() drops the #anchor.
+                                history: local,
                             }
                         )
                     headers.append("Vary", "HX-Request")

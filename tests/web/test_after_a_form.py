@@ -172,7 +172,7 @@ async def test_htmx_answers_a_redirect_with_a_navigation_to_its_target(
     # Back to a page htmx had swapped in, after signing out: htmx sends only this header, and
     # the sign-in page takes that page's place in the history.
     restored = await client.get("/c/yulin/verify", headers={"HX-History-Restore-Request": "true"})
-    assert json.loads(restored.headers["hx-location"])["replace"] == "true"
+    assert json.loads(restored.headers["hx-location"])["replace"] == "/login?next=/c/yulin/verify"
 
     await login(client, "htmx-navigator")
     token = await csrf_token(client, "/c/yulin")
@@ -184,12 +184,40 @@ async def test_htmx_answers_a_redirect_with_a_navigation_to_its_target(
         "path": "/c/yulin/verify",
         "target": "body",
         "swap": "innerHTML show:top",
-        "push": "true",
+        "push": "/c/yulin/verify",
     }
 
     signing_in = await client.get("/login/demo?next=/c/yulin", headers=BOOSTED)
     assert signing_in.status_code == 200 and "hx-location" not in signing_in.headers
     assert signing_in.headers["hx-redirect"].startswith("http://127.0.0.1:")
+
+
+async def test_htmx_keeps_the_anchor_of_a_redirect_and_shows_the_page_from_there(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    """fetch() drops the #anchor of what it loads, and htmx pushes the URL it loaded: the
+    anchor must be named in the push itself, and the page shown from the element it names, as
+    a browser following the 303 does. The settings page's lower forms say their anchor in the
+    redirect (a plain form would carry its action's #anchor over; htmx cannot)."""
+    member = await login(client, "htmx-anchored")
+    await make_committee(world.community, member)
+    token = await csrf_token(client, "/c/yulin/committee/settings")
+    saved = await client.post(
+        "/c/yulin/committee/settings/proposals",
+        data={"csrf_token": token, "support_threshold": "3"},
+        headers={**BOOSTED, "X-CSRF-Token": token},
+    )
+    assert json.loads(saved.headers["hx-location"]) == {
+        "path": "/c/yulin/committee/settings#proposal-settings",
+        "target": "body",
+        "swap": 'innerHTML show:top showTarget:"#proposal-settings"',
+        "push": "/c/yulin/committee/settings#proposal-settings",
+    }
+    plain = await client.post(
+        "/c/yulin/committee/settings/plots",
+        data={"csrf_token": token, "lapse_days": "10", "lapse_grace_days": "5"},
+    )
+    assert plain.headers["location"] == "/c/yulin/committee/settings#plot-settings"
 
 
 @sqlite_only
