@@ -37,7 +37,7 @@ MAX_PAGES = 250  # the demo has about a hundred per visitor; more means a link l
 FETCHED = re.compile(r"\.(csv|json|pb|webp|png|jpg|ico)$|^/media/")
 LEFT_ALONE = re.compile(r"^/(auth|login)/|^/static/")
 # Names of formats and standards, written the same in Chinese text.
-TECHNICAL = {"JPEG", "PNG", "WebP", "CSV", "UTF", "JSON", "SHA", "pabulib", "pb", "A4", "ID"}
+TECHNICAL = {"JPEG", "PNG", "WebP", "CSV", "UTF", "JSON", "PDF", "SHA", "pabulib", "pb", "A4", "ID"}
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
 
 
