@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -31,7 +33,17 @@ async def choose_language(request: Request) -> Response:
         request.session["locale"] = locale
         if request.state.user is not None:
             await set_locale(request.state.user.id, locale)
-    return see_other(safe_next(fields.get("next")))
+    return see_other(_back_to(request, fields.get("next")))
+
+
+def _back_to(request: Request, page: str | None) -> str:
+    """The page the visitor was on, with its search and filters: the browser's Referer when it
+    is this site (after an htmx filter change the form's own ``next`` still names the page as
+    it loaded), else the form's ``next``."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if f"{referer.scheme}://{referer.netloc}" == request.app.state.settings.base_url:
+        return safe_next(referer.path + (f"?{referer.query}" if referer.query else ""))
+    return safe_next(page)
 
 
 async def healthz(request: Request) -> Response:

@@ -23,7 +23,16 @@ from tortoise import connections
 
 from participation.accounts.models import User
 from participation.communities.services import create_community
-from tests.support import SECRET, csrf_token, hx_location, login, make_world, now, post_form
+from tests.support import (
+    BASE_URL,
+    SECRET,
+    csrf_token,
+    hx_location,
+    login,
+    make_world,
+    now,
+    post_form,
+)
 from tests.web.helpers import (
     ENGLISH,
     HTMX_PARTIAL,
@@ -619,3 +628,25 @@ async def test_the_same_name_sent_as_utf8_is_saved(client: httpx.AsyncClient) ->
     )
     assert response.status_code == 303
     assert (await User.get(id=user.id)).display_name == "Zoë Müller 田秀芳"
+
+
+@sqlite_only
+async def test_language_switch_comes_back_to_the_page_with_its_search(
+    client: httpx.AsyncClient,
+) -> None:
+    """After an htmx filter change the header (and the form's ``next``) still names the list
+    as it loaded; the browser's Referer names the page as the visitor sees it."""
+    token = await csrf_token(client)
+    searched = f"{BASE_URL}/c/yulin/proposals?q=%E8%8A%B1&status=submitted"
+    for referer, back in (
+        (searched, "/c/yulin/proposals?q=%E8%8A%B1&status=submitted"),
+        ("https://evil.example/phish", "/c/yulin/proposals"),  # another site: the form's next
+        (f"{BASE_URL}//evil.example/x", "/"),
+    ):
+        response = await client.post(
+            "/language",
+            data={"csrf_token": token, "locale": "en", "next": "/c/yulin/proposals"},
+            headers={"Referer": referer},
+        )
+        assert response.status_code == 303
+        assert response.headers["location"] == back, referer
