@@ -59,7 +59,7 @@ async def _cast(app: object, path: str, cookie: str, body: bytes) -> None:
         sent.append(message)
 
     await app(scope, receive, send)  # type: ignore[operator]
-    if sent[0]["status"] != 200:
+    if sent[0]["status"] not in (200, 303):  # the receipt, or (since issue 12) its redirect
         raise SystemExit(f"a ballot was refused: {sent[0]['status']}")
 
 

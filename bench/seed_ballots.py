@@ -16,12 +16,12 @@ from datetime import UTC, datetime, timedelta
 
 import itsdangerous
 
-from participation import db
 from participation.accounts.queries import find_user_by_name
 from participation.communities.models import Community, Membership
-from participation.demo_seed import RESIDENTS, seed_demo
-from participation.demo_voting import seed_verified_neighbours
-from participation.permissions import Actor
+from participation.core import db
+from participation.core.permissions import Actor
+from participation.demo.seed import RESIDENTS, seed_demo
+from participation.demo.voting import seed_verified_neighbours
 from participation.proposals import services as proposals
 from participation.proposals.rules import Status
 from participation.voting import services

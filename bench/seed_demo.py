@@ -6,8 +6,8 @@ import asyncio
 import os
 from datetime import UTC, datetime
 
-from participation import db
-from participation.demo_seed import seed_demo
+from participation.core import db
+from participation.demo.seed import seed_demo
 
 
 async def main() -> None:

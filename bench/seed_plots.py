@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 from tortoise import connections
 
-from participation import db
-from participation.demo_seed import DEMO_SLUG, seed_demo
+from participation.core import db
+from participation.demo.seed import DEMO_SLUG, seed_demo
 
 PLOTS = 2_000
 TEAMS = 200

@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 from tortoise import connections
 
-from participation import db
-from participation.demo_seed import DEMO_SLUG, seed_demo
+from participation.core import db
+from participation.demo.seed import DEMO_SLUG, seed_demo
 
 PROPOSALS = 500
 SUPPORTS = 50_000

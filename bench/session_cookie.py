@@ -10,9 +10,9 @@ from base64 import b64encode
 
 import itsdangerous
 
-from participation import db
 from participation.accounts.queries import find_user_by_name
-from participation.demo_seed import RESIDENTS
+from participation.core import db
+from participation.demo.seed import RESIDENTS
 from web.app import SESSION_COOKIE
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from participation import db
+from participation.core import db
 from web.demo_idp import RunningIdP, start_idp
 
 

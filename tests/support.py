@@ -15,7 +15,7 @@ import httpx
 from participation.accounts.models import Identity, User
 from participation.communities import services as communities
 from participation.communities.models import Community
-from participation.permissions import Actor
+from participation.core.permissions import Actor
 from web.demo_idp import RunningIdP
 from web.settings import Settings, demo_provider, load_settings
 

@@ -15,7 +15,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from participation import db
+from participation.core import db
 from participation.media.storage import LocalStorage
 from web import (
     auth,

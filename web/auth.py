@@ -23,7 +23,7 @@ from starlette.routing import Route
 
 from participation.accounts import services as accounts
 from participation.accounts.rules import display_name_from_claims
-from participation.errors import N_
+from participation.core.errors import N_
 from participation.ratelimit.services import hit
 from web.client_ip import client_ip
 from web.csrf import session_token

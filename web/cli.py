@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from participation import db
-from participation.errors import DomainError
+from participation.core import db
+from participation.core.errors import DomainError
 from web.settings import SPECS, Settings, SettingsError, demo_provider, load_settings
 
 # How every server runs Huakai (`huakai serve`, `huakai demo`, the browser tests). uvicorn
@@ -112,7 +112,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 
-    from participation.demo_seed import DemoSite, seed_demo
+    from participation.demo.seed import DemoSite, seed_demo
     from participation.media.storage import LocalStorage
     from web.app import create_app
     from web.demo_idp import start_idp
@@ -188,7 +188,7 @@ def cmd_create_community(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _find_user(args: argparse.Namespace) -> int:
     from participation.accounts.models import Identity, User
-    from participation.errors import NotFound
+    from participation.core.errors import NotFound
 
     if args.user_id is not None:
         if not await User.exists(id=args.user_id):

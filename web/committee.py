@@ -10,13 +10,13 @@ from starlette.routing import Route
 
 from participation.audit.queries import list_audit
 from participation.communities import queries, services
-from participation.communities.models import Community
-from participation.errors import N_, Invalid
+from participation.communities.queries import CommunityInfo
+from participation.core.errors import N_, Invalid
+from participation.core.text import parse_whole_number
 from participation.plots import settings as plot_settings
 from participation.proposals import settings as proposal_settings
 from participation.proposals.categories import ALWAYS_OFFERED
 from participation.proposals.rules import DEFAULT_CATEGORIES
-from participation.text import parse_whole_number
 from web import kept
 from web.forms import flash, form_fields, path_id, see_other
 from web.templating import render
@@ -27,7 +27,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-async def committee_community(request: Request) -> Community:
+async def committee_community(request: Request) -> CommunityInfo:
     """The community of a committee page, for its committee (and platform admins) only."""
     require_user(request)
     return await queries.get_community_for_committee(
@@ -74,7 +74,7 @@ async def codes(request: Request) -> Response:
 
 async def _codes_page(
     request: Request,
-    community: Community,
+    community: CommunityInfo,
     *,
     error: Invalid | None = None,
     form: dict[str, str] | None = None,
@@ -192,7 +192,7 @@ async def settings_page(request: Request) -> Response:
 
 def _settings_page(
     request: Request,
-    community: Community,
+    community: CommunityInfo,
     *,
     error: Invalid | None = None,
     proposals_error: Invalid | None = None,
@@ -297,7 +297,7 @@ async def update_plot_settings(request: Request) -> Response:
     return _back_to_settings(request, community, "#plot-settings")
 
 
-def _back_to_settings(request: Request, community: Community, anchor: str) -> Response:
+def _back_to_settings(request: Request, community: CommunityInfo, anchor: str) -> Response:
     """Back to the part of the settings page just saved. The anchor is in the redirect itself:
     a browser would carry the form action's #anchor over to a 303 that has none, but htmx,
     following it with fetch(), cannot."""

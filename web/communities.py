@@ -9,7 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from participation.communities import queries, services
-from participation.errors import N_, Invalid
+from participation.core.errors import N_, Invalid
 from participation.proposals import tracking
 from participation.proposals.rules import STATUS_LABELS
 from web.forms import flash, form_fields, see_other

@@ -17,7 +17,7 @@ from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from participation.errors import N_
+from participation.core.errors import N_
 from web.errors import error_response
 
 log = logging.getLogger("huakai.security")

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from participation.errors import (
+from participation.core.errors import (
     N_,
     Busy,
     Conflict,

@@ -10,8 +10,8 @@ from starlette.formparsers import MultiPartParser
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from participation.errors import N_, NotFound
-from participation.text import parse_whole_number
+from participation.core.errors import N_, NotFound
+from participation.core.text import parse_whole_number
 from web.middleware import BodyTooLarge
 
 FIELD_MAX = 10_000

@@ -6,9 +6,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from participation import db
 from participation.accounts.services import set_locale
 from participation.communities.queries import list_communities, list_my_communities
+from participation.core import db
 from web.auth import safe_next
 from web.forms import form_fields, see_other
 from web.i18n import SUPPORTED

@@ -17,7 +17,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from starlette.requests import Request
 
 from participation.accounts import kept
-from participation.errors import N_, NotFound
+from participation.core.errors import N_, NotFound
 
 GONE = N_(
     "This page is no longer shown: what a form showed once is kept for one hour, and only "

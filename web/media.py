@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from participation.errors import NotFound
+from participation.core.errors import NotFound
 from participation.media.storage import InvalidKey, Storage, variant_key
 
 VARIANTS = frozenset({"320", "960", "1920", "original"})

@@ -13,8 +13,7 @@ from starlette.routing import BaseRoute, Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from participation.accounts.queries import actor_for, get_signed_in_user
-from participation.communities.models import Community
-from participation.communities.queries import is_slug
+from participation.communities.queries import get_default_locale
 from web import i18n
 from web.errors import error_response
 
@@ -211,15 +210,14 @@ class Locale:
 
     async def _community_default(self, path: str) -> str | None:
         parts = path.split("/")
-        if len(parts) < 3 or parts[1] != "c" or not is_slug(parts[2]):
+        if len(parts) < 3 or parts[1] != "c":
             return None
         slug = parts[2]
         now = time.monotonic()
         cached = self._community_defaults.get(slug)
         if cached is not None and cached[0] > now:
             return cached[1]
-        community = await Community.filter(slug=slug).only("id", "default_locale").first()
-        locale = community.default_locale if community else None
+        locale = await get_default_locale(slug)
         if len(self._community_defaults) > 10_000:
             self._community_defaults.clear()
         self._community_defaults[slug] = (now + self.CACHE_SECONDS, locale)

@@ -11,14 +11,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from participation.communities import queries as communities
-from participation.communities.models import Community
-from participation.errors import N_, Invalid
-from participation.permissions import can
+from participation.communities.queries import CommunityInfo
+from participation.core.errors import N_, Invalid
+from participation.core.permissions import can
+from participation.core.text import parse_whole_number
 from participation.plots import adoption, care, queries, rules, services
 from participation.plots.models import Plot
 from participation.plots.rules import PlotInput
 from participation.plots.teams import team_place
-from participation.text import parse_whole_number
 from web.committee import committee_community
 from web.forms import (
     flash,
@@ -51,7 +51,7 @@ def labels() -> dict[str, Any]:
     }
 
 
-def plot_url(request: Request, community: Community, plot_id: int) -> str:
+def plot_url(request: Request, community: CommunityInfo, plot_id: int) -> str:
     return request.app.url_path_for("plots:detail", slug=community.slug, plot_id=str(plot_id))
 
 
@@ -115,7 +115,7 @@ async def plot_page(request: Request) -> Response:
 
 async def _plot_page(
     request: Request,
-    community: Community,
+    community: CommunityInfo,
     plot: Any,
     *,
     error: Invalid | None = None,
@@ -183,7 +183,7 @@ async def new_plot(request: Request) -> Response:
 
 async def _plot_form(
     request: Request,
-    community: Community,
+    community: CommunityInfo,
     plot: Plot | None,
     form: dict[str, str],
     error: Invalid | None = None,
@@ -294,7 +294,7 @@ async def import_form(request: Request) -> Response:
 
 def _import_page(
     request: Request,
-    community: Community,
+    community: CommunityInfo,
     *,
     text: str = "",
     error: Invalid | None = None,
@@ -395,7 +395,7 @@ _REQUEST_NOTICES = {
 }
 
 
-async def _adoption_action(request: Request) -> tuple[Community, Any, dict[str, str]]:
+async def _adoption_action(request: Request) -> tuple[CommunityInfo, Any, dict[str, str]]:
     require_user(request)
     community = await communities.get_community(request.path_params["slug"])
     held = await adoption.community_adoption(community.id, path_id(request, "adoption_id"))

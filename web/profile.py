@@ -6,7 +6,7 @@ from starlette.routing import Route
 
 from participation.accounts import services as accounts
 from participation.accounts.models import User
-from participation.errors import N_, Invalid
+from participation.core.errors import N_, Invalid
 from participation.plots import queries as plots
 from web.forms import flash, form_fields, see_other
 from web.templating import render

@@ -11,8 +11,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from participation.communities import queries as communities
-from participation.communities.models import Community
-from participation.errors import N_, Invalid, NotFound
+from participation.communities.queries import CommunityInfo
+from participation.core.errors import N_, Invalid, NotFound
 from participation.proposals import (
     categories,
     coauthors,
@@ -34,7 +34,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _detail_url(request: Request, community: Community, proposal_id: int) -> str:
+def _detail_url(request: Request, community: CommunityInfo, proposal_id: int) -> str:
     return request.app.url_path_for(
         "proposals:detail", slug=community.slug, proposal_id=str(proposal_id)
     )
@@ -49,7 +49,7 @@ def _visitor_seed(request: Request) -> int:
     return seed
 
 
-def _names(community: Community, current: str = "") -> dict[str, Any]:
+def _names(community: CommunityInfo, current: str = "") -> dict[str, Any]:
     """The community's categories, and category and status names in the current language.
 
     ``current`` is a proposal's category, offered even if the committee has since dropped it.
@@ -215,7 +215,7 @@ def _form_input(fields: dict[str, str]) -> services.ProposalInput:
 
 def _form_page(
     request: Request,
-    community: Community,
+    community: CommunityInfo,
     *,
     form: dict[str, str],
     proposal_id: int | None = None,
@@ -365,14 +365,14 @@ async def post_update(request: Request) -> Response:
     return see_other(_detail_url(request, community, proposal_id) + "#progress")
 
 
-async def _tracking_form(request: Request) -> tuple[Community, int, dict[str, str]]:
+async def _tracking_form(request: Request) -> tuple[CommunityInfo, int, dict[str, str]]:
     """The community, the project and the posted form of a tracking change."""
     require_user(request)
     community = await communities.get_community(request.path_params["slug"])
     return community, path_id(request, "proposal_id"), await form_fields(request)
 
 
-def _back_to_progress(request: Request, community: Community, proposal_id: int) -> Response:
+def _back_to_progress(request: Request, community: CommunityInfo, proposal_id: int) -> Response:
     return see_other(_detail_url(request, community, proposal_id) + "#progress")
 
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 
-from participation.errors import N_
+from participation.core.errors import N_
 
 ENV_PREFIX = "HUAKAI_"
 CONFIG_ENV = "HUAKAI_CONFIG"

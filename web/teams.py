@@ -14,13 +14,13 @@ from starlette.routing import Route
 
 from participation.accounts.models import User
 from participation.communities import queries as communities
-from participation.communities.models import Community
-from participation.errors import N_, Invalid, NotAllowed, NotFound
-from participation.permissions import can
+from participation.communities.queries import CommunityInfo
+from participation.core.errors import N_, Invalid, NotAllowed, NotFound
+from participation.core.permissions import can
+from participation.core.text import parse_whole_number
 from participation.plots import queries, rules
 from participation.plots import teams as services
 from participation.plots.teams import TeamInput, team_place
-from participation.text import parse_whole_number
 from web.committee import committee_community
 from web.downloads import download
 from web.forms import flash, form_fields, path_id, see_other
@@ -33,7 +33,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _team_url(request: Request, community: Community, team_id: int) -> str:
+def _team_url(request: Request, community: CommunityInfo, team_id: int) -> str:
     return request.app.url_path_for("teams:detail", slug=community.slug, team_id=str(team_id))
 
 
@@ -93,7 +93,7 @@ def _team_input(fields: dict[str, str]) -> TeamInput:
 
 def _team_form(
     request: Request,
-    community: Community,
+    community: CommunityInfo,
     team_id: int | None,
     form: dict[str, str],
     error: Invalid | None = None,

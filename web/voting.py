@@ -13,14 +13,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from participation import codes
 from participation.communities import queries as communities
-from participation.communities.models import Community
-from participation.errors import N_, Conflict, DomainError, Invalid, NotFound
-from participation.permissions import can, require
+from participation.communities.queries import CommunityInfo
+from participation.core import codes
+from participation.core.errors import N_, Conflict, DomainError, Invalid, NotFound
+from participation.core.permissions import can, require
+from participation.core.text import parse_whole_number
 from participation.proposals.models import Proposal
 from participation.proposals.rules import Status
-from participation.text import parse_whole_number
 from participation.voting import open_data, queries, rules, services
 from participation.voting.models import VotingRound
 from participation.voting.rules import RoundStatus, Window
@@ -36,7 +36,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _round_url(request: Request, community: Community, round_id: int) -> str:
+def _round_url(request: Request, community: CommunityInfo, round_id: int) -> str:
     return request.app.url_path_for("voting:round", slug=community.slug, round_id=str(round_id))
 
 
@@ -80,7 +80,7 @@ def _ids(values: list[str]) -> list[int]:
 
 async def _round_page(
     request: Request,
-    community: Community,
+    community: CommunityInfo,
     voting: VotingRound,
     *,
     ticked: frozenset[int] | None = None,
@@ -182,7 +182,7 @@ async def cast(request: Request) -> Response:
 
 
 async def _show_receipt(
-    request: Request, community: Community, receipt: services.Receipt
+    request: Request, community: CommunityInfo, receipt: services.Receipt
 ) -> Response:
     """Redirects to the receipt's page. The plain code exists nowhere else: it is kept sealed
     for whoever cast the ballot (the voter, or the committee member entering a paper one)."""
@@ -260,7 +260,7 @@ def _round_input(
 
 async def _form_page(
     request: Request,
-    community: Community,
+    community: CommunityInfo,
     *,
     form: dict[str, str],
     ticked: frozenset[int],
@@ -406,7 +406,7 @@ publish = _round_step(services.publish_round, N_("The results are published."), 
 
 async def _paper_page(
     request: Request,
-    community: Community,
+    community: CommunityInfo,
     voting: VotingRound,
     *,
     error: DomainError | None = None,
@@ -491,7 +491,7 @@ async def find_ballot(request: Request) -> Response:
     )
 
 
-async def _counted_round(request: Request) -> tuple[Community, VotingRound]:
+async def _counted_round(request: Request) -> tuple[CommunityInfo, VotingRound]:
     """A round whose data may be downloaded: published, or counted for its committee."""
     community = await communities.get_community(request.path_params["slug"])
     standing = await communities.get_standing(request.state.actor.user_id, community.id)
@@ -517,7 +517,7 @@ async def download_pb(request: Request) -> Response:
 
 
 async def _result_rows(
-    request: Request, community: Community, voting: VotingRound
+    request: Request, community: CommunityInfo, voting: VotingRound
 ) -> list[open_data.ResultRow]:
     results = await queries.round_results(voting)
     if results is None:

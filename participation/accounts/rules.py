@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from participation.permissions import is_platform_admin, register
-from participation.text import clean_line
+from participation.core.permissions import is_platform_admin, register
+from participation.core.text import clean_line
 
 SUPPORTED_LOCALES = ("zh_Hans", "en")
 DISPLAY_NAME_MAX = 40

@@ -10,9 +10,9 @@ from tortoise.expressions import F
 from participation.accounts.models import Identity, KeptResult, User
 from participation.accounts.rules import SUPPORTED_LOCALES, clean_display_name
 from participation.audit.services import record
-from participation.db import transaction
-from participation.errors import N_, Invalid, NotFound
-from participation.permissions import Actor, require
+from participation.core.db import transaction
+from participation.core.errors import N_, Invalid, NotFound
+from participation.core.permissions import Actor, require
 
 
 async def sign_in(*, provider: str, subject: str, display_name: str, now: datetime) -> User:

@@ -5,8 +5,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from participation.audit.models import AuditEntry
-from participation.db import Sql, execute
+from participation.core.db import Sql, execute, json_value, timestamp
 
 
 async def record(
@@ -44,18 +43,16 @@ def audit_row(
     after: dict[str, Any] | None = None,
 ) -> Sql:
     """The INSERT of one audit row, for ``record`` or a transaction written as steps."""
-    values = {
-        "actor_id": actor_id,
-        "community_id": community_id,
-        "action": action,
-        "target": target,
-        "before": before,
-        "after": after,
-        "at": at,
-    }
-    fields = AuditEntry._meta.fields_map
     return Sql(
-        f"INSERT INTO audit_entry ({', '.join(values)}) "  # noqa: S608 - fixed column names
-        f"VALUES ({', '.join('?' * len(values))})",
-        [fields[name].to_db_value(value, AuditEntry) for name, value in values.items()],
+        "INSERT INTO audit_entry (actor_id, community_id, action, target, before, after, at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            actor_id,
+            community_id,
+            action,
+            target,
+            json_value(before),
+            json_value(after),
+            timestamp(at),
+        ],
     )

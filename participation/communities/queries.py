@@ -14,9 +14,9 @@ from participation.communities.models import (
     Membership,
     VerificationRequest,
 )
-from participation.db import fetch_one
-from participation.errors import NotFound
-from participation.permissions import NO_STANDING, Actor, Standing, require
+from participation.core.db import as_datetime, as_json, fetch_row
+from participation.core.errors import NotFound
+from participation.core.permissions import NO_STANDING, Actor, Standing, require
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 
@@ -26,13 +26,62 @@ def is_slug(text: str) -> bool:
     return bool(SLUG_RE.match(text))
 
 
-async def get_community(slug: str) -> Community:
+@dataclass(frozen=True, slots=True)
+class CommunityInfo:
+    """A community as pages show it (read on nearly every request, so with plain SQL)."""
+
+    id: int
+    slug: str
+    name: str
+    street: str
+    district: str
+    timezone: str
+    default_locale: str
+    verify_by_code: bool
+    verify_by_request: bool
+    household_member_cap: int
+    support_threshold: int
+    hidden_categories: list[str]
+    custom_categories: list[str]
+    lapse_days: int
+    lapse_grace_days: int
+    auto_approve_adoptions: bool
+    created_at: datetime
+
+
+_COMMUNITY_SQL = (
+    "SELECT id, slug, name, street, district, timezone, default_locale, verify_by_code, "
+    "verify_by_request, household_member_cap, support_threshold, hidden_categories, "
+    "custom_categories, lapse_days, lapse_grace_days, auto_approve_adoptions, created_at "
+    'FROM "community" WHERE slug = ? LIMIT 1'
+)
+
+
+async def get_community(slug: str) -> CommunityInfo:
     if not is_slug(slug):
         raise NotFound()
-    community = await fetch_one(Community, "slug = ?", [slug])
-    if community is None:
+    row = await fetch_row(_COMMUNITY_SQL, [slug])
+    if row is None:
         raise NotFound()
-    return community
+    return CommunityInfo(
+        **{
+            **row,
+            "verify_by_code": bool(row["verify_by_code"]),
+            "verify_by_request": bool(row["verify_by_request"]),
+            "auto_approve_adoptions": bool(row["auto_approve_adoptions"]),
+            "hidden_categories": as_json(row["hidden_categories"]) or [],
+            "custom_categories": as_json(row["custom_categories"]) or [],
+            "created_at": as_datetime(row["created_at"]),
+        }
+    )
+
+
+async def get_default_locale(slug: str) -> str | None:
+    """The language of a community's pages for visitors whose browser says none."""
+    if not is_slug(slug):
+        return None
+    row = await fetch_row('SELECT default_locale FROM "community" WHERE slug = ? LIMIT 1', [slug])
+    return str(row["default_locale"]) if row else None
 
 
 async def list_communities() -> list[Community]:
@@ -212,7 +261,7 @@ async def list_my_communities(user_id: int) -> list[MyCommunity]:
     ]
 
 
-async def get_community_for_committee(actor: Actor, slug: str) -> Community:
+async def get_community_for_committee(actor: Actor, slug: str) -> CommunityInfo:
     """The community, if the actor may see its committee pages (403 otherwise)."""
     community = await get_community(slug)
     require(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from participation.permissions import (
+from participation.core.permissions import (
     is_authenticated,
     is_committee,
     is_member,
@@ -10,7 +10,7 @@ from participation.permissions import (
     is_verified_resident,
     register,
 )
-from participation.text import clean_line
+from participation.core.text import clean_line
 
 can_join = register("communities.join", is_authenticated & ~is_member)
 can_verify_self = register("communities.verify_self", is_member & ~is_verified_resident)

@@ -15,7 +15,6 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
-from participation import codes
 from participation.accounts.models import User
 from participation.audit.services import record
 from participation.communities import rules
@@ -27,9 +26,10 @@ from participation.communities.models import (
     VerificationRequest,
 )
 from participation.communities.queries import get_standing, is_slug
-from participation.db import transaction
-from participation.errors import N_, Conflict, Invalid, NotAllowed, NotFound
-from participation.permissions import Actor, require
+from participation.core import codes
+from participation.core.db import transaction
+from participation.core.errors import N_, Conflict, Invalid, NotAllowed, NotFound
+from participation.core.permissions import Actor, require
 from participation.ratelimit.services import hit
 
 MAX_CODES_PER_BATCH = 500

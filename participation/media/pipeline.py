@@ -52,7 +52,7 @@ from io import BytesIO
 
 from PIL import ExifTags, Image, ImageCms, JpegImagePlugin
 
-from participation.errors import N_, Invalid, UnsupportedMedia
+from participation.core.errors import N_, Invalid, UnsupportedMedia
 
 DEFAULT_MAX_PIXELS = 40_000_000
 ORIGINAL = "original"

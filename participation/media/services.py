@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
-from participation.db import transaction
-from participation.errors import N_, Invalid, RateLimited
+from participation.core.db import transaction
+from participation.core.errors import N_, Invalid, RateLimited
+from participation.core.permissions import Actor
+from participation.core.text import clean_line
 from participation.media.models import Photo
 from participation.media.pipeline import process_image
 from participation.media.storage import Storage, delete_variants, store_variants
-from participation.permissions import Actor
-from participation.text import clean_line
 
 DAILY_QUOTA = 40
 ALT_MAX = 300

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from participation.errors import N_
+from participation.core.errors import N_
 from participation.notifications.models import Notification
 from participation.plots.models import Plot, Team
 from participation.proposals.models import Proposal

@@ -6,7 +6,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 
 from participation.accounts.models import User
-from participation.db import transaction
+from participation.core.db import transaction
 from participation.notifications.models import Notification
 
 

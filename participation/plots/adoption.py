@@ -17,10 +17,11 @@ from tortoise.exceptions import IntegrityError
 from participation.audit.services import record
 from participation.communities.models import Community
 from participation.communities.queries import committee_ids, get_standing
-from participation.db import claim_once, transaction
-from participation.errors import N_, Conflict, Invalid, NotAllowed, NotFound
+from participation.core.db import claim_once, transaction
+from participation.core.errors import N_, Conflict, Invalid, NotAllowed, NotFound
+from participation.core.permissions import Actor, require
+from participation.core.text import clean_line
 from participation.notifications.services import notify
-from participation.permissions import Actor, require
 from participation.plots.models import Adoption, Plot
 from participation.plots.queries import community_plot
 from participation.plots.rules import (
@@ -34,7 +35,6 @@ from participation.plots.rules import (
     term_ends_soon,
 )
 from participation.plots.teams import community_team, member_ids, require_leader, team_place
-from participation.text import clean_line
 
 ACTIVE = AdoptionStatus.ACTIVE.value
 PENDING = AdoptionStatus.PENDING.value

@@ -11,13 +11,14 @@ from zoneinfo import ZoneInfo
 from participation.audit.services import record
 from participation.communities.models import Community
 from participation.communities.queries import committee_ids, get_standing
-from participation.db import claim_once, execute, transaction
-from participation.errors import N_, Invalid, NotFound
+from participation.core.db import claim_once, execute, timestamp, transaction
+from participation.core.errors import N_, Invalid, NotFound
+from participation.core.permissions import Actor, require
+from participation.core.text import clean_line, clean_multiline, parse_whole_number
 from participation.media.models import Photo
 from participation.media.services import accept_photo
 from participation.media.storage import Storage
 from participation.notifications.services import notify
-from participation.permissions import Actor, require
 from participation.plots.models import (
     Adoption,
     CareAssignment,
@@ -40,7 +41,6 @@ from participation.plots.rules import (
     week_start,
 )
 from participation.plots.teams import member_ids, team_place
-from participation.text import clean_line, clean_multiline, parse_whole_number
 
 ACTIVE = AdoptionStatus.ACTIVE.value
 # A care log may be entered afterwards, for work done in the last fortnight.
@@ -206,7 +206,7 @@ async def log_care(
             actor, community_id, upload.data, upload.alt_text, upload.storage, now=now
         )
         photos.append(accepted.id)
-    stored_at = Plot._meta.fields_map["last_care_at"].to_db_value(done_at, Plot)
+    stored_at = timestamp(done_at)
     async with transaction() as conn:
         log = await CareLog.create(
             plot_id=plot.id,

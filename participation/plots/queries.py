@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 from participation.accounts.models import User
 from participation.communities.models import Community
-from participation.db import as_datetime, contains_pattern, fetch_all, is_postgres
-from participation.errors import NotFound
+from participation.core.db import as_datetime, contains_pattern, fetch_all, is_postgres, timestamp
+from participation.core.errors import NotFound
+from participation.core.text import parse_whole_number
 from participation.media.models import Photo
 from participation.plots.models import (
     Adoption,
@@ -30,7 +31,6 @@ from participation.plots.rules import (
     week_start,
 )
 from participation.proposals.queries import PhotoView, photo_view
-from participation.text import parse_whole_number
 
 PAGE_SIZE = 50
 TIMELINE_SIZE = 30
@@ -465,7 +465,7 @@ def _month_of(starts: list[datetime], year: int) -> tuple[str, list[Any]]:
     cases = " ".join("WHEN c.done_at < ? THEN ?" for _ in range(12))
     params: list[Any] = []
     for month, boundary in enumerate(starts[1:], start=1):
-        params += [_db_moment(boundary), f"{year:04d}-{month:02d}"]
+        params += [timestamp(boundary), f"{year:04d}-{month:02d}"]
     return f"CASE {cases} END", params
 
 
@@ -477,7 +477,7 @@ async def volunteer_hours(
     starts = _month_starts(year, timezone)
     month, month_params = _month_of(starts, year)
     where = "t.community_id = ? AND c.done_at >= ? AND c.done_at < ?"
-    params: list[Any] = [community_id, _db_moment(starts[0]), _db_moment(starts[-1])]
+    params: list[Any] = [community_id, timestamp(starts[0]), timestamp(starts[-1])]
     if member_id is not None:
         where += " AND c.member_id = ?"
         params.append(member_id)
@@ -604,8 +604,3 @@ async def volunteer_communities(user_id: int) -> list[tuple[str, str]]:
         .values_list("slug", "name")
     )
     return [(slug, name) for slug, name in rows]
-
-
-def _db_moment(moment: datetime) -> Any:
-    moment = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return CareLog._meta.fields_map["done_at"].to_db_value(moment, CareLog)

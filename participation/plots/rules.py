@@ -8,9 +8,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from participation.errors import N_, Invalid, NotAllowed
-from participation.geo import parse_coordinates
-from participation.permissions import (
+from participation.core.errors import N_, Invalid, NotAllowed
+from participation.core.geo import parse_coordinates
+from participation.core.permissions import (
     Actor,
     Standing,
     is_committee,
@@ -18,7 +18,7 @@ from participation.permissions import (
     is_verified_resident,
     register,
 )
-from participation.text import clean_line, clean_multiline, parse_whole_number
+from participation.core.text import clean_line, clean_multiline, parse_whole_number
 
 
 class PlotKind(StrEnum):

@@ -9,10 +9,10 @@ from tortoise.exceptions import IntegrityError
 
 from participation.audit.services import record
 from participation.communities.queries import get_standing
-from participation.db import transaction
-from participation.errors import N_, Conflict, Invalid, NotFound
+from participation.core.db import transaction
+from participation.core.errors import N_, Conflict, Invalid, NotFound
+from participation.core.permissions import Actor, require
 from participation.media.services import accept_photo
-from participation.permissions import Actor, require
 from participation.plots.adoption import settle_plot
 from participation.plots.care import PhotoUpload
 from participation.plots.models import Adoption, Plot

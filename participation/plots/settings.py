@@ -8,9 +8,9 @@ from datetime import datetime
 from participation.communities.models import Community
 from participation.communities.queries import get_standing
 from participation.communities.services import save_settings
-from participation.errors import N_, Invalid
-from participation.permissions import Actor, require
-from participation.text import parse_whole_number
+from participation.core.errors import N_, Invalid
+from participation.core.permissions import Actor, require
+from participation.core.text import parse_whole_number
 
 DAYS_MAX = 365
 

@@ -12,10 +12,11 @@ from tortoise.expressions import F
 
 from participation.audit.services import record
 from participation.communities.queries import get_standing
-from participation.db import transaction
-from participation.errors import N_, Conflict, Invalid, NotFound
+from participation.core.db import transaction
+from participation.core.errors import N_, Conflict, Invalid, NotFound
+from participation.core.permissions import Actor, require
+from participation.core.text import clean_line, clean_multiline
 from participation.notifications.services import notify
-from participation.permissions import Actor, require
 from participation.plots.models import Team, TeamMember
 from participation.plots.rules import (
     TEAM_NAME_MAX,
@@ -26,7 +27,6 @@ from participation.plots.rules import (
     require_leader_or_committee,
     require_team_leader,
 )
-from participation.text import clean_line, clean_multiline
 
 ACTIVE = "active"
 PENDING = "pending"

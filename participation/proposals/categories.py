@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from participation.errors import N_, Invalid
+from participation.core.errors import N_, Invalid
+from participation.core.text import clean_line, parse_whole_number
 from participation.proposals.rules import DEFAULT_CATEGORIES
-from participation.text import clean_line, parse_whole_number
 
 CUSTOM_PREFIX = "x:"
 CUSTOM_MAX = 12

@@ -11,14 +11,14 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 
 from participation.communities.models import Membership
-from participation.db import transaction
-from participation.errors import N_, Conflict, Invalid, NotAllowed, NotFound
+from participation.core.db import transaction
+from participation.core.errors import N_, Conflict, Invalid, NotAllowed, NotFound
+from participation.core.permissions import Actor
+from participation.core.text import clean_line
 from participation.notifications.services import notify
-from participation.permissions import Actor
 from participation.proposals.models import ProposalCoAuthor
 from participation.proposals.queries import visible_proposal
 from participation.proposals.rules import Status
-from participation.text import clean_line
 
 MAX_CO_AUTHORS = 5
 CLOSED = frozenset({Status.REJECTED, Status.WITHDRAWN, Status.COMPLETED})

@@ -7,11 +7,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from participation.communities.queries import get_standing
-from participation.errors import N_, Invalid, NotAllowed, NotFound
-from participation.permissions import Actor, is_committee, is_verified_resident, register, require
+from participation.core.errors import N_, Invalid, NotAllowed, NotFound
+from participation.core.permissions import (
+    Actor,
+    is_committee,
+    is_verified_resident,
+    register,
+    require,
+)
+from participation.core.text import clean_multiline
 from participation.proposals.models import Comment, ProgressUpdate
 from participation.proposals.queries import visible_proposal
-from participation.text import clean_multiline
 
 COMMENT_MAX = 2000
 EDIT_WINDOW = timedelta(minutes=15)

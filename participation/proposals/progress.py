@@ -8,18 +8,18 @@ from datetime import datetime
 
 from participation.audit.services import record
 from participation.communities.queries import get_standing
-from participation.db import transaction
-from participation.errors import N_, Conflict, Invalid, NotAllowed, NotFound
+from participation.core.db import transaction
+from participation.core.errors import N_, Conflict, Invalid, NotAllowed, NotFound
+from participation.core.permissions import Actor, require
+from participation.core.text import clean_multiline
 from participation.media.models import ProgressPhoto, variant_names
 from participation.media.services import accept_photo
 from participation.media.storage import Storage
-from participation.permissions import Actor, require
 from participation.proposals import rules
 from participation.proposals.coauthors import is_co_author
 from participation.proposals.models import ProgressUpdate, Proposal
 from participation.proposals.queries import visible_proposal
 from participation.proposals.rules import Status
-from participation.text import clean_multiline
 
 UPDATE_MAX = 5000
 

@@ -9,14 +9,14 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from participation.db import as_datetime, contains_pattern, fetch_all, is_postgres
-from participation.errors import NotFound
+from participation.core.db import as_datetime, contains_pattern, fetch_all, is_postgres
+from participation.core.errors import NotFound
+from participation.core.permissions import Actor
+from participation.core.text import parse_whole_number
 from participation.media.models import Photo, ProposalPhoto, variant_names
-from participation.permissions import Actor
 from participation.proposals import rules
 from participation.proposals.models import Proposal, ProposalEvent, Support
 from participation.proposals.rules import Status
-from participation.text import parse_whole_number
 
 PAGE_SIZE = 20
 SORTS = ("newest", "supported", "random")

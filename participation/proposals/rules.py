@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from participation.errors import N_
-from participation.permissions import (
+from participation.core.errors import N_
+from participation.core.permissions import (
     is_committee,
     is_platform_admin,
     is_verified_resident,

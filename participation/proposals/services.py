@@ -17,19 +17,19 @@ from tortoise.expressions import F
 from participation.audit.services import record
 from participation.communities.models import Community
 from participation.communities.queries import get_standing
-from participation.db import transaction
-from participation.errors import N_, Conflict, Invalid, NotAllowed
-from participation.geo import parse_coordinates
+from participation.core.db import transaction
+from participation.core.errors import N_, Conflict, Invalid, NotAllowed
+from participation.core.geo import parse_coordinates
+from participation.core.permissions import Actor, require
+from participation.core.text import clean_line, clean_multiline, parse_whole_number
 from participation.media.models import ProposalPhoto
 from participation.media.services import accept_photo
 from participation.media.storage import Storage
 from participation.notifications.services import notify
-from participation.permissions import Actor, require
 from participation.proposals import categories, rules
 from participation.proposals.models import Proposal, ProposalEvent, Support
 from participation.proposals.queries import visible_proposal
 from participation.proposals.rules import Status
-from participation.text import clean_line, clean_multiline, parse_whole_number
 
 REASON_MAX = 1000
 

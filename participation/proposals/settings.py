@@ -8,7 +8,7 @@ from datetime import datetime
 from participation.communities.models import Community
 from participation.communities.queries import get_standing
 from participation.communities.services import save_settings
-from participation.permissions import Actor, require
+from participation.core.permissions import Actor, require
 from participation.proposals import categories
 
 

@@ -11,15 +11,15 @@ from datetime import date, datetime
 
 from participation.audit.services import record
 from participation.communities.queries import get_standing
-from participation.db import transaction
-from participation.errors import N_, Invalid, NotAllowed, NotFound
-from participation.permissions import Actor
+from participation.core.db import transaction
+from participation.core.errors import N_, Invalid, NotAllowed, NotFound
+from participation.core.permissions import Actor
+from participation.core.text import clean_line, parse_whole_number
 from participation.proposals import rules
 from participation.proposals.coauthors import is_co_author
 from participation.proposals.models import Milestone, Proposal
 from participation.proposals.queries import visible_proposal
 from participation.proposals.rules import Status
-from participation.text import clean_line, parse_whole_number
 
 MILESTONE_MAX = 120
 MILESTONES_PER_PROJECT = 30

@@ -8,8 +8,8 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
-from participation.db import transaction
-from participation.errors import RateLimited
+from participation.core.db import transaction
+from participation.core.errors import RateLimited
 from participation.ratelimit.models import RateLimitWindow
 
 

@@ -7,8 +7,8 @@ from fractions import Fraction
 from typing import cast
 
 from participation.communities.models import Community, Membership
-from participation.errors import NotFound
-from participation.permissions import Actor
+from participation.core.errors import NotFound
+from participation.core.permissions import Actor
 from participation.proposals.models import Proposal
 from participation.voting import open_data, rules
 from participation.voting.models import (

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from participation.errors import N_, Invalid
-from participation.permissions import (
+from participation.core.errors import N_, Invalid
+from participation.core.permissions import (
     is_committee,
     is_platform_admin,
     is_verified_resident,

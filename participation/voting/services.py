@@ -17,24 +17,25 @@ from typing import Any, cast
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
-from participation import codes
 from participation.audit.services import audit_row, record
 from participation.communities.queries import get_standing
-from participation.db import (
+from participation.core import codes
+from participation.core.db import (
     Sql,
     Steps,
     as_datetime,
     fetch_all,
     is_postgres,
     run_steps,
+    timestamp,
     transaction,
 )
-from participation.errors import N_, Conflict, Invalid, NotFound
+from participation.core.errors import N_, Conflict, Invalid, NotFound
+from participation.core.permissions import NO_STANDING, Actor, Standing, require
+from participation.core.text import clean_line, clean_multiline
 from participation.notifications.services import notify
-from participation.permissions import NO_STANDING, Actor, Standing, require
 from participation.proposals.models import Proposal, ProposalEvent
 from participation.proposals.rules import Status
-from participation.text import clean_line, clean_multiline
 from participation.voting import open_data, queries, rules, tally
 from participation.voting.models import (
     Ballot,
@@ -325,11 +326,6 @@ async def _store_ballot(ballot: _Ballot, now: datetime) -> Receipt:
     raise Conflict()
 
 
-def _db_time(moment: datetime) -> object:
-    """A moment as the ORM stores it, for plain SQL."""
-    return Ballot._meta.fields_map["created_at"].to_db_value(moment, Ballot)
-
-
 @dataclass(frozen=True)
 class _BallotRound:
     """What casting a ballot needs of its round."""
@@ -411,7 +407,7 @@ def _ballot_steps(ballot: _Ballot, code: str, now: datetime) -> Steps[Receipt]:
             [round_id, key],
         )
     ).rows
-    at = _db_time(now)
+    at = timestamp(now)
     total = sum(costs.values())
     receipt_hash = codes.hash_code(code)
     if existing:

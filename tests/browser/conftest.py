@@ -25,10 +25,10 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Route
 from starlette.applications import Starlette
 
-from participation import db
 from participation.communities import services as communities
 from participation.communities.models import Community
-from participation.demo_seed import DemoFacts, DemoSite, seed_demo
+from participation.core import db
+from participation.demo.seed import DemoFacts, DemoSite, seed_demo
 from participation.media.storage import LocalStorage
 from tests.browser.support import SPARE_HOUSEHOLD, LiveServer, OpenPage
 from tests.conftest import _migrate

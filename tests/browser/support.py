@@ -11,7 +11,7 @@ from typing import Any
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
 
-from participation.demo_seed import DemoFacts
+from participation.demo.seed import DemoFacts
 from web.i18n import translations
 from web.settings import DEMO_PROVIDER_LABEL
 

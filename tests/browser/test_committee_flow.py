@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Dialog, Page, expect
 
-from participation.demo_seed import COMMITTEE_NAME
+from participation.demo.seed import COMMITTEE_NAME
 from tests.browser.support import (
     CODE_RE,
     COMMUNITY_NAME,

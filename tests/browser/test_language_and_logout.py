@@ -7,7 +7,7 @@ import json
 import pytest
 from playwright.sync_api import Page, expect
 
-from participation.demo_seed import COMMITTEE_NAME
+from participation.demo.seed import COMMITTEE_NAME
 from tests.browser.support import (
     COMMUNITY_NAME,
     LiveServer,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from participation.demo_seed import COMMITTEE_NAME
+from participation.demo.seed import COMMITTEE_NAME
 from tests.browser.support import (
     LiveServer,
     OpenPage,

@@ -30,7 +30,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Locator, Page, Response, Route, expect
 
-from participation.demo_seed import COMMITTEE_NAME, RESIDENTS
+from participation.demo.seed import COMMITTEE_NAME, RESIDENTS
 from tests.browser.support import (
     LiveServer,
     OpenPage,

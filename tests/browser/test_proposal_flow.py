@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from participation.demo_seed import COMMITTEE_NAME, RESIDENTS
+from participation.demo.seed import COMMITTEE_NAME, RESIDENTS
 from tests.browser.support import (
     COMMUNITY_NAME,
     LiveServer,

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, Response, expect
 
-from participation.demo_seed import RESIDENTS, VOLUNTEER
+from participation.demo.seed import RESIDENTS, VOLUNTEER
 from participation.plots.rules import CARE_LABELS, CareKind, hours_text
 from tests.browser.support import (
     COMMUNITY_NAME,

@@ -28,11 +28,11 @@ import pytest
 from babel.lists import format_list
 from playwright.sync_api import Dialog, Locator, Page, Response, expect
 
-from participation import db
 from participation.accounts.models import User
 from participation.communities.models import Community
-from participation.demo_seed import COMMITTEE_NAME, RESIDENTS
-from participation.permissions import Actor
+from participation.core import db
+from participation.core.permissions import Actor
+from participation.demo.seed import COMMITTEE_NAME, RESIDENTS
 from participation.proposals import services as proposals
 from participation.proposals.rules import Status
 from participation.voting import tally

@@ -22,8 +22,8 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Page
 from starlette.applications import Starlette
 from tortoise import Tortoise
 
-from participation import db
-from participation.demo_seed import COMMITTEE_NAME, RESIDENTS, DemoSite
+from participation.core import db
+from participation.demo.seed import COMMITTEE_NAME, RESIDENTS, DemoSite
 from participation.media.storage import LocalStorage
 from tests.browser.conftest import _seed, open_context, running_server
 from tests.browser.support import en, sign_in

@@ -10,9 +10,9 @@ import signal
 import sys
 from datetime import UTC, datetime
 
-from participation import db
-from participation.db import Done, Sql, Steps
-from participation.permissions import Actor
+from participation.core import db
+from participation.core.db import Done, Sql, Steps
+from participation.core.permissions import Actor
 from participation.voting import services
 
 

@@ -13,7 +13,7 @@ from participation.accounts.queries import actor_for
 from participation.audit.models import AuditEntry
 from participation.communities.models import Community, Household, Membership
 from participation.communities.services import join_community
-from participation.permissions import Actor
+from participation.core.permissions import Actor
 from tests.support import make_user, now
 
 

@@ -10,8 +10,8 @@ import pytest
 from participation.accounts import services
 from participation.accounts.models import Identity, User
 from participation.accounts.queries import actor_for, find_user_by_name, get_signed_in_user
-from participation.errors import Invalid, NotAllowed, NotFound
-from participation.permissions import ANONYMOUS, Actor
+from participation.core.errors import Invalid, NotAllowed, NotFound
+from participation.core.permissions import ANONYMOUS, Actor
 from tests.services.seed import audit
 from tests.support import HOSTILE_SHORT, make_user, now
 

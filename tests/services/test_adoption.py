@@ -16,8 +16,8 @@ import pytest
 
 from participation.accounts.models import User
 from participation.communities.models import Community
-from participation.demo_voting import seed_verified_neighbours
-from participation.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
+from participation.core.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
+from participation.demo.voting import seed_verified_neighbours
 from participation.notifications.models import Notification
 from participation.plots import adoption, services, teams
 from participation.plots.models import Adoption, Plot, Team

@@ -19,8 +19,8 @@ from PIL import Image
 
 from participation.accounts.models import User
 from participation.communities.models import Community
-from participation.demo_voting import seed_verified_neighbours
-from participation.errors import DomainError, Invalid, NotAllowed, NotFound
+from participation.core.errors import DomainError, Invalid, NotAllowed, NotFound
+from participation.demo.voting import seed_verified_neighbours
 from participation.media.models import Photo
 from participation.media.services import accept_photo
 from participation.media.storage import LocalStorage

@@ -7,7 +7,7 @@ import pytest
 from participation.communities import services
 from participation.communities.models import Community
 from participation.communities.services import CommunitySettings
-from participation.errors import Invalid, NotAllowed
+from participation.core.errors import Invalid, NotAllowed
 from tests.services.conftest import People
 from tests.services.seed import as_actor, audit
 from tests.support import World, now

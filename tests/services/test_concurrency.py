@@ -14,16 +14,16 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
+from participation.core.codes import hash_code
 
 from participation.accounts.models import User
-from participation.codes import hash_code
 from participation.communities import services
 from participation.communities.models import (
     Household,
     HouseholdCode,
     Membership,
 )
-from participation.errors import DomainError, Invalid
+from participation.core.errors import DomainError, Invalid
 from tests.services.seed import (
     RowLock,
     as_actor,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from participation.demo_seed import DemoSite, seed_demo
+from participation.demo.seed import DemoSite, seed_demo
 from participation.media.models import ProposalPhoto
 from participation.media.storage import LocalStorage
 from participation.notifications.models import Notification

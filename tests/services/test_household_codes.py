@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from participation.core.codes import hash_code
 
-from participation.codes import hash_code
 from participation.communities import services
 from participation.communities.models import Household, HouseholdCode
-from participation.errors import Conflict, Invalid, NotAllowed, NotFound
+from participation.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from tests.services.conftest import People
 from tests.services.seed import as_actor, audit
 from tests.support import HOSTILE, World, now

@@ -9,8 +9,8 @@ import pytest
 from participation.accounts.models import User
 from participation.communities import services
 from participation.communities.models import Community, Membership
-from participation.errors import Conflict, Invalid, NotAllowed, NotFound
-from participation.permissions import ANONYMOUS, Actor
+from participation.core.errors import Conflict, Invalid, NotAllowed, NotFound
+from participation.core.permissions import ANONYMOUS, Actor
 from tests.services.conftest import People
 from tests.services.seed import as_actor, audit, join, membership
 from tests.support import HOSTILE, World, make_user, now

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from participation.audit.models import AuditEntry
-from participation.demo_voting import seed_verified_neighbours
-from participation.errors import Invalid, NotAllowed, NotFound
+from participation.core.errors import Invalid, NotAllowed, NotFound
+from participation.demo.voting import seed_verified_neighbours
 from participation.plots import adoption, queries, services, teams
 from participation.plots.models import Plot
 from participation.plots.rules import PlotInput

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from participation.db import is_postgres, transaction
-from participation.permissions import Actor
+from participation.core.db import is_postgres, transaction
+from participation.core.permissions import Actor
 from participation.proposals import queries, services
 from participation.proposals.rules import Status
 from tests.support import World, make_user, make_verified, now

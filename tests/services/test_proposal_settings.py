@@ -6,8 +6,8 @@ import pytest
 
 from participation.audit.models import AuditEntry
 from participation.communities.models import Community
-from participation.errors import Invalid, NotAllowed
-from participation.permissions import Actor
+from participation.core.errors import Invalid, NotAllowed
+from participation.core.permissions import Actor
 from participation.proposals import queries, services
 from participation.proposals.rules import Status
 from participation.proposals.settings import update_proposal_settings

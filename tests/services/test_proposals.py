@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from participation.audit.models import AuditEntry
-from participation.errors import Invalid, NotAllowed, NotFound
+from participation.core.errors import Invalid, NotAllowed, NotFound
+from participation.core.permissions import Actor
 from participation.notifications.models import Notification
-from participation.permissions import Actor
 from participation.proposals import queries, services
 from participation.proposals.models import Proposal, ProposalEvent, Support
 from participation.proposals.rules import Status
@@ -299,7 +299,7 @@ async def test_progress_update_carries_a_before_photo(database: str, tmp_path: P
 
 
 async def test_an_accepted_co_author_posts_progress_like_the_author(database: str) -> None:
-    from participation.errors import Conflict
+    from participation.core.errors import Conflict
     from participation.proposals import coauthors, progress
 
     world = await make_world()

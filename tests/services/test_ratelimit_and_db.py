@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from participation import db
 from participation.audit.models import AuditEntry
 from participation.audit.queries import list_audit
 from participation.audit.services import record
-from participation.errors import Busy, RateLimited
+from participation.core import db
+from participation.core.errors import Busy, RateLimited
 from participation.ratelimit.models import RateLimitWindow
 from participation.ratelimit.services import hit, purge_before
 
@@ -117,25 +117,43 @@ async def test_migrated_database_answers_and_has_nothing_pending(database: str) 
     await db.require_migrated(database)
 
 
-async def test_point_lookups_build_the_same_rows_as_the_orm(database: str) -> None:
-    """db.fetch_one reads timestamps itself on SQLite (faster than tortoise's parser): the
-    instance must be the one the ORM would give, aware and in UTC."""
+async def test_point_lookups_read_what_the_orm_wrote(database: str) -> None:
+    """The signed-in user and the community are read with plain SQL on every request (on
+    SQLite on the event loop's thread): the same values as the ORM's, timestamps aware and in
+    UTC, JSON and booleans as the ORM gives them."""
     from participation.accounts.models import User
+    from participation.accounts.queries import get_signed_in_user
     from participation.communities.models import Community
+    from participation.communities.queries import get_community
 
     at = datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=UTC)
-    user = await User.create(display_name="张阿姨", created_at=at)
-    community = await Community.create(slug="yulin", name="玉林东路社区", created_at=at)
-    for model, row_id in ((User, user.id), (Community, community.id)):
-        looked_up = await db.fetch_one(model, "id = ?", [row_id])
-        loaded = await model.get(id=row_id)
-        assert looked_up is not None
-        for name in model._meta.fields_map:
-            if name in model._meta.fetch_fields:
-                continue
-            assert getattr(looked_up, name) == getattr(loaded, name), name
-        assert looked_up.created_at == at and looked_up.created_at.utcoffset() == timedelta(0)
-    assert await db.fetch_one(User, "id = ?", [user.id + 1000]) is None
+    user = await User.create(display_name="张阿姨", created_at=at, is_admin=True, locale="en")
+    community = await Community.create(
+        slug="yulin",
+        name="玉林东路社区",
+        created_at=at,
+        custom_categories=["<b>花</b>"],
+        verify_by_code=False,
+    )
+    signed_in = await get_signed_in_user(user.id, user.session_version)
+    assert signed_in is not None
+    assert (signed_in.id, signed_in.display_name, signed_in.locale, signed_in.is_admin) == (
+        user.id,
+        "张阿姨",
+        "en",
+        True,
+    )
+    assert await get_signed_in_user(user.id + 1000, 1) is None
+    info = await get_community("yulin")
+    loaded = await Community.get(id=community.id)
+    for name in (
+        "id", "slug", "name", "timezone", "default_locale", "verify_by_code", "verify_by_request",
+        "household_member_cap", "support_threshold", "hidden_categories", "custom_categories",
+        "lapse_days", "lapse_grace_days", "auto_approve_adoptions", "created_at",
+    ):  # fmt: skip
+        assert getattr(info, name) == getattr(loaded, name), name
+    assert info.verify_by_code is False and info.custom_categories == ["<b>花</b>"]
+    assert info.created_at == at and info.created_at.utcoffset() == timedelta(0)
 
 
 async def test_empty_database_is_reported_as_not_migrated(tmp_path: Path) -> None:

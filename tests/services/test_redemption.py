@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from participation.core.codes import hash_code
 
-from participation.codes import hash_code
 from participation.communities import services
 from participation.communities.models import Community, HouseholdCode, Membership
-from participation.errors import Invalid, NotAllowed, RateLimited
-from participation.permissions import Actor
+from participation.core.errors import Invalid, NotAllowed, RateLimited
+from participation.core.permissions import Actor
 from tests.services.conftest import People
 from tests.services.seed import (
     as_actor,

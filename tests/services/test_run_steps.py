@@ -10,10 +10,10 @@ import pytest
 from tortoise import connections
 from tortoise.exceptions import IntegrityError
 
-from participation import db
 from participation.communities.models import Household
-from participation.db import Sql, Steps, run_steps
-from participation.errors import Invalid
+from participation.core import db
+from participation.core.db import Sql, Steps, fast, run_steps
+from participation.core.errors import Invalid
 from tests.support import World
 
 
@@ -67,11 +67,11 @@ async def test_steps_wait_for_a_transaction_holding_the_lock_and_the_loop_runs_m
     world: World,
 ) -> None:
     """On SQLite the steps run on the loop's thread only when the write lock is free at once;
-    otherwise they wait on aiosqlite's thread. On PostgreSQL they wait for the row lock."""
+    otherwise they wait on a worker thread. On PostgreSQL they wait for the row lock."""
     outside = contextvars.copy_context()  # another request's, not the transaction's below
     async with db.transaction() as conn:
         await conn.execute_query(
-            db._placeholders("UPDATE community SET name = ? WHERE id = ?"),
+            db.placeholders("UPDATE community SET name = ? WHERE id = ?"),
             ["等一等", world.community.id],
         )
         waiting = asyncio.create_task(
@@ -104,7 +104,7 @@ async def test_the_write_ahead_log_is_checkpointed_as_steps_commit(
     of growing with every write."""
     if db.is_postgres():
         pytest.skip("PostgreSQL has no write-ahead log file of ours to keep small")
-    monkeypatch.setattr(db, "CHECKPOINT_EVERY_COMMITS", 5)
+    monkeypatch.setattr(fast, "CHECKPOINT_EVERY_COMMITS", 5)
     for i in range(60):
         await run_steps(_renamed(world.community.id, f"第{i}次"))
     client = connections.get(next(iter(connections.db_config)))

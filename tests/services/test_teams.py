@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from participation.accounts.models import User
-from participation.demo_voting import seed_verified_neighbours
-from participation.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
+from participation.core.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
+from participation.demo.voting import seed_verified_neighbours
 from participation.notifications.models import Notification
 from participation.plots import teams
 from participation.plots.models import Team, TeamMember

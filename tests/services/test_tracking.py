@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from participation.audit.models import AuditEntry
-from participation.errors import Invalid, NotAllowed, NotFound
-from participation.permissions import Actor
+from participation.core.errors import Invalid, NotAllowed, NotFound
+from participation.core.permissions import Actor
 from participation.proposals import services, tracking
 from participation.proposals.models import Milestone, Proposal
 from participation.proposals.rules import Status

@@ -10,8 +10,8 @@ from participation.communities.models import (
     Household,
     VerificationRequest,
 )
-from participation.errors import Conflict, Invalid, NotAllowed, NotFound
-from participation.permissions import Actor
+from participation.core.errors import Conflict, Invalid, NotAllowed, NotFound
+from participation.core.permissions import Actor
 from tests.services.conftest import People
 from tests.services.seed import as_actor, audit, household, membership, set_household_cap
 from tests.support import HOSTILE, World, now

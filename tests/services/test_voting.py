@@ -13,13 +13,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from participation.core.codes import hash_code
 
 from participation.audit.models import AuditEntry
-from participation.codes import hash_code
-from participation.demo_voting import seed_verified_neighbours
-from participation.errors import Conflict, DomainError, Invalid, NotAllowed
+from participation.core.errors import Conflict, DomainError, Invalid, NotAllowed
+from participation.core.permissions import Actor
+from participation.demo.voting import seed_verified_neighbours
 from participation.notifications.models import Notification
-from participation.permissions import Actor
 from participation.proposals import services as proposals
 from participation.proposals.models import Proposal
 from participation.proposals.rules import Status

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from participation.errors import Invalid
+from participation.core.errors import Invalid
 from participation.proposals import categories
 from participation.proposals.rules import DEFAULT_CATEGORIES
 from tests.support import HOSTILE_SHORT

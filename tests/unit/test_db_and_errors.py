@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from participation.db import APP_LABEL, MODEL_MODULES, connection_label, tortoise_config
-from participation.errors import Busy, Conflict, Invalid, NotAllowed, NotFound, RateLimited
+from participation.core.db import APP_LABEL, MODEL_MODULES, connection_label, tortoise_config
+from participation.core.errors import Busy, Conflict, Invalid, NotAllowed, NotFound, RateLimited
 
 
 def test_each_backend_gets_its_own_connection_label() -> None:

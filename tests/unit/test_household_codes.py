@@ -7,11 +7,11 @@ import math
 import re
 
 import pytest
+from participation.core.codes import CODE_ALPHABET, CODE_LENGTH, hash_code, new_code, normalise_code
 
-from participation.codes import CODE_ALPHABET, CODE_LENGTH, hash_code, new_code, normalise_code
 from participation.communities.rules import clean_label, household_has_room
 from participation.communities.services import parse_household_labels
-from participation.errors import Invalid
+from participation.core.errors import Invalid
 from tests.support import HOSTILE
 
 CODE_RE = re.compile(rf"^[{CODE_ALPHABET}]{{5}}-[{CODE_ALPHABET}]{{5}}$")

@@ -15,7 +15,7 @@ from io import BytesIO
 import pytest
 from PIL import ExifTags, Image, ImageChops, ImageCms, ImageFile, ImageOps, ImageStat
 
-from participation.errors import Invalid, UnsupportedMedia
+from participation.core.errors import Invalid, UnsupportedMedia
 from participation.media import pipeline
 from participation.media.pipeline import (
     ORIGINAL,

@@ -9,9 +9,9 @@ import pytest
 
 import participation.accounts.rules  # registers accounts.manage_users
 import participation.communities.rules  # noqa: F401 - registers the community rules
-from participation import permissions
-from participation.errors import NotAllowed
-from participation.permissions import (
+from participation.core import permissions
+from participation.core.errors import NotAllowed
+from participation.core.permissions import (
     ANONYMOUS,
     NO_STANDING,
     Actor,

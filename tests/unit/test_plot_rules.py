@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from participation.errors import Invalid
+from participation.core.errors import Invalid
 from participation.plots.rules import (
     IMPORT_ROWS_MAX,
     Lapse,

@@ -26,10 +26,10 @@ from participation.communities.models import (
     Membership,
     VerificationRequest,
 )
+from participation.core.permissions import Actor
 from participation.media.models import Photo, ProposalPhoto
 from participation.media.storage import Storage
 from participation.notifications.models import Notification
-from participation.permissions import Actor
 from participation.proposals import services as proposals
 from participation.proposals.models import (
     Comment,
@@ -422,7 +422,7 @@ class Scene:
 
 async def build_scene(world: World) -> Scene:
     from participation.communities import services
-    from participation.permissions import Actor
+    from participation.core.permissions import Actor
     from tests.support import make_user, now
 
     community, other = world.community, world.other
@@ -488,7 +488,7 @@ class ProposalScene:
 
 
 async def build_proposal_scene(world: World, storage: Storage) -> ProposalScene:
-    from participation.permissions import Actor
+    from participation.core.permissions import Actor
     from participation.proposals import comments, progress, services, tracking
     from participation.proposals.rules import Status
     from tests.support import make_committee, make_user, make_verified, now

@@ -23,9 +23,9 @@ from participation.communities.models import (
     Membership,
     VerificationRequest,
 )
+from participation.core.permissions import Actor
 from participation.media.models import ProposalPhoto
 from participation.notifications.models import Notification
-from participation.permissions import Actor
 from participation.plots.models import (
     Adoption,
     CareAssignment,

@@ -17,7 +17,7 @@ import httpx
 from starlette.applications import Starlette
 
 from participation.accounts.models import User
-from participation.permissions import Actor
+from participation.core.permissions import Actor
 from participation.proposals import services
 from participation.proposals.rules import Status
 from tests.support import (

@@ -17,9 +17,9 @@ import pytest
 
 from participation.accounts.models import User
 from participation.communities.models import Community
+from participation.core.permissions import Actor
 from participation.media.models import Photo
 from participation.notifications.models import Notification
-from participation.permissions import Actor
 from participation.plots import adoption as adoptions
 from participation.plots import care, teams
 from participation.plots import services as plot_services

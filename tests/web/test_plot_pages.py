@@ -106,7 +106,7 @@ async def test_the_follow_up_warns_a_quiet_team_once_and_says_so(client: httpx.A
     term that began 30 days ago is not near its end)."""
     from datetime import timedelta
 
-    from participation.permissions import Actor
+    from participation.core.permissions import Actor
     from participation.plots import adoption, services, teams
     from participation.plots.rules import PlotInput
     from tests.support import make_user, now

@@ -18,9 +18,9 @@ import httpx
 from PIL import Image, ImageStat
 from starlette.applications import Starlette
 
+from participation.core.permissions import Actor
 from participation.media.models import Photo
 from participation.media.services import DAILY_QUOTA
-from participation.permissions import Actor
 from participation.plots import adoption as adoptions
 from participation.plots import care, teams
 from participation.plots import services as plot_services

@@ -9,7 +9,7 @@ import re
 import httpx
 
 from participation.communities.models import Community
-from participation.permissions import Actor
+from participation.core.permissions import Actor
 from participation.proposals import services, tracking
 from participation.proposals.models import Milestone, Proposal
 from participation.proposals.rules import Status

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from participation.accounts.models import User
-from participation.permissions import Actor
+from participation.core.permissions import Actor
 from participation.plots import adoption, care, teams
 from participation.plots import services as plot_services
 from participation.plots.models import CareLog

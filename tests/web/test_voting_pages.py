@@ -11,7 +11,7 @@ from datetime import timedelta
 import httpx
 from starlette.applications import Starlette
 
-from participation.permissions import Actor
+from participation.core.permissions import Actor
 from participation.proposals import services as proposals
 from participation.proposals.rules import Status
 from participation.voting.models import Ballot, RoundProject, VotingRound

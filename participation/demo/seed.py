@@ -8,11 +8,11 @@ from datetime import datetime
 from participation.accounts import services as accounts
 from participation.communities import services as communities
 from participation.communities.models import Community
-from participation.demo_plots import seed_plots
-from participation.demo_proposals import seed_proposals
-from participation.demo_voting import seed_voting
+from participation.core.permissions import Actor
+from participation.demo.plots import seed_plots
+from participation.demo.proposals import seed_proposals
+from participation.demo.voting import seed_voting
 from participation.media.storage import Storage
-from participation.permissions import Actor
 from participation.voting.open_data import ProposalUrl
 
 DEMO_SLUG = "yulin-east"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from participation.errors import N_, Invalid
+from participation.core.errors import N_, Invalid
 
 
 def parse_coordinates(latitude: str, longitude: str) -> tuple[float | None, float | None]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from participation.demo_proposals import demo_photo
+from participation.core.permissions import Actor
+from participation.demo.proposals import demo_photo
 from participation.media.storage import Storage
-from participation.permissions import Actor
 from participation.plots import adoption, care, services, teams
 from participation.plots.models import Plot
 from participation.plots.rules import PlotInput

@@ -10,8 +10,8 @@ from io import BytesIO
 
 from PIL import Image, ImageDraw
 
+from participation.core.permissions import Actor
 from participation.media.storage import Storage
-from participation.permissions import Actor
 from participation.proposals import comments, progress, services
 from participation.proposals.models import Proposal
 from participation.proposals.rules import Status

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from participation.accounts.models import User
 from participation.communities.models import Household, Membership
-from participation.permissions import Actor
+from participation.core.permissions import Actor
 from participation.proposals import services as proposals
 from participation.proposals.rules import Status
 from participation.voting import services

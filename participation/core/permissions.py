@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from participation.errors import NotAllowed
+from participation.core.errors import NotAllowed
 
 
 @dataclass(frozen=True)

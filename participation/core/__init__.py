@@ -1,0 +1,1 @@
+"""The shared kernel: database, clock, errors, permissions, text. It imports no capability."""

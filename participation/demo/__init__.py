@@ -1,0 +1,1 @@
+"""Demo seeding for `huakai demo`: the CLI is its only user."""
