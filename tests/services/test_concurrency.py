@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
-from participation.core.codes import hash_code
 
 from participation.accounts.models import User
 from participation.communities import services
@@ -23,6 +22,7 @@ from participation.communities.models import (
     HouseholdCode,
     Membership,
 )
+from participation.core.codes import hash_code
 from participation.core.errors import DomainError, Invalid
 from tests.services.seed import (
     RowLock,

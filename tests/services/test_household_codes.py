@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from participation.core.codes import hash_code
 
 from participation.communities import services
 from participation.communities.models import Household, HouseholdCode
+from participation.core.codes import hash_code
 from participation.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from tests.services.conftest import People
 from tests.services.seed import as_actor, audit

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from participation.core.codes import hash_code
 
 from participation.communities import services
 from participation.communities.models import Community, HouseholdCode, Membership
+from participation.core.codes import hash_code
 from participation.core.errors import Invalid, NotAllowed, RateLimited
 from participation.core.permissions import Actor
 from tests.services.conftest import People

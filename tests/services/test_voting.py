@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from participation.core.codes import hash_code
 
 from participation.audit.models import AuditEntry
+from participation.core.codes import hash_code
 from participation.core.errors import Conflict, DomainError, Invalid, NotAllowed
 from participation.core.permissions import Actor
 from participation.demo.voting import seed_verified_neighbours

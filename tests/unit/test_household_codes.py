@@ -7,10 +7,10 @@ import math
 import re
 
 import pytest
-from participation.core.codes import CODE_ALPHABET, CODE_LENGTH, hash_code, new_code, normalise_code
 
 from participation.communities.rules import clean_label, household_has_room
 from participation.communities.services import parse_household_labels
+from participation.core.codes import CODE_ALPHABET, CODE_LENGTH, hash_code, new_code, normalise_code
 from participation.core.errors import Invalid
 from tests.support import HOSTILE
 
