@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -31,10 +32,19 @@ def _fernet(request: Request) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(digest))
 
 
+def sealer(request: Request) -> Callable[[dict[str, Any]], str]:
+    """Seals a payload for keeping (a service keeps it inside its own transaction)."""
+    fernet = _fernet(request)
+
+    def seal(payload: dict[str, Any]) -> str:
+        return fernet.encrypt(json.dumps(payload, ensure_ascii=False).encode()).decode()
+
+    return seal
+
+
 async def keep(request: Request, kind: str, payload: dict[str, Any], *, now: datetime) -> str:
     """Keeps ``payload`` for the signed-in user; returns the token for the page's URL."""
-    sealed = _fernet(request).encrypt(json.dumps(payload, ensure_ascii=False).encode())
-    return await kept.keep_result(request.state.user.id, kind, sealed.decode(), now=now)
+    return await kept.keep_result(request.state.user.id, kind, sealer(request)(payload), now=now)
 
 
 async def open_kept(request: Request, kind: str, token: str, *, now: datetime) -> dict[str, Any]:

@@ -3,7 +3,6 @@ paper ballots, closing, publishing, results and open data downloads."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -171,30 +170,39 @@ async def cast(request: Request) -> Response:
     ticked = _ids(lists.get("projects", []))
     try:
         receipt = await services.cast_ballot(
-            request.state.actor, community.id, round_id, ticked, now=_now()
+            request.state.actor,
+            community.id,
+            round_id,
+            ticked,
+            now=_now(),
+            seal=kept.sealer(request),
         )
     except (Invalid, Conflict) as exc:
         voting = await queries.visible_round(community.id, round_id, committee=False)
         return await _round_page(
             request, community, voting, ticked=frozenset(ticked), error=exc, status_code=422
         )
-    return await _show_receipt(request, community, receipt)
+    return _show_receipt(request, community, receipt)
 
 
-async def _show_receipt(
+def _show_receipt(
     request: Request, community: CommunityInfo, receipt: services.Receipt
 ) -> Response:
-    """Redirects to the receipt's page. The plain code exists nowhere else: it is kept sealed
-    for whoever cast the ballot (the voter, or the committee member entering a paper one)."""
-    token = await kept.keep(request, RECEIPT, dataclasses.asdict(receipt), now=_now())
+    """Redirects to the receipt's page. The plain code exists nowhere else: it was kept sealed
+    (in the ballot's own transaction) for whoever cast the ballot, the voter or the committee
+    member entering a paper one."""
+    assert receipt.kept is not None
     return see_other(
         request.app.url_path_for(
-            "voting:receipt", slug=community.slug, round_id=str(receipt.round_id), token=token
+            "voting:receipt",
+            slug=community.slug,
+            round_id=str(receipt.round_id),
+            token=receipt.kept,
         )
     )
 
 
-RECEIPT = "ballot_receipt"
+RECEIPT = services.RECEIPT_KIND
 
 
 async def receipt_page(request: Request) -> Response:
@@ -451,7 +459,13 @@ async def enter_paper(request: Request) -> Response:
         if voter_id is None:
             raise Invalid(N_("Please choose the resident."), field="voter_id")
         receipt = await services.enter_paper_ballot(
-            request.state.actor, community.id, voting.id, voter_id, ticked, now=_now()
+            request.state.actor,
+            community.id,
+            voting.id,
+            voter_id,
+            ticked,
+            now=_now(),
+            seal=kept.sealer(request),
         )
     except (Invalid, Conflict) as exc:
         return await _paper_page(
@@ -463,7 +477,7 @@ async def enter_paper(request: Request) -> Response:
             ticked=frozenset(ticked),
             status_code=422,
         )
-    return await _show_receipt(request, community, receipt)
+    return _show_receipt(request, community, receipt)
 
 
 # --- open data -----------------------------------------------------------------------------------

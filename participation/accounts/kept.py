@@ -6,6 +6,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from participation.accounts.models import KeptResult
+from participation.core.db import Sql, timestamp
 
 KEPT_FOR = timedelta(hours=1)
 
@@ -17,6 +18,16 @@ async def keep_result(user_id: int, kind: str, sealed: str, *, now: datetime) ->
         token=token, user_id=user_id, kind=kind, sealed=sealed, expires_at=now + KEPT_FOR
     )
     return token
+
+
+def keep_result_step(user_id: int, kind: str, sealed: str, *, now: datetime) -> tuple[str, Sql]:
+    """``keep_result`` as one statement of a transaction written as steps (a ballot keeps its
+    receipt in its own transaction): the token, and the INSERT."""
+    token = secrets.token_urlsafe(32)
+    return token, Sql(
+        "INSERT INTO kept_result (token, user_id, kind, sealed, expires_at) VALUES (?, ?, ?, ?, ?)",
+        [token, user_id, kind, sealed, timestamp(now + KEPT_FOR)],
+    )
 
 
 async def get_kept_result(user_id: int, kind: str, token: str, *, now: datetime) -> str | None:

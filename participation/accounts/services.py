@@ -1,4 +1,4 @@
-"""Sign-in, sign-out and profile use cases."""
+"""Sign-in, sign-out and profile use cases; results kept for their user (see kept.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
+# Other capabilities keep a result inside their own transactions written as steps.
+from participation.accounts.kept import keep_result_step as keep_result_step
 from participation.accounts.models import Identity, KeptResult, User
 from participation.accounts.rules import SUPPORTED_LOCALES, clean_display_name
 from participation.audit.services import record

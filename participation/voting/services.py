@@ -7,8 +7,9 @@ count); committee actions write an audit row in the same transaction as the chan
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
@@ -17,6 +18,7 @@ from typing import Any, cast
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
+from participation.accounts.services import keep_result_step
 from participation.audit.services import audit_row, record
 from participation.communities.queries import get_standing
 from participation.core import codes
@@ -268,22 +270,48 @@ def ballot_rules(voting: VotingRound | _BallotRound) -> rules.BallotRules:
 
 @dataclass(frozen=True)
 class Receipt:
-    code: str  # shown once; only its hash is kept
+    code: str  # only its hash stays with the ballot
     ballot_id: int
     replaced: bool  # the voter changed an earlier ballot
     round_id: int
     round_title: str
+    # The receipt kept (sealed) for whoever cast the ballot, in the ballot's own transaction,
+    # when the caller asked for it with ``seal``: the token its page opens it with.
+    kept: str | None = None
+
+    def shown(self) -> dict[str, Any]:
+        """What the receipt's page shows: everything but the token."""
+        return {
+            "code": self.code,
+            "ballot_id": self.ballot_id,
+            "replaced": self.replaced,
+            "round_id": self.round_id,
+            "round_title": self.round_title,
+        }
+
+
+# Seals what a receipt's page shows (encryption is the web layer's); see Receipt.kept.
+Seal = Callable[[dict[str, Any]], str]
+RECEIPT_KIND = "ballot_receipt"
 
 
 async def cast_ballot(
-    actor: Actor, community_id: int, round_id: int, choices: Iterable[int], *, now: datetime
+    actor: Actor,
+    community_id: int,
+    round_id: int,
+    choices: Iterable[int],
+    *,
+    now: datetime,
+    seal: Seal | None = None,
 ) -> Receipt:
     """The voter's own ballot, online: new, or replacing their earlier online ballot."""
     if actor.user_id is None:
         require("voting.vote", actor, NO_STANDING)
     assert actor.user_id is not None
     return await _store_ballot(
-        _Ballot(community_id, round_id, actor.user_id, frozenset(choices), "online", actor), now
+        _Ballot(community_id, round_id, actor.user_id, frozenset(choices), "online", actor),
+        now,
+        seal,
     )
 
 
@@ -295,11 +323,13 @@ async def enter_paper_ballot(
     choices: Iterable[int],
     *,
     now: datetime,
+    seal: Seal | None = None,
 ) -> Receipt:
-    """The committee types in the paper ballot of a verified resident who cannot vote online."""
+    """The committee types in the paper ballot of a verified resident who cannot vote online;
+    the receipt (to hand over) is kept for the committee member."""
     require("voting.enter_paper_ballot", actor, await get_standing(actor.user_id, community_id))
     return await _store_ballot(
-        _Ballot(community_id, round_id, voter_id, frozenset(choices), "paper", actor), now
+        _Ballot(community_id, round_id, voter_id, frozenset(choices), "paper", actor), now, seal
     )
 
 
@@ -315,12 +345,12 @@ class _Ballot:
     actor: Actor  # who submits it: the voter online, a committee member on paper
 
 
-async def _store_ballot(ballot: _Ballot, now: datetime) -> Receipt:
+async def _store_ballot(ballot: _Ballot, now: datetime, seal: Seal | None) -> Receipt:
     code = codes.new_code()
     # Parallel first submissions race on UNIQUE(round, voter_key): the loser replaces instead.
     for _attempt in range(3):
         try:
-            return await run_steps(_ballot_steps(ballot, code, now))
+            return await run_steps(_ballot_steps(ballot, code, now, seal))
         except IntegrityError:
             continue
     raise Conflict()
@@ -341,7 +371,7 @@ class _BallotRound:
     closes_at: datetime
 
 
-def _ballot_steps(ballot: _Ballot, code: str, now: datetime) -> Steps[Receipt]:
+def _ballot_steps(ballot: _Ballot, code: str, now: datetime, seal: Seal | None) -> Steps[Receipt]:
     """Check and store a ballot: the busiest write of the site, so plain SQL written as steps
     (see db.run_steps), read and written in one transaction. On SQLite every moment inside it
     holds up the next voter."""
@@ -454,7 +484,15 @@ def _ballot_steps(ballot: _Ballot, code: str, now: datetime) -> Steps[Receipt]:
             # The choices stay secret: the trail says whose ballot, not what.
             after={"voter_id": voter_id, "replaced": bool(existing)},
         )
-    return Receipt(code, ballot_id, bool(existing), round_id=round_id, round_title=voting.title)
+    receipt = Receipt(code, ballot_id, bool(existing), round_id=round_id, round_title=voting.title)
+    if seal is None:
+        return receipt
+    assert ballot.actor.user_id is not None
+    token, keep = keep_result_step(
+        ballot.actor.user_id, RECEIPT_KIND, seal(receipt.shown()), now=now
+    )
+    yield keep
+    return dataclasses.replace(receipt, kept=token)
 
 
 def _refuse_second_channel(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from participation.accounts.models import KeptResult
 from participation.audit.models import AuditEntry
 from participation.core.codes import hash_code
 from participation.core.errors import Conflict, DomainError, Invalid, NotAllowed
@@ -210,6 +211,43 @@ async def test_a_ballot_within_budget_gets_a_receipt(scene: Scene, people: Peopl
     assert (ballot.channel, ballot.voter_key) == ("online", f"user:{people.resident.id}")
     assert not receipt.replaced
     assert (await VotingRound.get(id=scene.round.id)).ballot_count == 1
+
+
+async def test_the_receipt_is_kept_in_the_ballots_own_transaction(
+    scene: Scene, people: People
+) -> None:
+    """Kept for its page (web/kept.py seals it) in the same transaction as the ballot: both
+    or neither, so a ballot never lacks the receipt page its answer redirects to."""
+    voter = Actor(user_id=people.resident.id)
+    sealed: list[dict[str, object]] = []
+
+    def seal(shown: dict[str, object]) -> str:
+        sealed.append(shown)
+        return "sealed:" + str(shown["ballot_id"])
+
+    receipt = await services.cast_ballot(
+        voter, scene.world.community.id, scene.round.id, ids(scene, 0), now=now(), seal=seal
+    )
+    [kept] = await KeptResult.filter(token=receipt.kept)
+    assert (kept.user_id, kept.kind, kept.sealed) == (
+        people.resident.id,
+        services.RECEIPT_KIND,
+        f"sealed:{receipt.ballot_id}",
+    )
+    assert sealed == [receipt.shown()] and "kept" not in sealed[0]
+
+    def broken_seal(shown: dict[str, object]) -> str:
+        raise RuntimeError("the seal failed")
+
+    before = await Ballot.get(id=receipt.ballot_id)
+    with pytest.raises(RuntimeError):
+        await services.cast_ballot(
+            voter, scene.world.community.id, scene.round.id, ids(scene, 1), now=now(),
+            seal=broken_seal,
+        )  # fmt: skip
+    after = await Ballot.get(id=receipt.ballot_id)
+    assert after.receipt_hash == before.receipt_hash, "the changed ballot was rolled back"
+    assert await KeptResult.all().count() == 1
 
 
 async def test_over_budget_and_foreign_projects_are_refused(scene: Scene, people: People) -> None:
