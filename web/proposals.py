@@ -13,6 +13,7 @@ from starlette.routing import Route
 from participation.communities import queries as communities
 from participation.communities.queries import CommunityInfo
 from participation.core.errors import N_, Invalid, NotFound
+from participation.core.permissions import NO_STANDING, can
 from participation.proposals import (
     categories,
     coauthors,
@@ -112,12 +113,9 @@ async def detail(request: Request, *, fragment: str = "support") -> Response:
             "shown_progress": shown_progress(
                 found.proposal.status, found.proposal.progress_percent
             ),
-            "can_track": standing.committee
-            or request.state.actor.is_admin
-            or found.is_author
-            or any(c.accepted and c.user_id == request.state.actor.user_id for c in co_authors),
             "updates": await progress.list_updates(
-                found.proposal.id, include_pending=standing.committee
+                found.proposal.id,
+                include_pending=can("proposals.review", request.state.actor, standing),
             ),
             **_names(community),
         },
@@ -263,7 +261,8 @@ async def edit_form(request: Request) -> Response:
     found = await queries.get_proposal(
         request.state.actor, community.id, path_id(request, "proposal_id")
     )
-    if not found.is_author:
+    # Someone else's proposal has no edit page: the same 404 as a missing one.
+    if not can("proposals.edit", request.state.actor, NO_STANDING, found.subject):
         raise NotFound()
     p = found.proposal
     form = {

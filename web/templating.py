@@ -16,6 +16,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from participation.core import permissions
+from participation.core.permissions import NO_STANDING
 from web import htmx, i18n
 
 # The request.state flag by which a page tells web.page_cache it may be reused.
@@ -44,6 +46,7 @@ def build_environment() -> jinja2.Environment:
     env.filters["and_list"] = _and_list
     env.filters["day"] = _format_day
     env.globals["error_text"] = _error_text
+    env.globals["can"] = _can
     env.globals["english"] = _in_english
     return env
 
@@ -80,6 +83,14 @@ def _in_english(text: str) -> Markup:
     """Words that stay English in any language (another site's buttons): marked as such, so
     screen readers pronounce them as English."""
     return Markup('<span lang="en">%s</span>') % text
+
+
+@jinja2.pass_context
+def _can(context: jinja2.runtime.Context, rule: str, subject: Any = None) -> bool:
+    """``can("proposals.track", subject)``: the rule the services enforce, asked for the page's
+    visitor (request.state.actor) with the page's ``standing`` in its community."""
+    standing = context.get("standing") or NO_STANDING
+    return permissions.can(rule, context["request"].state.actor, standing, subject)
 
 
 def _error_text(error: Any) -> str:

@@ -1,14 +1,20 @@
-"""Named, composable permission predicates.
+"""Named, composable permission predicates over (actor, standing, subject).
 
-A predicate answers for an actor and their standing in one community. Capabilities register
-rules under names like ``communities.manage_members``; services call ``require(name, ...)`` so
-no entry point can forget a check.
+A predicate answers for an actor, their standing in one community, and the object asked
+about (the ``subject``: a proposal, a team, a plot... as a small frozen dataclass its
+capability's rules define; ``None`` for rules about the community as a whole). Each
+capability declares its rules once, in its ``rules.py``, under names like
+``proposals.edit``; services ``require`` them, so no entry point can forget a check, and
+templates ask ``can`` the same rule to decide what to show.
+
+A disabled or anonymous actor satisfies no predicate but the ones that say so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from participation.core.errors import NotAllowed
 
@@ -41,36 +47,59 @@ class Standing:
 
 NO_STANDING = Standing()
 
+Test = Callable[[Actor, Standing, Any], bool]
+
 
 class Predicate:
-    def __init__(self, name: str, test: Callable[[Actor, Standing], bool]) -> None:
+    def __init__(self, name: str, test: Test) -> None:
         self.name = name
         self._test = test
 
-    def __call__(self, actor: Actor, standing: Standing) -> bool:
-        return self._test(actor, standing)
+    def __call__(self, actor: Actor, standing: Standing, subject: Any = None) -> bool:
+        return self._test(actor, standing, subject)
 
     def __and__(self, other: Predicate) -> Predicate:
-        return Predicate(f"({self.name} & {other.name})", lambda a, s: self(a, s) and other(a, s))
+        return Predicate(
+            f"({self.name} & {other.name})",
+            lambda a, s, o: self(a, s, o) and other(a, s, o),
+        )
 
     def __or__(self, other: Predicate) -> Predicate:
-        return Predicate(f"({self.name} | {other.name})", lambda a, s: self(a, s) or other(a, s))
+        return Predicate(
+            f"({self.name} | {other.name})",
+            lambda a, s, o: self(a, s, o) or other(a, s, o),
+        )
 
     def __invert__(self) -> Predicate:
-        return Predicate(f"~{self.name}", lambda a, s: not self(a, s))
+        return Predicate(f"~{self.name}", lambda a, s, o: not self(a, s, o))
 
     def __repr__(self) -> str:
         return f"Predicate({self.name})"
 
 
-is_authenticated = Predicate("is_authenticated", lambda a, s: a.is_authenticated)
-is_platform_admin = Predicate("is_platform_admin", lambda a, s: a.is_authenticated and a.is_admin)
-is_member = Predicate("is_member", lambda a, s: a.is_authenticated and s.member)
-is_verified_resident = Predicate(
-    "is_verified_resident", lambda a, s: a.is_authenticated and s.member and s.verified
+def about_subject(name: str, test: Callable[[Actor, Any], bool]) -> Predicate:
+    """A predicate on the actor and the subject (false without one, or for a signed-out or
+    disabled actor): ``is_author = about_subject("is_author", lambda a, p: ...)``."""
+    return Predicate(
+        name, lambda a, _s, subject: subject is not None and a.is_authenticated and test(a, subject)
+    )
+
+
+def of_subject(name: str, test: Callable[[Any], bool]) -> Predicate:
+    """A predicate on the subject's own state alone (``is_funded``), false without one."""
+    return Predicate(name, lambda _a, _s, subject: subject is not None and test(subject))
+
+
+is_authenticated = Predicate("is_authenticated", lambda a, s, o: a.is_authenticated)
+is_platform_admin = Predicate(
+    "is_platform_admin", lambda a, s, o: a.is_authenticated and a.is_admin
 )
-is_volunteer = Predicate("is_volunteer", lambda a, s: a.is_authenticated and s.volunteer)
-is_committee = Predicate("is_committee", lambda a, s: a.is_authenticated and s.committee)
+is_member = Predicate("is_member", lambda a, s, o: a.is_authenticated and s.member)
+is_verified_resident = Predicate(
+    "is_verified_resident", lambda a, s, o: a.is_authenticated and s.member and s.verified
+)
+is_volunteer = Predicate("is_volunteer", lambda a, s, o: a.is_authenticated and s.volunteer)
+is_committee = Predicate("is_committee", lambda a, s, o: a.is_authenticated and s.committee)
 
 _RULES: dict[str, Predicate] = {}
 
@@ -90,10 +119,10 @@ def rules() -> dict[str, Predicate]:
     return dict(_RULES)
 
 
-def can(name: str, actor: Actor, standing: Standing = NO_STANDING) -> bool:
-    return _RULES[name](actor, standing)
+def can(name: str, actor: Actor, standing: Standing = NO_STANDING, subject: Any = None) -> bool:
+    return _RULES[name](actor, standing, subject)
 
 
-def require(name: str, actor: Actor, standing: Standing = NO_STANDING) -> None:
-    if not can(name, actor, standing):
+def require(name: str, actor: Actor, standing: Standing = NO_STANDING, subject: Any = None) -> None:
+    if not can(name, actor, standing, subject):
         raise NotAllowed()

@@ -12,12 +12,12 @@ from tortoise.exceptions import IntegrityError
 
 from participation.communities.models import Membership
 from participation.core.db import transaction
-from participation.core.errors import N_, Conflict, Invalid, NotAllowed, NotFound
+from participation.core.errors import N_, Conflict, Invalid, NotFound
 from participation.core.permissions import Actor
 from participation.core.text import clean_line
 from participation.notifications.services import notify
 from participation.proposals.models import ProposalCoAuthor
-from participation.proposals.queries import visible_proposal
+from participation.proposals.queries import proposal_to_edit, visible_proposal
 from participation.proposals.rules import Status
 
 MAX_CO_AUTHORS = 5
@@ -27,9 +27,7 @@ CLOSED = frozenset({Status.REJECTED, Status.WITHDRAWN, Status.COMPLETED})
 async def invite_co_author(
     actor: Actor, community_id: int, proposal_id: int, name: str, *, now: datetime
 ) -> ProposalCoAuthor:
-    proposal = await visible_proposal(actor, community_id, proposal_id)
-    if proposal.author_id != actor.user_id:
-        raise NotAllowed()
+    proposal = await proposal_to_edit(actor, community_id, proposal_id)
     if Status(proposal.status) in CLOSED:
         raise Invalid(N_("This proposal is closed."))
     wanted = clean_line(name, max_length=40)
@@ -85,11 +83,3 @@ async def list_co_authors(proposal_id: int) -> list[CoAuthorView]:
         await ProposalCoAuthor.filter(proposal_id=proposal_id).select_related("user").order_by("id")
     )
     return [CoAuthorView(r.user_id, r.user.display_name, r.accepted_at is not None) for r in rows]
-
-
-async def is_co_author(user_id: int | None, proposal_id: int) -> bool:
-    if user_id is None:
-        return False
-    return await ProposalCoAuthor.exists(
-        proposal_id=proposal_id, user_id=user_id, accepted_at__isnull=False
-    )

@@ -7,27 +7,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from participation.communities.queries import get_standing
-from participation.core.errors import N_, Invalid, NotAllowed, NotFound
-from participation.core.permissions import (
-    Actor,
-    is_committee,
-    is_verified_resident,
-    register,
-    require,
-)
+from participation.core.errors import N_, Invalid, NotFound
+from participation.core.permissions import NO_STANDING, Actor, can, require
 from participation.core.text import clean_multiline
 from participation.proposals.models import Comment, ProgressUpdate
 from participation.proposals.queries import visible_proposal
+from participation.proposals.rules import CommentSubject
 
 COMMENT_MAX = 2000
 EDIT_WINDOW = timedelta(minutes=15)
 
-can_comment = register("proposals.comment", is_verified_resident | is_committee)
-
 
 def may_edit(comment: Comment, actor: Actor, now: datetime) -> bool:
     return (
-        comment.author_id == actor.user_id
+        can("proposals.edit_comment", actor, NO_STANDING, CommentSubject(comment.author_id))
         and comment.deleted_at is None
         and now - comment.created_at <= EDIT_WINDOW
     )
@@ -81,8 +74,7 @@ async def get_own_comment(
     comment = await Comment.filter(id=comment_id, proposal_id=proposal.id).first()
     if comment is None:
         raise NotFound()
-    if comment.author_id != actor.user_id or not actor.is_authenticated:
-        raise NotAllowed()
+    require("proposals.edit_comment", actor, NO_STANDING, CommentSubject(comment.author_id))
     return comment
 
 

@@ -10,22 +10,17 @@ from participation.audit.services import record
 from participation.communities.queries import get_standing
 from participation.core.db import transaction
 from participation.core.errors import N_, Conflict, Invalid, NotAllowed, NotFound
-from participation.core.permissions import Actor, require
+from participation.core.permissions import Actor, can, require
 from participation.core.text import clean_multiline
 from participation.media.models import ProgressPhoto, variant_names
 from participation.media.services import accept_photo
 from participation.media.storage import Storage
 from participation.proposals import rules
-from participation.proposals.coauthors import is_co_author
-from participation.proposals.models import ProgressUpdate, Proposal
-from participation.proposals.queries import visible_proposal
+from participation.proposals.models import ProgressUpdate
+from participation.proposals.queries import proposal_subject, visible_proposal
 from participation.proposals.rules import Status
 
 UPDATE_MAX = 5000
-
-
-async def _is_team(actor: Actor, proposal: Proposal) -> bool:
-    return proposal.author_id == actor.user_id or await is_co_author(actor.user_id, proposal.id)
 
 
 PHOTO_ROLES = ("", "before", "after")
@@ -48,9 +43,10 @@ async def post_update(
     if Status(proposal.status) not in rules.UPDATABLE:
         raise Invalid(N_("Progress can be posted once a project is selected."))
     standing = await get_standing(actor.user_id, community_id)
-    if await _is_team(actor, proposal) or standing.committee or actor.is_admin:
+    subject = await proposal_subject(proposal)
+    if can("proposals.track", actor, standing, subject):
         status = "published"
-    elif standing.verified:
+    elif can("proposals.post_update", actor, standing, subject):
         status = "pending"
     else:
         raise NotAllowed()

@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from participation.core.db import as_datetime, contains_pattern, fetch_all, is_postgres
 from participation.core.errors import NotFound
-from participation.core.permissions import Actor
+from participation.core.permissions import NO_STANDING, Actor, can, require
 from participation.core.text import parse_whole_number
 from participation.media.models import Photo, ProposalPhoto, variant_names
 from participation.proposals import rules
-from participation.proposals.models import Proposal, ProposalEvent, Support
-from participation.proposals.rules import Status
+from participation.proposals.models import Proposal, ProposalCoAuthor, ProposalEvent, Support
+from participation.proposals.rules import ProposalSubject, Status
 
 PAGE_SIZE = 20
 SORTS = ("newest", "supported", "random")
@@ -229,17 +229,28 @@ def _summary(body: str, limit: int = 140) -> str:
 @dataclass(frozen=True)
 class ProposalDetail:
     proposal: Proposal
+    subject: ProposalSubject  # what the proposal's rules are asked about
     events: list[ProposalEvent]
     supported_by_me: bool
-    is_author: bool
     history_names: dict[int, str] = field(default_factory=dict)
+
+
+async def proposal_subject(proposal: Proposal) -> ProposalSubject:
+    """The proposal as its rules see it, accepted co-authors included."""
+    co_authors = await ProposalCoAuthor.filter(
+        proposal_id=proposal.id, accepted_at__isnull=False
+    ).values_list("user_id", flat=True)
+    return ProposalSubject(
+        author_id=proposal.author_id,
+        status=Status(proposal.status),
+        co_author_ids=frozenset(cast(list[int], co_authors)),
+    )
 
 
 async def get_proposal(actor: Actor, community_id: int, proposal_id: int) -> ProposalDetail:
     """One proposal; a draft of someone else, or another community's, is simply not found."""
     proposal = await visible_proposal(actor, community_id, proposal_id)
     await proposal.fetch_related("author")
-    is_author = proposal.author_id == actor.user_id
     events = (
         await ProposalEvent.filter(proposal_id=proposal.id).select_related("actor").order_by("id")
     )
@@ -247,7 +258,10 @@ async def get_proposal(actor: Actor, community_id: int, proposal_id: int) -> Pro
         proposal_id=proposal.id, user_id=actor.user_id
     )
     return ProposalDetail(
-        proposal=proposal, events=events, supported_by_me=supported, is_author=is_author
+        proposal=proposal,
+        subject=await proposal_subject(proposal),
+        events=events,
+        supported_by_me=supported,
     )
 
 
@@ -270,9 +284,18 @@ async def visible_proposal(
     if conn is not None:
         query = query.using_db(conn)
     proposal = await query.first()
-    is_author = (
-        actor.user_id is not None and proposal is not None and (proposal.author_id == actor.user_id)
-    )
-    if proposal is None or not rules.is_visible(Status(proposal.status), is_author=is_author):
+    if proposal is None or not can(
+        "proposals.see",
+        actor,
+        NO_STANDING,
+        ProposalSubject(author_id=proposal.author_id, status=Status(proposal.status)),
+    ):
         raise NotFound()
+    return proposal
+
+
+async def proposal_to_edit(actor: Actor, community_id: int, proposal_id: int) -> Proposal:
+    """The proposal, if the actor may change it (``proposals.edit``: its author)."""
+    proposal = await visible_proposal(actor, community_id, proposal_id)
+    require("proposals.edit", actor, NO_STANDING, await proposal_subject(proposal))
     return proposal

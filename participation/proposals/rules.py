@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from participation.core.errors import N_
 from participation.core.permissions import (
+    about_subject,
     is_committee,
     is_platform_admin,
     is_verified_resident,
+    of_subject,
     register,
 )
 
@@ -85,9 +88,40 @@ BODY_MAX = 10_000
 LOCATION_MAX = 200
 COST_MAX_YUAN = 10_000_000
 
+
+@dataclass(frozen=True)
+class ProposalSubject:
+    """A proposal as its rules see it (participation/proposals/queries.py builds it)."""
+
+    author_id: int
+    status: Status
+    co_author_ids: frozenset[int] = frozenset()  # accepted co-authors
+
+
+@dataclass(frozen=True)
+class CommentSubject:
+    author_id: int
+
+
+is_author = about_subject("is_author", lambda a, p: a.user_id == p.author_id)
+is_co_author = about_subject("is_co_author", lambda a, p: a.user_id in p.co_author_ids)
+is_public = of_subject("is_public", lambda p: p.status in PUBLIC)
+wrote_comment = about_subject("wrote_comment", lambda a, c: a.user_id == c.author_id)
+
 can_propose = register("proposals.propose", is_verified_resident)
 can_support = register("proposals.support", is_verified_resident)
 can_review = register("proposals.review", is_committee | is_platform_admin)
+can_comment = register("proposals.comment", is_verified_resident | is_committee)
+# Drafts are their author's alone; a proposal that cannot be seen is a 404, never a 403.
+can_see = register("proposals.see", is_public | is_author)
+# The text, photos, co-authors, submitting and withdrawing are the author's.
+can_edit = register("proposals.edit", is_author)
+# A funded project's team (author and accepted co-authors) and the committee keep its
+# progress and milestones, and post updates that show at once.
+can_track = register("proposals.track", is_author | is_co_author | is_committee | is_platform_admin)
+# Other verified residents may post updates too; the committee publishes them.
+can_post_update = register("proposals.post_update", can_track | is_verified_resident)
+can_edit_comment = register("proposals.edit_comment", wrote_comment)
 
 
 def author_may_move(current: Status, target: Status) -> bool:
@@ -96,8 +130,3 @@ def author_may_move(current: Status, target: Status) -> bool:
 
 def committee_may_move(current: Status, target: Status) -> bool:
     return target in COMMITTEE_MOVES.get(current, frozenset())
-
-
-def is_visible(status: Status, *, is_author: bool) -> bool:
-    """Drafts are private to their authors; everything else is public."""
-    return status in PUBLIC or is_author

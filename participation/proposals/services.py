@@ -28,7 +28,7 @@ from participation.media.storage import Storage
 from participation.notifications.services import notify
 from participation.proposals import categories, rules
 from participation.proposals.models import Proposal, ProposalEvent, Support
-from participation.proposals.queries import visible_proposal
+from participation.proposals.queries import proposal_to_edit, visible_proposal
 from participation.proposals.rules import Status
 
 REASON_MAX = 1000
@@ -165,9 +165,7 @@ async def edit_proposal(
     *,
     now: datetime,
 ) -> Proposal:
-    proposal = await visible_proposal(actor, community_id, proposal_id)
-    if proposal.author_id != actor.user_id:
-        raise NotAllowed()
+    proposal = await proposal_to_edit(actor, community_id, proposal_id)
     if Status(proposal.status) not in rules.EDITABLE:
         raise Invalid(N_("This proposal can no longer be edited."))
     # A category the committee no longer offers may be kept, not chosen anew.
@@ -184,9 +182,7 @@ async def move_as_author(
     actor: Actor, community_id: int, proposal_id: int, target: Status, *, now: datetime
 ) -> Proposal:
     """Submit (needs verified residency) or withdraw one's own proposal."""
-    proposal = await visible_proposal(actor, community_id, proposal_id)
-    if proposal.author_id != actor.user_id or not actor.is_authenticated:
-        raise NotAllowed()
+    proposal = await proposal_to_edit(actor, community_id, proposal_id)
     if not rules.author_may_move(Status(proposal.status), target):
         raise Invalid(N_("This step is not possible now."))
     if target is Status.SUBMITTED:
@@ -314,9 +310,7 @@ async def attach_photo(
     now: datetime,
 ) -> ProposalPhoto:
     """Add a photo to one's own proposal while it can still be edited (at most six)."""
-    proposal = await visible_proposal(actor, community_id, proposal_id)
-    if proposal.author_id != actor.user_id or not actor.is_authenticated:
-        raise NotAllowed()
+    proposal = await proposal_to_edit(actor, community_id, proposal_id)
     if Status(proposal.status) not in rules.EDITABLE:
         raise Invalid(N_("This proposal can no longer be edited."))
     if await ProposalPhoto.filter(proposal_id=proposal.id).count() >= MAX_PHOTOS:

@@ -12,13 +12,12 @@ from datetime import date, datetime
 from participation.audit.services import record
 from participation.communities.queries import get_standing
 from participation.core.db import transaction
-from participation.core.errors import N_, Invalid, NotAllowed, NotFound
-from participation.core.permissions import Actor
+from participation.core.errors import N_, Invalid, NotFound
+from participation.core.permissions import Actor, require
 from participation.core.text import clean_line, parse_whole_number
 from participation.proposals import rules
-from participation.proposals.coauthors import is_co_author
 from participation.proposals.models import Milestone, Proposal
-from participation.proposals.queries import visible_proposal
+from participation.proposals.queries import proposal_subject, visible_proposal
 from participation.proposals.rules import Status
 
 MILESTONE_MAX = 120
@@ -31,9 +30,7 @@ async def _tracked(actor: Actor, community_id: int, proposal_id: int) -> Proposa
     if Status(proposal.status) not in rules.UPDATABLE:
         raise Invalid(N_("Progress can be posted once a project is selected."))
     standing = await get_standing(actor.user_id, community_id)
-    team = proposal.author_id == actor.user_id or await is_co_author(actor.user_id, proposal.id)
-    if not (team or standing.committee or actor.is_admin) or actor.disabled:
-        raise NotAllowed()
+    require("proposals.track", actor, standing, await proposal_subject(proposal))
     return proposal
 
 

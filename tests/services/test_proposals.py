@@ -63,7 +63,7 @@ async def test_draft_is_visible_only_to_its_author(database: str) -> None:
     neighbour = await resident(world, "neighbour", "2栋202")
     proposal = await services.create_proposal(author, world.community.id, draft(), now=now())
     detail = await queries.get_proposal(author, world.community.id, proposal.id)
-    assert detail.is_author
+    assert detail.subject.author_id == author.user_id
     with pytest.raises(NotFound):
         await queries.get_proposal(neighbour, world.community.id, proposal.id)
     with pytest.raises(NotFound):

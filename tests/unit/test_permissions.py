@@ -5,6 +5,8 @@ A rule change must change this table too, so a widened permission never slips th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
 import participation.accounts.rules  # registers accounts.manage_users
@@ -17,7 +19,9 @@ from participation.core.permissions import (
     Actor,
     Predicate,
     Standing,
+    about_subject,
     can,
+    of_subject,
     require,
 )
 
@@ -120,8 +124,8 @@ def test_anonymous_actor_is_not_authenticated() -> None:
     assert not Actor(user_id=1, disabled=True).is_authenticated
 
 
-YES = Predicate("yes", lambda a, s: True)
-NO = Predicate("no", lambda a, s: False)
+YES = Predicate("yes", lambda a, s, o: True)
+NO = Predicate("no", lambda a, s, o: False)
 
 
 @pytest.mark.parametrize(
@@ -151,9 +155,39 @@ def test_composed_predicate_names_show_their_structure() -> None:
 def test_and_stops_at_the_first_refusal() -> None:
     calls: list[str] = []
 
-    def spy(a: Actor, s: Standing) -> bool:
+    def spy(a: Actor, s: Standing, o: object) -> bool:
         calls.append("spy")
         return True
 
     (NO & Predicate("spy", spy))(ANONYMOUS, NO_STANDING)
     assert calls == []
+
+
+@dataclass(frozen=True)
+class Thing:
+    owner_id: int
+    open: bool
+
+
+is_owner = about_subject("is_owner", lambda a, thing: a.user_id == thing.owner_id)
+is_open = of_subject("is_open", lambda thing: thing.open)
+
+
+@pytest.mark.parametrize(
+    ("actor", "thing", "owner", "open_"),
+    [
+        (Actor(user_id=1), Thing(1, True), True, True),
+        (Actor(user_id=2), Thing(1, True), False, True),
+        (Actor(user_id=1, disabled=True), Thing(1, False), False, False),
+        (ANONYMOUS, Thing(1, True), False, True),
+        (Actor(user_id=1), None, False, False),
+    ],
+)
+def test_predicates_about_a_subject(
+    actor: Actor, thing: Thing | None, owner: bool, open_: bool
+) -> None:
+    """About the subject: never without one, never for a disabled or anonymous actor; of the
+    subject's own state: never without one."""
+    assert is_owner(actor, NO_STANDING, thing) is owner
+    assert is_open(actor, NO_STANDING, thing) is open_
+    assert (is_owner & is_open)(actor, NO_STANDING, thing) is (owner and open_)
