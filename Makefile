@@ -43,7 +43,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/python -m web.catalogs check
+	$(BIN)/python -m web.core.catalogs check
 
 # Each tier's tmp_path directories go under the checkout (emptied at the next run), not the
 # system's temp dir: a run leaves nothing there (tests/conftest.py checks it).
@@ -61,7 +61,7 @@ messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ \
 	  --no-location --omit-header -o locales/messages.pot .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
-	$(BIN)/python -m web.catalogs fill-en
+	$(BIN)/python -m web.core.catalogs fill-en
 
 vendor-htmx:
 	cd /tmp && npm pack htmx.org@$(HTMX_VERSION) >/dev/null && tar xzf htmx.org-$(HTMX_VERSION).tgz

@@ -26,7 +26,7 @@ from participation.proposals import services as proposals
 from participation.proposals.rules import Status
 from participation.voting import services
 from participation.voting.models import RoundProject
-from web.app import SESSION_COOKIE
+from web.core.app import SESSION_COOKIE
 
 VOTERS = 2_000
 CSRF = "b" * 43

@@ -13,7 +13,7 @@ import itsdangerous
 from participation.accounts.queries import find_user_by_name
 from participation.core import db
 from participation.demo.seed import RESIDENTS
-from web.app import SESSION_COOKIE
+from web.core.app import SESSION_COOKIE
 
 
 async def main() -> None:

@@ -16,8 +16,8 @@ from participation.accounts.models import Identity, User
 from participation.communities import services as communities
 from participation.communities.models import Community
 from participation.core.permissions import Actor
+from web.core.settings import Settings, demo_provider, load_settings
 from web.demo_idp import RunningIdP
-from web.settings import Settings, demo_provider, load_settings
 
 BASE_URL = "http://127.0.0.1:8000"
 SECRET = "test-secret-key-that-is-long-enough-0123456789"

@@ -6,8 +6,8 @@ import gc
 
 from starlette.applications import Starlette
 
-from web.app import create_app
-from web.settings import load_settings
+from web.core.app import create_app
+from web.core.settings import load_settings
 
 
 def app_factory() -> Starlette:

@@ -25,11 +25,11 @@ from participation.accounts import services as accounts
 from participation.accounts.rules import display_name_from_claims
 from participation.core.errors import N_
 from participation.ratelimit.services import hit
-from web.client_ip import client_ip
-from web.csrf import session_token
-from web.errors import error_response
-from web.settings import OIDCProvider, Settings
-from web.templating import render
+from web.core.client_ip import client_ip
+from web.core.csrf import session_token
+from web.core.errors import error_response
+from web.core.settings import OIDCProvider, Settings
+from web.core.templating import render
 
 log = logging.getLogger("huakai.auth")
 

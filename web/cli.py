@@ -17,7 +17,7 @@ from typing import Any
 
 from participation.core import db
 from participation.core.errors import DomainError
-from web.settings import SPECS, Settings, SettingsError, demo_provider, load_settings
+from web.core.settings import SPECS, Settings, SettingsError, demo_provider, load_settings
 
 # How every server runs Huakai (`huakai serve`, `huakai demo`, the browser tests). uvicorn
 # would otherwise believe X-Forwarded-For from 127.0.0.1 before the app decides, so anyone on
@@ -114,9 +114,9 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 
     from participation.demo.seed import DemoSite, seed_demo
     from participation.media.storage import LocalStorage
-    from web.app import create_app
+    from web.core.app import create_app
+    from web.core.settings import DEMO_PROVIDER_NAME
     from web.demo_idp import start_idp
-    from web.settings import DEMO_PROVIDER_NAME
 
     _require_migrated(settings)
     idp = start_idp(settings.demo_idp_port)

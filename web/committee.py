@@ -17,10 +17,10 @@ from participation.plots import settings as plot_settings
 from participation.proposals import settings as proposal_settings
 from participation.proposals.categories import ALWAYS_OFFERED
 from participation.proposals.rules import DEFAULT_CATEGORIES
-from web import kept
-from web.forms import flash, form_fields, path_id, see_other
-from web.templating import render
-from web.users import require_user
+from web.core import kept
+from web.core.forms import flash, form_fields, path_id, see_other
+from web.core.templating import render
+from web.core.users import require_user
 
 
 def _now() -> datetime:

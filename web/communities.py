@@ -12,9 +12,9 @@ from participation.communities import queries, services
 from participation.core.errors import N_, Invalid
 from participation.proposals import tracking
 from participation.proposals.rules import STATUS_LABELS
-from web.forms import flash, form_fields, see_other
-from web.templating import render
-from web.users import require_user
+from web.core.forms import flash, form_fields, see_other
+from web.core.templating import render
+from web.core.users import require_user
 
 
 def _now() -> datetime:

@@ -10,9 +10,9 @@ from participation.accounts.services import set_locale
 from participation.communities.queries import list_communities, list_my_communities
 from participation.core import db
 from web.auth import safe_next
-from web.forms import form_fields, see_other
-from web.i18n import SUPPORTED
-from web.templating import render
+from web.core.forms import form_fields, see_other
+from web.core.i18n import SUPPORTED
+from web.core.templating import render
 
 
 async def home(request: Request) -> Response:

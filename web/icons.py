@@ -8,13 +8,13 @@ static/ (a flower drawn with Pillow) and change about never: caches may keep the
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+from web.core.paths import STATIC_DIR
+
 CACHE_FOR_A_YEAR = "public, max-age=31536000"
 
 ICONS = {

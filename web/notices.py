@@ -9,9 +9,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from participation.notifications import queries, services
-from web.forms import see_other
-from web.templating import render
-from web.users import require_user
+from web.core.forms import see_other
+from web.core.templating import render
+from web.core.users import require_user
 
 
 async def notices(request: Request) -> Response:

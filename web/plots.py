@@ -20,7 +20,7 @@ from participation.plots.models import Plot
 from participation.plots.rules import PlotInput
 from participation.plots.teams import team_place
 from web.committee import committee_community
-from web.forms import (
+from web.core.forms import (
     flash,
     form_fields,
     form_with_lists,
@@ -29,9 +29,9 @@ from web.forms import (
     see_other,
     upload_form,
 )
-from web.i18n import gettext
-from web.templating import render, share_with_anonymous
-from web.users import require_user
+from web.core.i18n import gettext
+from web.core.templating import render, share_with_anonymous
+from web.core.users import require_user
 
 CSV_MAX_BYTES = 512 * 1024
 

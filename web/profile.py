@@ -8,9 +8,9 @@ from participation.accounts import services as accounts
 from participation.accounts.models import User
 from participation.core.errors import N_, Invalid
 from participation.plots import queries as plots
-from web.forms import flash, form_fields, see_other
-from web.templating import render
-from web.users import require_user
+from web.core.forms import flash, form_fields, see_other
+from web.core.templating import render
+from web.core.users import require_user
 
 
 async def _profile_page(

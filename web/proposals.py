@@ -24,11 +24,11 @@ from participation.proposals import (
     tracking,
 )
 from participation.proposals.rules import STATUS_LABELS, Status, shown_progress
-from web import htmx
-from web.forms import flash, form_fields, optional_id, path_id, see_other, upload_form
-from web.i18n import gettext
-from web.templating import render
-from web.users import require_user
+from web.core import htmx
+from web.core.forms import flash, form_fields, optional_id, path_id, see_other, upload_form
+from web.core.i18n import gettext
+from web.core.templating import render
+from web.core.users import require_user
 
 
 def _now() -> datetime:

@@ -22,11 +22,11 @@ from participation.plots import queries, rules
 from participation.plots import teams as services
 from participation.plots.teams import TeamInput, team_place
 from web.committee import committee_community
-from web.downloads import download
-from web.forms import flash, form_fields, path_id, see_other
+from web.core.downloads import download
+from web.core.forms import flash, form_fields, path_id, see_other
+from web.core.templating import render
+from web.core.users import require_user
 from web.plots import labels
-from web.templating import render
-from web.users import require_user
 
 
 def _now() -> datetime:

@@ -23,12 +23,12 @@ from participation.proposals.rules import Status
 from participation.voting import open_data, queries, rules, services
 from participation.voting.models import VotingRound
 from participation.voting.rules import RoundStatus, Window
-from web import kept
 from web.committee import committee_community
-from web.downloads import download
-from web.forms import flash, form_fields, form_with_lists, parse_id, path_id, see_other
-from web.templating import render
-from web.users import require_user
+from web.core import kept
+from web.core.downloads import download
+from web.core.forms import flash, form_fields, form_with_lists, parse_id, path_id, see_other
+from web.core.templating import render
+from web.core.users import require_user
 
 
 def _now() -> datetime:

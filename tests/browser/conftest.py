@@ -33,10 +33,10 @@ from participation.media.storage import LocalStorage
 from tests.browser.support import SPARE_HOUSEHOLD, LiveServer, OpenPage
 from tests.conftest import _migrate
 from tests.support import make_settings, now
-from web.app import create_app
 from web.cli import server_for
+from web.core.app import create_app
+from web.core.settings import DEMO_PROVIDER_NAME
 from web.demo_idp import RunningIdP
-from web.settings import DEMO_PROVIDER_NAME
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -12,8 +12,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
 
 from participation.demo.seed import DemoFacts
-from web.i18n import translations
-from web.settings import DEMO_PROVIDER_LABEL
+from web.core.i18n import translations
+from web.core.settings import DEMO_PROVIDER_LABEL
 
 COMMUNITY_NAME = "玉林东路社区"  # the demo community (participation/demo_seed.py)
 SPARE_HOUSEHOLD = "9栋9单元909"

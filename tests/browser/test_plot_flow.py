@@ -40,7 +40,7 @@ from tests.browser.support import (
     sign_in,
     zh,
 )
-from web.i18n import translations
+from web.core.i18n import translations
 
 LEADER, LEADER_NAME = RESIDENTS[0]  # tian-xiufang, 田秀芳: founds the team, asks for the plot
 MEMBER, MEMBER_NAME = RESIDENTS[1]  # li-family, 李家: joins, logs care

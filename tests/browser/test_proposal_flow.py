@@ -24,7 +24,7 @@ from tests.browser.support import (
     zh,
 )
 from tests.unit.test_media_pipeline import jpeg_with_everything, quadrants
-from web.i18n import translations
+from web.core.i18n import translations
 
 AUTHOR, AUTHOR_NAME = RESIDENTS[0]  # tian-xiufang, 田秀芳
 NEIGHBOUR, NEIGHBOUR_NAME = RESIDENTS[1]  # li-family, 李家

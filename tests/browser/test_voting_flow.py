@@ -48,7 +48,7 @@ from tests.browser.support import (
     zh,
 )
 from tests.support import HOSTILE_SHORT, now
-from web.i18n import translations
+from web.core.i18n import translations
 
 T = TypeVar("T")
 

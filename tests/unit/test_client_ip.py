@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from web.client_ip import client_ip
+from web.core.client_ip import client_ip
 
 PROXY = "10.0.0.1"
 INNER_PROXY = "10.0.0.2"

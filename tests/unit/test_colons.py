@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from web.catalogs import ascii_colons, has_ascii_colon
+from web.core.catalogs import ascii_colons, has_ascii_colon
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 

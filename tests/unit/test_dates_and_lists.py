@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from web import i18n
-from web.templating import build_environment
+from web.core import i18n
+from web.core.templating import build_environment
 
 NOW = datetime(2026, 11, 20, 6, 30, 45, tzinfo=UTC)  # 14:30:45 in Chengdu
 TIME_RE = re.compile(r'^<time datetime="([^"]+)" title="([^"]+)">([^<]+)</time>$')

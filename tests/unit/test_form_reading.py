@@ -7,7 +7,7 @@ import pytest
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from web.forms import FIELD_MAX, form_with_lists
+from web.core.forms import FIELD_MAX, form_with_lists
 
 BODIES = [
     b"csrf_token=abc&projects=1&projects=2&projects=3",

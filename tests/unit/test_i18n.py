@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from web import i18n
-from web.i18n import match_accept_language, negotiate
+from web.core import i18n
+from web.core.i18n import match_accept_language, negotiate
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""web.page_cache.PageCache on its own, in front of a tiny hand-written ASGI app.
+"""web.core.page_cache.PageCache on its own, in front of a tiny hand-written ASGI app.
 
 The app stands in for Huakai's endpoints: it reads what "the database" says, marks its page
 shareable, writes the visitor's CSRF token into the page (twice, like base.html) and counts
@@ -16,8 +16,8 @@ from starlette.datastructures import Headers
 from starlette.types import Message, Receive, Scope, Send
 
 from tests.support import HOSTILE
-from web.page_cache import PageCache
-from web.templating import SHAREABLE
+from web.core.page_cache import PageCache
+from web.core.templating import SHAREABLE
 
 HTMX_PARTIAL = [(b"hx-request", b"true"), (b"hx-request-type", b"partial")]
 HTMX_BOOSTED = [(b"hx-request", b"true"), (b"hx-boosted", b"true")]

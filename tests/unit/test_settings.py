@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from web.settings import (
+from web.core.settings import (
     SPECS,
     OIDCProvider,
     Settings,

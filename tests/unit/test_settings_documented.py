@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from web.settings import SPECS
+from web.core.settings import SPECS
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

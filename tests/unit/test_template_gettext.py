@@ -5,8 +5,8 @@ from __future__ import annotations
 import jinja2
 import pytest
 
-from web import i18n
-from web.templating import build_environment
+from web.core import i18n
+from web.core.templating import build_environment
 
 CASES = [
     '{{ _("Sign out") }}',

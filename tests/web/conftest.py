@@ -13,7 +13,7 @@ from starlette.routing import Route
 from tests.support import BASE_URL, World, make_settings, make_world
 from tests.web.helpers import client_for
 from tests.web.rogue_idp import RogueIdP
-from web.app import create_app
+from web.core.app import create_app
 from web.demo_idp import RunningIdP
 
 

@@ -50,7 +50,7 @@ from participation.voting.models import (
     VotingRound,
 )
 from tests.support import BASE_URL, SECRET, World, make_committee, make_user, make_verified, now
-from web.app import SESSION_COOKIE
+from web.core.app import SESSION_COOKIE
 
 HTMX_PARTIAL = {"HX-Request": "true", "HX-Request-Type": "partial"}
 ENGLISH = {"Accept-Language": "en"}

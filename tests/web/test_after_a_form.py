@@ -44,8 +44,8 @@ from tests.web.helpers import (
     open_voting_round,
     sqlite_only,
 )
-from web.kept import GONE
-from web.templating import render
+from web.core.kept import GONE
+from web.core.templating import render
 
 RECEIPT = re.compile(r"<code>([0-9A-Z]{5}-[0-9A-Z]{5})</code>")
 SLIP = re.compile(r'class="slip-code"[^>]*><code>([^<]+)</code>')

@@ -13,7 +13,7 @@ import pytest
 
 from participation.accounts.models import Identity
 from tests.support import BASE_URL, idp_authorize, make_settings
-from web.app import create_app
+from web.core.app import create_app
 from web.demo_idp import RunningIdP
 
 

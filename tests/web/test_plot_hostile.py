@@ -51,7 +51,7 @@ from tests.support import (
     post_form,
 )
 from tests.web.helpers import HTMX_PARTIAL, assert_inert, is_fragment, snapshot, tiny_png
-from web.forms import ID_MAX
+from web.core.forms import ID_MAX
 
 # The OIDC subjects of the scene's people, so the access matrix can sign in as them.
 PLOT_COMMITTEE = "plot-committee"

@@ -14,8 +14,8 @@ import pytest
 from participation.ratelimit.models import RateLimitWindow
 from tests.support import make_settings
 from tests.web.helpers import sqlite_only
-from web.app import create_app
 from web.cli import server_for
+from web.core.app import create_app
 from web.demo_idp import RunningIdP
 
 LOGIN_LIMIT = 20

@@ -42,7 +42,7 @@ from tests.web.helpers import (
     write_session,
 )
 from tests.web.rogue_idp import HANG_SECONDS, RogueIdP
-from web.app import SESSION_COOKIE
+from web.core.app import SESSION_COOKIE
 from web.demo_idp import RunningIdP
 
 AppFactory = Callable[..., AbstractAsyncContextManager[Starlette]]

@@ -24,7 +24,7 @@ from tests.support import (
     post_form,
 )
 from tests.web.helpers import ENGLISH, HTMX_PARTIAL
-from web.i18n import translations
+from web.core.i18n import translations
 
 TAGS = re.compile(r"<[^>]+>")
 

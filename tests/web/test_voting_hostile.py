@@ -56,7 +56,7 @@ from tests.web.helpers import (
     snapshot,
     sqlite_only,
 )
-from web.app import SESSION_COOKIE
+from web.core.app import SESSION_COOKIE
 
 RECEIPT = re.compile(r"<code>([0-9A-Z]{5}-[0-9A-Z]{5})</code>")
 

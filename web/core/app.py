@@ -23,7 +23,6 @@ from web import (
     communities,
     home,
     icons,
-    links,
     media,
     notices,
     plots,
@@ -32,12 +31,12 @@ from web import (
     teams,
     voting,
 )
-from web.csrf import CSRF
-from web.errors import EXCEPTION_HANDLERS
-from web.forms import allow_long_file_names
-from web.housekeeping import housekeeping
-from web.htmx import HtmxRedirects
-from web.middleware import (
+from web.core import links
+from web.core.csrf import CSRF
+from web.core.errors import EXCEPTION_HANDLERS
+from web.core.forms import allow_long_file_names
+from web.core.htmx import HtmxRedirects
+from web.core.middleware import (
     AllowedMethods,
     BodyLimit,
     CatchAll,
@@ -45,11 +44,12 @@ from web.middleware import (
     Locale,
     SecurityHeaders,
 )
-from web.page_cache import PageCache
-from web.settings import Settings, tile_origin
-from web.templating import UrlPaths, build_environment
+from web.core.page_cache import PageCache
+from web.core.paths import STATIC_DIR
+from web.core.settings import Settings, tile_origin
+from web.core.templating import UrlPaths, build_environment
+from web.housekeeping import housekeeping
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 SESSION_COOKIE = "huakai_session"
 
 log = logging.getLogger("huakai")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from participation.voting.open_data import ProposalUrl
-from web.templating import UrlPaths
+from web.core.templating import UrlPaths
 
 
 def proposal_url(base_url: str, paths: UrlPaths) -> ProposalUrl:

@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from participation.core.errors import N_, NotFound
 from participation.core.text import parse_whole_number
-from web.middleware import BodyTooLarge
+from web.core.middleware import BodyTooLarge
 
 FIELD_MAX = 10_000
 # A part's header line (its Content-Disposition, with the file's own name) may be this long.

@@ -13,7 +13,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
-LOCALES = Path(__file__).resolve().parent.parent / "locales"
+from web.core.paths import LOCALES_DIR as LOCALES
 
 
 def _path(locale: str) -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,12 +17,12 @@ from starlette.responses import HTMLResponse
 
 from participation.core import permissions
 from participation.core.permissions import NO_STANDING
-from web import htmx, i18n
+from web.core import htmx, i18n
+from web.core.paths import TEMPLATES_DIR
 
 # The request.state flag by which a page tells web.page_cache it may be reused.
 SHAREABLE = "shareable"
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 
 def build_environment() -> jinja2.Environment:

@@ -26,8 +26,8 @@ from participation.core.errors import (
     RateLimited,
     UnsupportedMedia,
 )
-from web.i18n import gettext
-from web.templating import render
+from web.core.i18n import gettext
+from web.core.templating import render
 
 log = logging.getLogger("huakai.web")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from participation.accounts.models import User
-from web.errors import SignInRequired
+from web.core.errors import SignInRequired
 
 
 def require_user(request: Request) -> User:

@@ -14,8 +14,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from participation.accounts.queries import actor_for, get_signed_in_user
 from participation.communities.queries import get_default_locale
-from web import i18n
-from web.errors import error_response
+from web.core import i18n
+from web.core.errors import error_response
 
 log = logging.getLogger("huakai.web")
 

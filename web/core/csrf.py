@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from participation.core.errors import N_
-from web.errors import error_response
+from web.core.errors import error_response
 
 log = logging.getLogger("huakai.security")
 

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from web import htmx
-from web.csrf import SAFE_METHODS
-from web.templating import SHAREABLE
+from web.core import htmx
+from web.core.csrf import SAFE_METHODS
+from web.core.templating import SHAREABLE
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import contextvars
 from functools import cache
-from pathlib import Path
 
 from babel import Locale
 from babel.support import NullTranslations, Translations
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+from web.core.paths import LOCALES_DIR
+
 SUPPORTED = ("zh_Hans", "en")
 LANGUAGE_NAMES = {"zh_Hans": "中文", "en": "English"}
 HTML_LANG = {"zh_Hans": "zh-Hans", "en": "en"}
