@@ -8,7 +8,6 @@ from the Host header.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,6 +25,7 @@ from participation.accounts.rules import display_name_from_claims
 from participation.core.errors import N_
 from participation.ratelimit.services import hit
 from web.core.client_ip import client_ip
+from web.core.clock import now
 from web.core.csrf import session_token
 from web.core.errors import error_response
 from web.core.settings import OIDCProvider, Settings
@@ -100,7 +100,7 @@ async def start_login(request: Request) -> Response:
         f"login:{client_ip(request, settings.trusted_proxies)}",
         limit=LOGIN_LIMIT,
         window_seconds=LOGIN_WINDOW_SECONDS,
-        now=datetime.now(UTC),
+        now=now(request),
     )
     request.session["next"] = safe_next(request.query_params.get("next"))
     client = request.app.state.oauth.create_client(provider.name)
@@ -143,7 +143,7 @@ async def callback(request: Request) -> Response:
         provider=provider.name,
         subject=subject,
         display_name=display_name_from_claims(claims, provider.name_claim, subject),
-        now=datetime.now(UTC),
+        now=now(request),
     )
     if user.disabled:
         log.warning("login refused for disabled user %s", user.id)

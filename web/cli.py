@@ -11,11 +11,11 @@ import threading
 import time
 import warnings
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from participation.core import db
+from participation.core.clock import utc_now
 from participation.core.errors import DomainError
 from web.core.settings import SPECS, Settings, SettingsError, demo_provider, load_settings
 
@@ -34,9 +34,6 @@ def server_for(app: Any, *, host: str, port: int, log_level: str = "warning") ->
         uvicorn.Config(app, host=host, port=port, log_level=log_level, **SERVER_OPTIONS)
     )
 
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _run(settings: Settings, work: Callable[[], Awaitable[Any]]) -> Any:
@@ -123,7 +120,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     settings = settings.replace(oidc_providers=(demo_provider(idp.url), *settings.oidc_providers))
     app = create_app(settings)
     site = DemoSite(LocalStorage(Path(settings.media_root)), app.state.proposal_url)
-    facts = _run(settings, lambda: seed_demo(DEMO_PROVIDER_NAME, _now(), site))
+    facts = _run(settings, lambda: seed_demo(DEMO_PROVIDER_NAME, utc_now(), site))
     server = server_for(app, host=settings.host, port=settings.port)
     # The block a new user looks for comes last, once the app answers, below anything the
     # start-up printed.
@@ -179,7 +176,7 @@ def cmd_create_community(settings: Settings, args: argparse.Namespace) -> int:
             street=args.street,
             district=args.district,
             timezone=args.timezone,
-            now=_now(),
+            now=utc_now(),
         ),
     )
     print(f"created community {community.slug} (id {community.id})")
@@ -208,12 +205,12 @@ def cmd_grant_role(settings: Settings, args: argparse.Namespace) -> int:
     async def work() -> str:
         user_id = await _find_user(args)
         if args.role == "admin":
-            await set_user_access(None, user_id, admin=not args.revoke, now=_now())
+            await set_user_access(None, user_id, admin=not args.revoke, now=utc_now())
             return f"user {user_id}: platform admin {'withdrawn' if args.revoke else 'granted'}"
         if not args.community:
             raise SettingsError("--community is required for community roles")
         community = await get_community(args.community)
-        await set_role(None, community.id, user_id, args.role, not args.revoke, now=_now())
+        await set_role(None, community.id, user_id, args.role, not args.revoke, now=utc_now())
         return f"user {user_id}: {args.role} in {community.slug} " + (
             "withdrawn" if args.revoke else "granted"
         )
@@ -228,7 +225,7 @@ def cmd_household_codes(settings: Settings, args: argparse.Namespace) -> int:
 
     async def work() -> list[Any]:
         community = await get_community(args.community)
-        return await issue_household_codes(None, community.id, args.households, now=_now())
+        return await issue_household_codes(None, community.id, args.households, now=utc_now())
 
     for issued in _run(settings, work):
         print(f"{issued.household}\t{issued.code}")

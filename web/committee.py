@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -18,13 +16,10 @@ from participation.proposals import settings as proposal_settings
 from participation.proposals.categories import ALWAYS_OFFERED
 from participation.proposals.rules import DEFAULT_CATEGORIES
 from web.core import kept
+from web.core.clock import now
 from web.core.forms import flash, form_fields, path_id, see_other
 from web.core.templating import render
 from web.core.users import require_user
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 async def committee_community(request: Request) -> CommunityInfo:
@@ -61,7 +56,7 @@ async def set_role(request: Request) -> Response:
         path_id(request, "user_id"),
         role,
         granted,
-        now=_now(),
+        now=now(request),
     )
     flash(request, N_("Roles updated."))
     return see_other(request.app.url_path_for("committee:members", slug=community.slug))
@@ -100,13 +95,13 @@ async def issue_codes(request: Request) -> Response:
     try:
         labels = services.parse_household_labels(fields.get("labels", ""))
         issued = await services.issue_household_codes(
-            request.state.actor, community.id, labels, now=_now()
+            request.state.actor, community.id, labels, now=now(request)
         )
     except Invalid as exc:
         return await _codes_page(request, community, error=exc, form=fields, status_code=422)
     # The plain codes exist nowhere else: the sheet is kept sealed for its issuer for an hour.
     token = await kept.keep(
-        request, CODE_SHEET, {"issued": [[i.household, i.code] for i in issued]}, now=_now()
+        request, CODE_SHEET, {"issued": [[i.household, i.code] for i in issued]}, now=now(request)
     )
     return see_other(
         request.app.url_path_for("committee:code_sheet", slug=community.slug, token=token)
@@ -119,7 +114,9 @@ CODE_SHEET = "code_sheet"
 async def code_sheet(request: Request) -> Response:
     """The slips to print for codes just issued: the answer to issuing them, refreshable."""
     community = await committee_community(request)
-    sheet = await kept.open_kept(request, CODE_SHEET, request.path_params["token"], now=_now())
+    sheet = await kept.open_kept(
+        request, CODE_SHEET, request.path_params["token"], now=now(request)
+    )
     issued = [services.IssuedCode(household=h, code=c) for h, c in sheet["issued"]]
     return render(
         request,
@@ -132,7 +129,7 @@ async def code_sheet(request: Request) -> Response:
 async def revoke_code(request: Request) -> Response:
     community = await committee_community(request)
     await services.revoke_household_code(
-        request.state.actor, community.id, path_id(request, "code_id"), now=_now()
+        request.state.actor, community.id, path_id(request, "code_id"), now=now(request)
     )
     flash(request, N_("The code was revoked."))
     return see_other(request.app.url_path_for("committee:codes", slug=community.slug))
@@ -166,7 +163,7 @@ async def decide(request: Request) -> Response:
             path_id(request, "request_id"),
             approve=decision == "approve",
             reason=fields.get("reason", ""),
-            now=_now(),
+            now=now(request),
         )
     except Invalid as exc:
         return render(
@@ -247,7 +244,7 @@ async def update_settings(request: Request) -> Response:
                 household_member_cap=parse_whole_number(cap, max_digits=3) or 0,
                 default_locale=fields.get("default_locale", ""),
             ),
-            now=_now(),
+            now=now(request),
         )
     except Invalid as exc:
         return _settings_page(request, community, error=exc, status_code=422)
@@ -267,7 +264,7 @@ async def update_proposal_settings(request: Request) -> Response:
                 key for key in DEFAULT_CATEGORIES if fields.get(f"offer_{key}") != "1"
             ],
             custom_categories=fields.get("custom_categories", ""),
-            now=_now(),
+            now=now(request),
         )
     except Invalid as exc:
         return _settings_page(
@@ -287,7 +284,7 @@ async def update_plot_settings(request: Request) -> Response:
             lapse_days=fields.get("lapse_days", ""),
             lapse_grace_days=fields.get("lapse_grace_days", ""),
             auto_approve_adoptions=fields.get("auto_approve_adoptions") == "1",
-            now=_now(),
+            now=now(request),
         )
     except Invalid as exc:
         return _settings_page(

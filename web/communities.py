@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -12,13 +10,10 @@ from participation.communities import queries, services
 from participation.core.errors import N_, Invalid
 from participation.proposals import tracking
 from participation.proposals.rules import STATUS_LABELS
+from web.core.clock import now
 from web.core.forms import flash, form_fields, see_other
 from web.core.templating import render
 from web.core.users import require_user
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 async def detail(request: Request) -> Response:
@@ -41,7 +36,7 @@ async def detail(request: Request) -> Response:
 async def join(request: Request) -> Response:
     require_user(request)
     community = await queries.get_community(request.path_params["slug"])
-    await services.join_community(request.state.actor, community.id, now=_now())
+    await services.join_community(request.state.actor, community.id, now=now(request))
     flash(request, N_("Welcome! Verify that you live here to take part."))
     return see_other(request.app.url_path_for("communities:verify", slug=community.slug))
 
@@ -82,7 +77,7 @@ async def redeem_code(request: Request) -> Response:
     fields = await form_fields(request)
     try:
         await services.redeem_household_code(
-            request.state.actor, community.id, fields.get("code", ""), now=_now()
+            request.state.actor, community.id, fields.get("code", ""), now=now(request)
         )
     except Invalid as exc:
         return await _verify_page(request, error=exc, form=fields, status_code=422)
@@ -100,7 +95,7 @@ async def request_verification(request: Request) -> Response:
             community.id,
             household_label=fields.get("household_label", ""),
             note=fields.get("note", ""),
-            now=_now(),
+            now=now(request),
         )
     except Invalid as exc:
         return await _verify_page(request, error=exc, form=fields, status_code=422)

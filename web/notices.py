@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from participation.notifications import queries, services
+from web.core.clock import now
 from web.core.forms import see_other
 from web.core.templating import render
 from web.core.users import require_user
@@ -26,7 +25,7 @@ async def notices(request: Request) -> Response:
 
 async def mark_read(request: Request) -> Response:
     user = require_user(request)
-    await services.mark_all_read(user.id, now=datetime.now(UTC))
+    await services.mark_all_read(user.id, now=now(request))
     return see_other(request.app.url_path_for("notices"))
 
 

@@ -3,7 +3,7 @@ plot forms, spreadsheet import and adoption queue, and the team and member actio
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from starlette.requests import Request
@@ -20,6 +20,7 @@ from participation.plots.models import Plot
 from participation.plots.rules import PlotInput
 from participation.plots.teams import team_place
 from web.committee import committee_community
+from web.core.clock import now
 from web.core.forms import (
     flash,
     form_fields,
@@ -34,10 +35,6 @@ from web.core.templating import render, share_with_anonymous
 from web.core.users import require_user
 
 CSV_MAX_BYTES = 512 * 1024
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def labels() -> dict[str, Any]:
@@ -125,7 +122,7 @@ async def _plot_page(
     actor = request.state.actor
     standing = await communities.get_standing(actor.user_id, community.id)
     manages = can("plots.manage", actor, standing)
-    page = await queries.plot_page(plot, today=_now().date(), show_hidden=manages)
+    page = await queries.plot_page(plot, today=now(request).date(), show_hidden=manages)
     place = await team_place(actor.user_id, page.current.team_id) if page.current else None
     led = [
         team
@@ -150,7 +147,7 @@ async def _plot_page(
             ]
             if place and place.leader and page.current
             else [],
-            "today": _now().date().isoformat(),
+            "today": now(request).date().isoformat(),
             "error": error,
             "form": form or {},
             **labels(),
@@ -214,7 +211,7 @@ async def create_plot(request: Request) -> Response:
     fields = await form_fields(request)
     try:
         plot = await services.create_plot(
-            request.state.actor, community.id, _plot_input(fields), now=_now()
+            request.state.actor, community.id, _plot_input(fields), now=now(request)
         )
     except Invalid as exc:
         return await _plot_form(request, community, None, fields, exc)
@@ -247,7 +244,7 @@ async def update_plot(request: Request) -> Response:
     fields = await form_fields(request)
     try:
         await services.edit_plot(
-            request.state.actor, community.id, plot_id, _plot_input(fields), now=_now()
+            request.state.actor, community.id, plot_id, _plot_input(fields), now=now(request)
         )
     except Invalid as exc:
         plot = await queries.community_plot(community.id, plot_id)  # another community's: 404
@@ -268,7 +265,7 @@ async def set_photo(request: Request) -> Response:
         if upload is None and fields.get("remove") != "1":
             raise Invalid(N_("Please choose a photo."), field="photo")
         await services.set_plot_photo(
-            request.state.actor, community.id, plot.id, upload, now=_now()
+            request.state.actor, community.id, plot.id, upload, now=now(request)
         )
     except Invalid as exc:
         return await _plot_form(request, community, plot, _form_of(plot), photo_error=exc)
@@ -281,7 +278,7 @@ async def set_status(request: Request) -> Response:
     plot_id = path_id(request, "plot_id")
     fields = await form_fields(request)
     await services.set_plot_status(
-        request.state.actor, community.id, plot_id, fields.get("status", ""), now=_now()
+        request.state.actor, community.id, plot_id, fields.get("status", ""), now=now(request)
     )
     flash(request, N_("Plot status changed."))
     return see_other(plot_url(request, community, plot_id))
@@ -329,7 +326,9 @@ async def import_plots(request: Request) -> Response:
         except UnicodeDecodeError:
             return _import_page(request, community, error=Invalid(_NOT_UTF8))
     try:
-        count = await services.import_plots(request.state.actor, community.id, text, now=_now())
+        count = await services.import_plots(
+            request.state.actor, community.id, text, now=now(request)
+        )
     except Invalid as exc:
         return _import_page(request, community, text=text if data is None else "", error=exc)
     flash(request, N_("%(count)s plots imported."), count=count)
@@ -350,7 +349,7 @@ async def from_project(request: Request) -> Response:
         proposal_id,
         fields.get("names", ""),
         fields.get("kind", ""),
-        now=_now(),
+        now=now(request),
     )
     flash(request, N_("%(count)s plots imported."), count=count)
     return see_other(request.app.url_path_for("plots:list", slug=community.slug))
@@ -380,7 +379,7 @@ async def request_adoption(request: Request) -> Response:
         raise Invalid(N_("Please choose your team."), field="team_id")
     term = parse_whole_number(fields.get("term_months", ""), max_digits=2) or 0
     made = await adoption.request_adoption(
-        request.state.actor, community.id, plot_id, team_id, term, now=_now()
+        request.state.actor, community.id, plot_id, team_id, term, now=now(request)
     )
     flash(request, _REQUEST_NOTICES[made.status])
     return see_other(plot_url(request, community, plot_id))
@@ -406,7 +405,12 @@ async def decide(request: Request) -> Response:
     community, held, fields = await _adoption_action(request)
     approve = fields.get("decision") == "approve"
     await adoption.decide_adoption(
-        request.state.actor, community.id, held.id, approve, fields.get("reason", ""), now=_now()
+        request.state.actor,
+        community.id,
+        held.id,
+        approve,
+        fields.get("reason", ""),
+        now=now(request),
     )
     flash(request, N_("Adoption approved.") if approve else N_("Request declined."))
     back = fields.get("back") == "queue"
@@ -417,7 +421,7 @@ async def decide(request: Request) -> Response:
 
 async def withdraw(request: Request) -> Response:
     community, held, _fields = await _adoption_action(request)
-    await adoption.withdraw_request(request.state.actor, community.id, held.id, now=_now())
+    await adoption.withdraw_request(request.state.actor, community.id, held.id, now=now(request))
     flash(request, N_("Request withdrawn."))
     return see_other(plot_url(request, community, held.plot_id))
 
@@ -425,7 +429,7 @@ async def withdraw(request: Request) -> Response:
 async def release(request: Request) -> Response:
     community, held, fields = await _adoption_action(request)
     await adoption.release(
-        request.state.actor, community.id, held.id, fields.get("reason", ""), now=_now()
+        request.state.actor, community.id, held.id, fields.get("reason", ""), now=now(request)
     )
     flash(request, N_("The plot has been released."))
     return see_other(plot_url(request, community, held.plot_id))
@@ -434,7 +438,7 @@ async def release(request: Request) -> Response:
 async def renew(request: Request) -> Response:
     community, held, fields = await _adoption_action(request)
     term = parse_whole_number(fields.get("term_months", ""), max_digits=2) or 0
-    await adoption.renew(request.state.actor, community.id, held.id, term, now=_now())
+    await adoption.renew(request.state.actor, community.id, held.id, term, now=now(request))
     flash(request, N_("Adoption renewed."))
     return see_other(plot_url(request, community, held.plot_id))
 
@@ -444,7 +448,7 @@ async def hand_over(request: Request) -> Response:
     to_team = optional_id(fields.get("team_id"))
     if to_team is None:
         raise Invalid(N_("Please choose another team."), field="team_id")
-    await adoption.hand_over(request.state.actor, community.id, held.id, to_team, now=_now())
+    await adoption.hand_over(request.state.actor, community.id, held.id, to_team, now=now(request))
     flash(request, N_("The plot has been handed over."))
     return see_other(plot_url(request, community, held.plot_id))
 
@@ -452,7 +456,7 @@ async def hand_over(request: Request) -> Response:
 async def nickname(request: Request) -> Response:
     community, held, fields = await _adoption_action(request)
     await adoption.set_nickname(
-        request.state.actor, community.id, held.id, fields.get("nickname", ""), now=_now()
+        request.state.actor, community.id, held.id, fields.get("nickname", ""), now=now(request)
     )
     flash(request, N_("Nickname saved."))
     return see_other(plot_url(request, community, held.plot_id))
@@ -473,7 +477,7 @@ async def add_task(request: Request) -> Response:
         fields.get("kind", ""),
         fields.get("every_days", ""),
         fields.get("note", ""),
-        now=_now(),
+        now=now(request),
     )
     flash(request, N_("Task added."))
     return see_other(plot_url(request, community, plot_id) + "#care")
@@ -483,7 +487,7 @@ async def stop_task(request: Request) -> Response:
     require_user(request)
     community = await communities.get_community(request.path_params["slug"])
     task_id = path_id(request, "task_id")
-    plot_id = await care.stop_task(request.state.actor, community.id, task_id, now=_now())
+    plot_id = await care.stop_task(request.state.actor, community.id, task_id, now=now(request))
     flash(request, N_("Task stopped."))
     return see_other(plot_url(request, community, plot_id) + "#care")
 
@@ -501,7 +505,7 @@ async def rota(request: Request) -> Response:
         task_id,
         week,
         [member for member in members if member is not None],
-        now=_now(),
+        now=now(request),
     )
     flash(request, N_("Rota saved."))
     return see_other(plot_url(request, community, plot_id) + "#care")
@@ -534,7 +538,7 @@ async def log_care(request: Request) -> Response:
     )
     try:
         await care.log_care(
-            request.state.actor, community.id, plot.id, data, upload=upload, now=_now()
+            request.state.actor, community.id, plot.id, data, upload=upload, now=now(request)
         )
     except Invalid as exc:
         return await _plot_page(request, community, plot, error=exc, form=fields, status_code=422)
@@ -547,7 +551,7 @@ async def hide_log(request: Request) -> Response:
     log_id = path_id(request, "log_id")
     fields = await form_fields(request)
     plot_id = await care.hide_care_log(
-        request.state.actor, community.id, log_id, fields.get("hidden") != "0", now=_now()
+        request.state.actor, community.id, log_id, fields.get("hidden") != "0", now=now(request)
     )
     return see_other(plot_url(request, community, plot_id) + "#timeline")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -25,14 +24,11 @@ from participation.proposals import (
 )
 from participation.proposals.rules import STATUS_LABELS, Status, shown_progress
 from web.core import htmx
+from web.core.clock import now
 from web.core.forms import flash, form_fields, optional_id, path_id, see_other, upload_form
 from web.core.i18n import gettext
 from web.core.templating import render
 from web.core.users import require_user
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _detail_url(request: Request, community: CommunityInfo, proposal_id: int) -> str:
@@ -137,7 +133,7 @@ async def post_comment(request: Request) -> Response:
             fields.get("body", ""),
             parent_id=optional_id(fields.get("parent_id")),
             update_id=optional_id(fields.get("update_id")),
-            now=_now(),
+            now=now(request),
         )
     except Invalid as exc:
         flash(request, exc.message, **exc.params)
@@ -179,7 +175,7 @@ async def edit_comment(request: Request) -> Response:
         path_id(request, "proposal_id"),
         path_id(request, "comment_id"),
         fields.get("body", ""),
-        now=_now(),
+        now=now(request),
     )
     return see_other(_detail_url(request, community, path_id(request, "proposal_id")) + "#comments")
 
@@ -192,7 +188,7 @@ async def delete_comment(request: Request) -> Response:
         community.id,
         path_id(request, "proposal_id"),
         path_id(request, "comment_id"),
-        now=_now(),
+        now=now(request),
     )
     if htmx.wants_fragment(request):
         return await detail(request, fragment="comments")
@@ -247,7 +243,7 @@ async def create(request: Request) -> Response:
     fields = await form_fields(request)
     try:
         proposal = await services.create_proposal(
-            request.state.actor, community.id, _form_input(fields), now=_now()
+            request.state.actor, community.id, _form_input(fields), now=now(request)
         )
     except Invalid as exc:
         return _form_page(request, community, form=fields, error=exc, status_code=422)
@@ -288,7 +284,7 @@ async def update(request: Request) -> Response:
             community.id,
             proposal_id,
             _form_input(fields),
-            now=_now(),
+            now=now(request),
         )
     except Invalid as exc:
         return _form_page(
@@ -312,7 +308,7 @@ async def add_photo(request: Request) -> Response:
         data,
         fields.get("alt_text", ""),
         request.app.state.storage,
-        now=_now(),
+        now=now(request),
     )
     flash(request, N_("Photo added."))
     return see_other(_detail_url(request, community, proposal_id) + "#photos")
@@ -324,7 +320,7 @@ async def invite_co_author(request: Request) -> Response:
     proposal_id = path_id(request, "proposal_id")
     fields = await form_fields(request)
     await coauthors.invite_co_author(
-        request.state.actor, community.id, proposal_id, fields.get("name", ""), now=_now()
+        request.state.actor, community.id, proposal_id, fields.get("name", ""), now=now(request)
     )
     flash(request, N_("Invitation sent."))
     return see_other(_detail_url(request, community, proposal_id))
@@ -334,7 +330,9 @@ async def accept_co_authorship(request: Request) -> Response:
     require_user(request)
     community = await communities.get_community(request.path_params["slug"])
     proposal_id = path_id(request, "proposal_id")
-    await coauthors.accept_co_authorship(request.state.actor, community.id, proposal_id, now=_now())
+    await coauthors.accept_co_authorship(
+        request.state.actor, community.id, proposal_id, now=now(request)
+    )
     flash(request, N_("You are now a co-author of this proposal."))
     return see_other(_detail_url(request, community, proposal_id))
 
@@ -353,7 +351,7 @@ async def post_update(request: Request) -> Response:
         alt_text=fields.get("alt_text", ""),
         photo_role=fields.get("photo_role", ""),
         storage=request.app.state.storage,
-        now=_now(),
+        now=now(request),
     )
     flash(
         request,
@@ -382,7 +380,7 @@ async def set_progress(request: Request) -> Response:
         community.id,
         proposal_id,
         fields.get("progress_percent", ""),
-        now=_now(),
+        now=now(request),
     )
     flash(request, N_("Progress saved."))
     return _back_to_progress(request, community, proposal_id)
@@ -396,7 +394,7 @@ async def add_milestone(request: Request) -> Response:
         proposal_id,
         fields.get("title", ""),
         fields.get("due_on", ""),
-        now=_now(),
+        now=now(request),
     )
     flash(request, N_("Milestone added."))
     return _back_to_progress(request, community, proposal_id)
@@ -410,7 +408,7 @@ async def mark_milestone(request: Request) -> Response:
         proposal_id,
         path_id(request, "milestone_id"),
         done=fields.get("done") == "1",
-        now=_now(),
+        now=now(request),
     )
     return _back_to_progress(request, community, proposal_id)
 
@@ -425,7 +423,7 @@ async def decide_update(request: Request) -> Response:
         path_id(request, "proposal_id"),
         path_id(request, "update_id"),
         approve=fields.get("decision") == "approve",
-        now=_now(),
+        now=now(request),
     )
     return see_other(_detail_url(request, community, path_id(request, "proposal_id")) + "#progress")
 
@@ -441,7 +439,7 @@ async def author_action(request: Request) -> Response:
         raise NotFound()
     proposal_id = path_id(request, "proposal_id")
     await services.move_as_author(
-        request.state.actor, community.id, proposal_id, target, now=_now()
+        request.state.actor, community.id, proposal_id, target, now=now(request)
     )
     flash(
         request,
@@ -458,9 +456,11 @@ async def support(request: Request) -> Response:
     proposal_id = path_id(request, "proposal_id")
     fields = await form_fields(request)
     if fields.get("action") == "remove":
-        await services.withdraw_support(request.state.actor, community.id, proposal_id, now=_now())
+        await services.withdraw_support(
+            request.state.actor, community.id, proposal_id, now=now(request)
+        )
     else:
-        await services.support(request.state.actor, community.id, proposal_id, now=_now())
+        await services.support(request.state.actor, community.id, proposal_id, now=now(request))
     if not htmx.wants_fragment(request):
         return see_other(_detail_url(request, community, proposal_id))
     return await detail(request)
@@ -508,7 +508,7 @@ async def review(request: Request) -> Response:
         reason=fields.get("reason", ""),
         feasibility_note=fields.get("feasibility_note") or None,
         committee_cost_yuan=cost,
-        now=_now(),
+        now=now(request),
     )
     flash(request, N_("Decision saved. The author has been notified."))
     return see_other(_detail_url(request, community, proposal_id))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -22,15 +21,12 @@ from participation.plots import queries, rules
 from participation.plots import teams as services
 from participation.plots.teams import TeamInput, team_place
 from web.committee import committee_community
+from web.core.clock import now
 from web.core.downloads import download
 from web.core.forms import flash, form_fields, path_id, see_other
 from web.core.templating import render
 from web.core.users import require_user
 from web.plots import labels
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _team_url(request: Request, community: CommunityInfo, team_id: int) -> str:
@@ -119,7 +115,7 @@ async def found_team(request: Request) -> Response:
     fields = await form_fields(request)
     try:
         team = await services.found_team(
-            request.state.actor, community.id, _team_input(fields), now=_now()
+            request.state.actor, community.id, _team_input(fields), now=now(request)
         )
     except Invalid as exc:
         return _team_form(request, community, None, fields, exc)
@@ -144,7 +140,7 @@ async def update_team(request: Request) -> Response:
     fields = await form_fields(request)
     try:
         await services.edit_team(
-            request.state.actor, community.id, team_id, _team_input(fields), now=_now()
+            request.state.actor, community.id, team_id, _team_input(fields), now=now(request)
         )
     except Invalid as exc:
         return _team_form(request, community, team_id, fields, exc)
@@ -156,7 +152,7 @@ async def join(request: Request) -> Response:
     require_user(request)
     community = await communities.get_community(request.path_params["slug"])
     team_id = path_id(request, "team_id")
-    status = await services.join_team(request.state.actor, community.id, team_id, now=_now())
+    status = await services.join_team(request.state.actor, community.id, team_id, now=now(request))
     flash(
         request,
         N_("Welcome to the team!")
@@ -170,7 +166,7 @@ async def leave(request: Request) -> Response:
     require_user(request)
     community = await communities.get_community(request.path_params["slug"])
     team_id = path_id(request, "team_id")
-    await services.leave_team(request.state.actor, community.id, team_id, now=_now())
+    await services.leave_team(request.state.actor, community.id, team_id, now=now(request))
     flash(request, N_("You have left the team."))
     return see_other(_team_url(request, community, team_id))
 
@@ -187,7 +183,7 @@ async def decide_member(request: Request) -> Response:
         team_id,
         path_id(request, "user_id"),
         accept,
-        now=_now(),
+        now=now(request),
     )
     flash(request, N_("Member let in.") if accept else N_("Request turned down."))
     return see_other(_team_url(request, community, team_id))
@@ -204,7 +200,7 @@ async def set_leader(request: Request) -> Response:
         team_id,
         path_id(request, "user_id"),
         fields.get("leader") == "1",
-        now=_now(),
+        now=now(request),
     )
     flash(request, N_("Team leaders updated."))
     return see_other(_team_url(request, community, team_id))
@@ -215,7 +211,7 @@ async def set_leader(request: Request) -> Response:
 
 def _year(request: Request) -> int:
     year = parse_whole_number(request.query_params.get("year", ""), max_digits=4)
-    this_year = _now().year
+    this_year = now(request).year
     return year if year and 2000 <= year <= this_year + 1 else this_year
 
 
@@ -314,7 +310,7 @@ async def certificate(request: Request) -> Response:
             "year": year,
             "rows": rows,
             "total": sum(row.minutes for row in rows),
-            "issued": _now(),
+            "issued": now(request),
             **labels(),
         },
         private=True,

@@ -25,14 +25,11 @@ from participation.voting.models import VotingRound
 from participation.voting.rules import RoundStatus, Window
 from web.committee import committee_community
 from web.core import kept
+from web.core.clock import now
 from web.core.downloads import download
 from web.core.forms import flash, form_fields, form_with_lists, parse_id, path_id, see_other
 from web.core.templating import render
 from web.core.users import require_user
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _round_url(request: Request, community: CommunityInfo, round_id: int) -> str:
@@ -91,7 +88,7 @@ async def _round_page(
     manages = can("voting.manage", actor, standing)
     projects = await queries.ballot_projects(voting.id)
     mine = await queries.my_ballot(actor, voting)
-    window = rules.voting_window(_now(), voting.opens_at, voting.closes_at)
+    window = rules.voting_window(now(request), voting.opens_at, voting.closes_at)
     chosen = ticked if ticked is not None else mine.choices
     costs = {p.id: p.cost_yuan for p in projects}
     results = (
@@ -174,7 +171,7 @@ async def cast(request: Request) -> Response:
             community.id,
             round_id,
             ticked,
-            now=_now(),
+            now=now(request),
             seal=kept.sealer(request),
         )
     except (Invalid, Conflict) as exc:
@@ -210,7 +207,9 @@ async def receipt_page(request: Request) -> Response:
     require_user(request)
     community = await communities.get_community(request.path_params["slug"])
     round_id = path_id(request, "round_id")
-    kept_receipt = await kept.open_kept(request, RECEIPT, request.path_params["token"], now=_now())
+    kept_receipt = await kept.open_kept(
+        request, RECEIPT, request.path_params["token"], now=now(request)
+    )
     receipt = services.Receipt(**kept_receipt)
     if receipt.round_id != round_id:
         raise NotFound()
@@ -300,7 +299,7 @@ async def _form_page(
 
 async def new_form(request: Request) -> Response:
     community = await committee_community(request)
-    start = _now()
+    start = now(request)
     form = {
         "budget_yuan": "50000",
         "opens_at": _local(start, community.timezone),
@@ -323,7 +322,7 @@ async def create(request: Request) -> Response:
             request.state.actor,
             community.id,
             _round_input(fields, community.timezone, ticked),
-            now=_now(),
+            now=now(request),
         )
     except Invalid as exc:
         return await _form_page(
@@ -365,7 +364,7 @@ async def update(request: Request) -> Response:
             community.id,
             voting.id,
             _round_input(fields, community.timezone, ticked),
-            now=_now(),
+            now=now(request),
         )
     except Invalid as exc:
         return await _form_page(
@@ -395,7 +394,7 @@ def _round_step(
         round_id = path_id(request, "round_id")
         await form_fields(request)
         extra = {"proposal_url": request.app.state.proposal_url} if links else {}
-        await step(request.state.actor, community.id, round_id, now=_now(), **extra)
+        await step(request.state.actor, community.id, round_id, now=now(request), **extra)
         flash(request, done)
         return see_other(_round_url(request, community, round_id))
 
@@ -464,7 +463,7 @@ async def enter_paper(request: Request) -> Response:
             voting.id,
             voter_id,
             ticked,
-            now=_now(),
+            now=now(request),
             seal=kept.sealer(request),
         )
     except (Invalid, Conflict) as exc:

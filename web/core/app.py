@@ -16,6 +16,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from participation.core import db
+from participation.core.clock import Clock, utc_now
 from participation.media.storage import LocalStorage
 from web import (
     auth,
@@ -55,7 +56,8 @@ SESSION_COOKIE = "huakai_session"
 log = logging.getLogger("huakai")
 
 
-def create_app(settings: Settings) -> Starlette:
+def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
+    """The site for ``settings``; ``clock`` tells every page and form the time."""
     allow_long_file_names()
 
     @asynccontextmanager
@@ -114,6 +116,7 @@ def create_app(settings: Settings) -> Starlette:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.clock = clock
     app.state.templates = build_environment()
     app.state.url_paths = UrlPaths(app)
     app.state.proposal_url = links.proposal_url(settings.base_url, app.state.url_paths)

@@ -18,11 +18,11 @@ from starlette.responses import HTMLResponse
 from participation.core import permissions
 from participation.core.permissions import NO_STANDING
 from web.core import htmx, i18n
+from web.core.clock import now
 from web.core.paths import TEMPLATES_DIR
 
 # The request.state flag by which a page tells web.page_cache it may be reused.
 SHAREABLE = "shareable"
-
 
 
 def build_environment() -> jinja2.Environment:
@@ -95,15 +95,6 @@ def _can(context: jinja2.runtime.Context, rule: str, subject: Any = None) -> boo
 def _error_text(error: Any) -> str:
     """A domain error's message in the current language."""
     return i18n.gettext(error.message, **error.params)
-
-
-def clock() -> datetime:
-    """Now, as pages are rendered: the one clock templates read (``now`` in every context).
-
-    render() reads it once per page, so every relative date on a page counts from the same
-    moment. Pages anonymous visitors share are kept for a few seconds (web.page_cache): a
-    "3 minutes ago" is at most that much behind, which relative dates can afford."""
-    return datetime.now(UTC)
 
 
 # Relative dates ("3 days ago") up to a week back; older ones are given as a date.
@@ -259,7 +250,7 @@ def render(
         # The page's own path, for "come back here" links (as request.url.path gives it, without
         # building the whole URL: that showed up in profiles of every signed-in page).
         "current_path": _path_only(request),
-        "now": clock(),
+        "now": now(request),
         **(context or {}),
     }
     as_fragment = fragment is not None and htmx.wants_fragment(request)
