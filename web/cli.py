@@ -35,7 +35,6 @@ def server_for(app: Any, *, host: str, port: int, log_level: str = "warning") ->
     )
 
 
-
 def _run(settings: Settings, work: Callable[[], Awaitable[Any]]) -> Any:
     async def wrapped() -> Any:
         await db.connect(settings.database_url)

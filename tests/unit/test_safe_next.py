@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from web.auth import safe_next
+from web.core.forms import safe_next
 
 
 @pytest.mark.parametrize(

@@ -18,20 +18,8 @@ from starlette.staticfiles import StaticFiles
 from participation.core import db
 from participation.core.clock import Clock, utc_now
 from participation.media.storage import LocalStorage
-from web import (
-    auth,
-    committee,
-    communities,
-    home,
-    icons,
-    media,
-    notices,
-    plots,
-    profile,
-    proposals,
-    teams,
-    voting,
-)
+from web import pages
+from web.accounts.sign_in import build_oauth
 from web.core import links
 from web.core.csrf import CSRF
 from web.core.errors import EXCEPTION_HANDLERS
@@ -71,18 +59,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
             await db.disconnect()
 
     routes = [
-        *home.routes,
-        *icons.routes,
-        *auth.routes,
-        *profile.routes,
-        *notices.routes,
-        *communities.routes,
-        *committee.routes,
-        *proposals.routes,
-        *voting.routes,
-        *plots.routes,
-        *teams.routes,
-        *media.routes,
+        *(route for capability in pages.CAPABILITIES for route in capability.routes),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     middleware = [
@@ -121,5 +98,5 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
     app.state.url_paths = UrlPaths(app)
     app.state.proposal_url = links.proposal_url(settings.base_url, app.state.url_paths)
     app.state.storage = LocalStorage(Path(settings.media_root))
-    app.state.oauth = auth.build_oauth(settings)
+    app.state.oauth = build_oauth(settings)
     return app

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
@@ -184,3 +184,15 @@ def see_other(url: str) -> Response:
 def flash(request: Request, message: str, **params: object) -> None:
     """A one-time notice (untranslated source string) shown on the next page."""
     request.session["flash"] = [message, {k: str(v) for k, v in params.items()}]
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site absolute paths; anything else (//host, /\\host, schemes) becomes '/'."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return "/"
+    if any(ch in target for ch in "\\\r\n\t\x00") or any(ord(ch) < 32 for ch in target):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return "/"
+    return target

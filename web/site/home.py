@@ -9,8 +9,7 @@ from starlette.routing import Route
 from participation.accounts.services import set_locale
 from participation.communities.queries import list_communities, list_my_communities
 from participation.core import db
-from web.auth import safe_next
-from web.core.forms import form_fields, see_other
+from web.core.forms import form_fields, safe_next, see_other
 from web.core.i18n import SUPPORTED
 from web.core.templating import render
 

@@ -1,10 +1,9 @@
-"""Community pages for residents: overview, joining, and verifying as a resident."""
+"""The community page for residents: overview, joining, and verifying as a resident."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from participation.communities import queries, services
 from participation.core.errors import N_, Invalid
@@ -101,17 +100,3 @@ async def request_verification(request: Request) -> Response:
         return await _verify_page(request, error=exc, form=fields, status_code=422)
     flash(request, N_("Your request was sent to the committee."))
     return see_other(request.app.url_path_for("communities:verify", slug=community.slug))
-
-
-routes = [
-    Route("/c/{slug}", detail, name="communities:detail"),
-    Route("/c/{slug}/join", join, methods=["POST"], name="communities:join"),
-    Route("/c/{slug}/verify", verify, name="communities:verify"),
-    Route("/c/{slug}/verify/code", redeem_code, methods=["POST"], name="communities:redeem"),
-    Route(
-        "/c/{slug}/verify/request",
-        request_verification,
-        methods=["POST"],
-        name="communities:request_verification",
-    ),
-]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 from authlib.common.errors import AuthlibBaseError
@@ -28,6 +27,7 @@ from web.core.client_ip import client_ip
 from web.core.clock import now
 from web.core.csrf import session_token
 from web.core.errors import error_response
+from web.core.forms import safe_next
 from web.core.settings import OIDCProvider, Settings
 from web.core.templating import render
 
@@ -71,18 +71,6 @@ def build_oauth(settings: Settings) -> OAuth:
                 client_kwargs=client_kwargs,
             )
     return oauth
-
-
-def safe_next(target: str | None) -> str:
-    """Only same-site absolute paths; anything else (//host, /\\host, schemes) becomes '/'."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return "/"
-    if any(ch in target for ch in "\\\r\n\t\x00") or any(ord(ch) < 32 for ch in target):
-        return "/"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return "/"
-    return target
 
 
 async def sign_in_page(request: Request) -> Response:

@@ -1,32 +1,22 @@
-"""Volunteer team pages (list, team page, founding, joining, leaders) and volunteer hours
-(the committee's monthly table and CSV, each volunteer's own page, and their printable
-certificate)."""
+"""Teams: the list, a team's page, founding, editing, joining, leaving, members and leaders."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
-from participation.accounts.models import User
 from participation.communities import queries as communities
 from participation.communities.queries import CommunityInfo
-from participation.core.errors import N_, Invalid, NotAllowed, NotFound
+from participation.core.errors import N_, Invalid
 from participation.core.permissions import can
-from participation.core.text import parse_whole_number
 from participation.plots import queries, rules
 from participation.plots import teams as services
 from participation.plots.teams import TeamInput, team_place
-from web.committee import committee_community
 from web.core.clock import now
-from web.core.downloads import download
 from web.core.forms import flash, form_fields, path_id, see_other
 from web.core.templating import render
 from web.core.users import require_user
-from web.plots import labels
+from web.plots.pages import labels
 
 
 def _team_url(request: Request, community: CommunityInfo, team_id: int) -> str:
@@ -204,142 +194,3 @@ async def set_leader(request: Request) -> Response:
     )
     flash(request, N_("Team leaders updated."))
     return see_other(_team_url(request, community, team_id))
-
-
-# --- volunteer hours -----------------------------------------------------------------------------
-
-
-def _year(request: Request) -> int:
-    year = parse_whole_number(request.query_params.get("year", ""), max_digits=4)
-    this_year = now(request).year
-    return year if year and 2000 <= year <= this_year + 1 else this_year
-
-
-async def hours(request: Request) -> Response:
-    community = await committee_community(request)
-    year = _year(request)
-    return render(
-        request,
-        "teams/hours.html",
-        {
-            "community": community,
-            "year": year,
-            "rows": await queries.volunteer_hours(
-                community.id, year=year, timezone=community.timezone
-            ),
-            **labels(),
-        },
-        private=True,
-    )
-
-
-async def hours_csv(request: Request) -> Response:
-    """Per member, team and month, as Chengdu's volunteer-service records take them."""
-    community = await committee_community(request)
-    year = _year(request)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["month", "member", "team", "care_logs", "minutes", "hours"])
-    for row in await queries.volunteer_hours(community.id, year=year, timezone=community.timezone):
-        writer.writerow(
-            [
-                row.month,
-                _spreadsheet_safe(row.member_name),
-                _spreadsheet_safe(row.team_name),
-                row.logs,
-                row.minutes,
-                rules.hours_text(row.minutes),
-            ]
-        )
-    return download(
-        "\ufeff" + out.getvalue(),  # the BOM lets Excel read UTF-8 Chinese names
-        "text/csv; charset=utf-8",
-        f"huakai_{community.slug}_volunteer_hours_{year}.csv",
-    )
-
-
-def _spreadsheet_safe(text: str) -> str:
-    """A name that a spreadsheet would run as a formula is kept as text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-async def my_hours(request: Request) -> Response:
-    """The signed-in volunteer's own hours in this community: every check-in of the year, with
-    totals per team and per month. Anyone signed in may look; with no care here it is empty."""
-    user = require_user(request)
-    community = await communities.get_community(request.path_params["slug"])
-    year = _year(request)
-    return render(
-        request,
-        "teams/my_hours.html",
-        {
-            "community": community,
-            "year": year,
-            "hours": await queries.member_hours(
-                community.id, user.id, year=year, timezone=community.timezone
-            ),
-            **labels(),
-        },
-        private=True,
-    )
-
-
-async def certificate(request: Request) -> Response:
-    """A member's hours for the year, printable: for the member and for the committee."""
-    user = require_user(request)
-    community = await communities.get_community(request.path_params["slug"])
-    member_id = path_id(request, "user_id")
-    standing = await communities.get_standing(user.id, community.id)
-    if member_id != user.id and not can("plots.manage", request.state.actor, standing):
-        raise NotAllowed()
-    member = await User.get_or_none(id=member_id)
-    if member is None:
-        raise NotFound()
-    year = _year(request)
-    rows = await queries.volunteer_hours(
-        community.id, year=year, timezone=community.timezone, member_id=member_id
-    )
-    if not rows and member_id != user.id:
-        raise NotFound()
-    return render(
-        request,
-        "teams/certificate.html",
-        {
-            "community": community,
-            "member": member,
-            "year": year,
-            "rows": rows,
-            "total": sum(row.minutes for row in rows),
-            "issued": now(request),
-            **labels(),
-        },
-        private=True,
-    )
-
-
-routes = [
-    Route("/c/{slug}/teams", list_teams, name="teams:list"),
-    Route("/c/{slug}/teams", found_team, methods=["POST"], name="teams:found"),
-    Route("/c/{slug}/teams/new", new_team, name="teams:new"),
-    Route("/c/{slug}/teams/{team_id}", team_page, name="teams:detail"),
-    Route("/c/{slug}/teams/{team_id}/edit", edit_team_form, name="teams:edit"),
-    Route("/c/{slug}/teams/{team_id}/edit", update_team, methods=["POST"], name="teams:update"),
-    Route("/c/{slug}/teams/{team_id}/join", join, methods=["POST"], name="teams:join"),
-    Route("/c/{slug}/teams/{team_id}/leave", leave, methods=["POST"], name="teams:leave"),
-    Route(
-        "/c/{slug}/teams/{team_id}/members/{user_id}/decide",
-        decide_member,
-        methods=["POST"],
-        name="teams:decide",
-    ),
-    Route(
-        "/c/{slug}/teams/{team_id}/members/{user_id}/leader",
-        set_leader,
-        methods=["POST"],
-        name="teams:leader",
-    ),
-    Route("/c/{slug}/hours", hours, name="teams:hours"),
-    Route("/c/{slug}/hours.csv", hours_csv, name="teams:hours_csv"),
-    Route("/c/{slug}/hours/mine", my_hours, name="teams:my_hours"),
-    Route("/c/{slug}/hours/{user_id}/certificate", certificate, name="teams:certificate"),
-]

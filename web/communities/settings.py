@@ -1,0 +1,138 @@
+"""The community's settings: verification, proposals and plots."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from participation.communities import services
+from participation.communities.queries import CommunityInfo
+from participation.core.errors import N_, Invalid
+from participation.core.text import parse_whole_number
+from participation.plots import settings as plot_settings
+from participation.proposals import settings as proposal_settings
+from participation.proposals.categories import ALWAYS_OFFERED
+from participation.proposals.rules import DEFAULT_CATEGORIES
+from web.communities.committee import committee_community
+from web.core.clock import now
+from web.core.forms import flash, form_fields, see_other
+from web.core.templating import render
+
+
+async def settings_page(request: Request) -> Response:
+    community = await committee_community(request)
+    return _settings_page(request, community)
+
+
+def _settings_page(
+    request: Request,
+    community: CommunityInfo,
+    *,
+    error: Invalid | None = None,
+    proposals_error: Invalid | None = None,
+    proposals_form: dict[str, str] | None = None,
+    plots_error: Invalid | None = None,
+    plots_form: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """Both settings forms; a form sent back with an error keeps what the committee typed."""
+    if proposals_form is None:
+        proposals_form = {
+            "support_threshold": str(community.support_threshold),
+            "custom_categories": "\n".join(community.custom_categories),
+            **{f"offer_{key}": "1" for key in DEFAULT_CATEGORIES},
+            **{f"offer_{key}": "" for key in community.hidden_categories},
+        }
+    if plots_form is None:
+        plots_form = {
+            "lapse_days": str(community.lapse_days),
+            "lapse_grace_days": str(community.lapse_grace_days),
+            "auto_approve_adoptions": "1" if community.auto_approve_adoptions else "",
+        }
+    return render(
+        request,
+        "committee/settings.html",
+        {
+            "community": community,
+            "error": error,
+            "proposals_error": proposals_error,
+            "proposals_form": proposals_form,
+            "plots_error": plots_error,
+            "plots_form": plots_form,
+            "default_categories": DEFAULT_CATEGORIES,
+            "always_offered": ALWAYS_OFFERED,
+        },
+        status_code=status_code,
+        private=True,
+    )
+
+
+async def update_settings(request: Request) -> Response:
+    community = await committee_community(request)
+    fields = await form_fields(request)
+    cap = fields.get("household_member_cap", "")
+    try:
+        await services.update_community_settings(
+            request.state.actor,
+            community.id,
+            services.CommunitySettings(
+                verify_by_code=fields.get("verify_by_code") == "1",
+                verify_by_request=fields.get("verify_by_request") == "1",
+                household_member_cap=parse_whole_number(cap, max_digits=3) or 0,
+                default_locale=fields.get("default_locale", ""),
+            ),
+            now=now(request),
+        )
+    except Invalid as exc:
+        return _settings_page(request, community, error=exc, status_code=422)
+    flash(request, N_("Community settings saved."))
+    return see_other(request.app.url_path_for("committee:settings", slug=community.slug))
+
+
+async def update_proposal_settings(request: Request) -> Response:
+    community = await committee_community(request)
+    fields = await form_fields(request)
+    try:
+        await proposal_settings.update_proposal_settings(
+            request.state.actor,
+            community.id,
+            support_threshold=fields.get("support_threshold", ""),
+            hidden_categories=[
+                key for key in DEFAULT_CATEGORIES if fields.get(f"offer_{key}") != "1"
+            ],
+            custom_categories=fields.get("custom_categories", ""),
+            now=now(request),
+        )
+    except Invalid as exc:
+        return _settings_page(
+            request, community, proposals_error=exc, proposals_form=fields, status_code=422
+        )
+    flash(request, N_("Micro-project settings saved."))
+    return _back_to_settings(request, community, "#proposal-settings")
+
+
+async def update_plot_settings(request: Request) -> Response:
+    community = await committee_community(request)
+    fields = await form_fields(request)
+    try:
+        await plot_settings.update_plot_settings(
+            request.state.actor,
+            community.id,
+            lapse_days=fields.get("lapse_days", ""),
+            lapse_grace_days=fields.get("lapse_grace_days", ""),
+            auto_approve_adoptions=fields.get("auto_approve_adoptions") == "1",
+            now=now(request),
+        )
+    except Invalid as exc:
+        return _settings_page(
+            request, community, plots_error=exc, plots_form=fields, status_code=422
+        )
+    flash(request, N_("Plot settings saved."))
+    return _back_to_settings(request, community, "#plot-settings")
+
+
+def _back_to_settings(request: Request, community: CommunityInfo, anchor: str) -> Response:
+    """Back to the part of the settings page just saved. The anchor is in the redirect itself:
+    a browser would carry the form action's #anchor over to a 303 that has none, but htmx,
+    following it with fetch(), cannot."""
+    return see_other(request.app.url_path_for("committee:settings", slug=community.slug) + anchor)
