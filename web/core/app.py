@@ -35,7 +35,8 @@ from web.core.middleware import (
 )
 from web.core.page_cache import PageCache
 from web.core.paths import STATIC_DIR
-from web.core.settings import Settings, tile_origin
+from web.core.setting_values import tile_origin
+from web.core.settings import Settings
 from web.core.templating import UrlPaths, build_environment
 from web.housekeeping import housekeeping
 

@@ -7,7 +7,6 @@ with a message that names it.
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import tomllib
@@ -17,162 +16,23 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from babel import Locale, UnknownLocaleError
-
 from participation.core.errors import N_
+from web.core.setting_values import (
+    OIDCProvider,
+    SettingsError,
+    parse_bool,
+    parse_database_url,
+    parse_int,
+    parse_list,
+    parse_locale,
+    parse_providers,
+    parse_str,
+    parse_tile_url,
+    parse_url,
+)
 
 ENV_PREFIX = "HUAKAI_"
 CONFIG_ENV = "HUAKAI_CONFIG"
-
-
-class SettingsError(ValueError):
-    """A configuration problem, worded for the person starting Huakai."""
-
-
-@dataclass(frozen=True)
-class OIDCProvider:
-    """One identity provider users may sign in with.
-
-    Either ``discovery_url`` (OpenID Connect) or the three explicit endpoints (plain OAuth2,
-    e.g. GitHub) must be given.
-    """
-
-    name: str
-    label: str
-    client_id: str
-    client_secret: str = ""
-    discovery_url: str = ""
-    authorize_url: str = ""
-    token_url: str = ""
-    userinfo_url: str = ""
-    scopes: str = "openid profile email"
-    subject_claim: str = "sub"
-    name_claim: str = "name"
-
-    @property
-    def is_oidc(self) -> bool:
-        return bool(self.discovery_url)
-
-
-def _parse_bool(raw: Any) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    text = str(raw).strip().lower()
-    if text in {"1", "true", "yes", "on"}:
-        return True
-    if text in {"0", "false", "no", "off", ""}:
-        return False
-    raise ValueError("expected true or false")
-
-
-def _parse_int(raw: Any) -> int:
-    if isinstance(raw, bool):
-        raise ValueError("expected a whole number")
-    value = int(raw)
-    if value < 0:
-        raise ValueError("must not be negative")
-    return value
-
-
-def _parse_str(raw: Any) -> str:
-    if not isinstance(raw, str | int | float):
-        raise ValueError("expected text")
-    return str(raw)
-
-
-def _parse_list(raw: Any) -> tuple[str, ...]:
-    if isinstance(raw, list | tuple):
-        return tuple(str(item).strip() for item in raw if str(item).strip())
-    return tuple(part.strip() for part in str(raw).split(",") if part.strip())
-
-
-def _parse_url(raw: Any) -> str:
-    text = _parse_str(raw).rstrip("/")
-    parts = urlsplit(text)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise ValueError("expected an absolute http(s) URL")
-    if parts.path not in {"", "/"} or parts.query or parts.fragment:
-        raise ValueError("must be scheme://host[:port] without a path")
-    return text
-
-
-def _parse_tile_url(raw: Any) -> str:
-    """A map tile URL template such as https://tile.example/{z}/{x}/{y}.png; empty: no tiles."""
-    text = _parse_str(raw)
-    if not text:
-        return ""
-    parts = urlsplit(text.replace("{s}", "a"))
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise ValueError("expected an absolute http(s) URL template")
-    if not all(part in text for part in ("{z}", "{x}", "{y}")):
-        raise ValueError("must contain {z}, {x} and {y}")
-    if any(ch in text for ch in "'\" ;\n"):
-        raise ValueError("must not contain quotes, spaces or semicolons")
-    return text
-
-
-def tile_origin(tile_url: str) -> str:
-    """The origin the map loads tiles from, for the Content-Security-Policy ({s} subdomains
-    become a wildcard)."""
-    if not tile_url:
-        return ""
-    parts = urlsplit(tile_url)
-    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
-
-
-def _parse_database_url(raw: Any) -> str:
-    text = _parse_str(raw)
-    scheme = text.split("://", 1)[0]
-    if scheme not in {"sqlite", "postgres", "asyncpg"}:
-        raise ValueError("expected sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/NAME")
-    return text
-
-
-def _parse_locale(raw: Any) -> str:
-    text = _parse_str(raw)
-    if text not in SUPPORTED_LOCALES:
-        raise ValueError(f"expected one of {', '.join(SUPPORTED_LOCALES)}")
-    try:
-        Locale.parse(text)
-    except (UnknownLocaleError, ValueError) as exc:  # pragma: no cover - guarded above
-        raise ValueError(str(exc)) from exc
-    return text
-
-
-_PROVIDER_FIELDS = set(OIDCProvider.__dataclass_fields__)
-
-
-def _parse_providers(raw: Any) -> tuple[OIDCProvider, ...]:
-    items = json.loads(raw) if isinstance(raw, str) else raw
-    if not isinstance(items, list):
-        raise ValueError("expected a list of providers")
-    providers = []
-    for item in items:
-        if not isinstance(item, dict):
-            raise ValueError("each provider is a table with name, label, client_id, ...")
-        unknown = set(item) - _PROVIDER_FIELDS
-        if unknown:
-            raise ValueError(f"unknown provider keys: {', '.join(sorted(unknown))}")
-        try:
-            provider = OIDCProvider(**{k: str(v) for k, v in item.items()})
-        except TypeError as exc:
-            raise ValueError("each provider needs name, label and client_id") from exc
-        if not provider.name.isidentifier():
-            raise ValueError(f"provider name {provider.name!r} must be a simple identifier")
-        explicit = provider.authorize_url and provider.token_url and provider.userinfo_url
-        if not provider.discovery_url and not explicit:
-            raise ValueError(
-                f"provider {provider.name!r} needs discovery_url, or authorize_url, "
-                "token_url and userinfo_url"
-            )
-        providers.append(provider)
-    names = [p.name for p in providers]
-    if len(set(names)) != len(names):
-        raise ValueError("provider names must be unique")
-    return tuple(providers)
-
-
-SUPPORTED_LOCALES = ("zh_Hans", "en")
 
 
 @dataclass(frozen=True)
@@ -187,13 +47,13 @@ class SettingSpec:
 SPECS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "DATABASE_URL",
-        _parse_database_url,
+        parse_database_url,
         "sqlite://var/huakai.sqlite3",
         "Database: sqlite://PATH (WAL mode) or postgres://USER:PASS@HOST:PORT/NAME.",
     ),
     SettingSpec(
         "SECRET_KEY",
-        _parse_str,
+        parse_str,
         "",
         "Signs sessions and CSRF tokens. Required outside demo mode; at least 32 "
         "characters. Changing it signs everybody out.",
@@ -201,7 +61,7 @@ SPECS: tuple[SettingSpec, ...] = (
     ),
     SettingSpec(
         "BASE_URL",
-        _parse_url,
+        parse_url,
         "http://127.0.0.1:8000",
         "Public URL of the site (scheme://host[:port]). Used for OIDC redirect URIs, "
         "the allowed Host header, Secure cookies when https, and the proposal pages that "
@@ -209,14 +69,14 @@ SPECS: tuple[SettingSpec, ...] = (
     ),
     SettingSpec(
         "ALLOWED_HOSTS",
-        _parse_list,
+        parse_list,
         (),
         "Extra Host header values accepted besides BASE_URL's host (comma-separated).",
     ),
-    SettingSpec("MEDIA_ROOT", _parse_str, "var/media", "Directory where uploaded photos are kept."),
+    SettingSpec("MEDIA_ROOT", parse_str, "var/media", "Directory where uploaded photos are kept."),
     SettingSpec(
         "OIDC_PROVIDERS",
-        _parse_providers,
+        parse_providers,
         (),
         "JSON list (or TOML array of tables) of identity providers: name, label, "
         "client_id, client_secret, discovery_url or authorize_url+token_url+"
@@ -224,54 +84,54 @@ SPECS: tuple[SettingSpec, ...] = (
     ),
     SettingSpec(
         "DEFAULT_LOCALE",
-        _parse_locale,
+        parse_locale,
         "zh_Hans",
         "Language used when neither the user nor the browser says otherwise.",
     ),
     SettingSpec(
         "TRUSTED_PROXIES",
-        _parse_list,
+        parse_list,
         (),
         "IP addresses of reverse proxies whose X-Forwarded-For is believed "
         "(comma-separated). Empty: the peer address is the client.",
     ),
     SettingSpec(
         "DEMO",
-        _parse_bool,
+        parse_bool,
         False,
         "Demo mode: generates a secret key under ./var and allows the local demo "
         "identity provider. Never enable in production.",
     ),
     SettingSpec(
         "DEMO_IDP_PORT",
-        _parse_int,
+        parse_int,
         9400,
         "Port of the local demo identity provider (demo mode only).",
     ),
-    SettingSpec("HOST", _parse_str, "127.0.0.1", "Address `huakai serve` listens on."),
-    SettingSpec("PORT", _parse_int, 8000, "Port `huakai serve` listens on."),
+    SettingSpec("HOST", parse_str, "127.0.0.1", "Address `huakai serve` listens on."),
+    SettingSpec("PORT", parse_int, 8000, "Port `huakai serve` listens on."),
     SettingSpec(
         "WORKERS",
-        _parse_int,
+        parse_int,
         1,
         "Worker processes for `huakai serve`; more than 1 needs PostgreSQL.",
     ),
     SettingSpec(
         "MAX_BODY_BYTES",
-        _parse_int,
+        parse_int,
         12 * 1024 * 1024,
         "Largest request body accepted; larger requests get 413 while streaming.",
     ),
     SettingSpec(
         "LOGIN_TIMEOUT_SECONDS",
-        _parse_int,
+        parse_int,
         10,
         "How long to wait for an identity provider before showing 'login unavailable'.",
     ),
-    SettingSpec("SESSION_MAX_AGE_DAYS", _parse_int, 14, "Days a sign-in lasts."),
+    SettingSpec("SESSION_MAX_AGE_DAYS", parse_int, 14, "Days a sign-in lasts."),
     SettingSpec(
         "MAP_TILE_URL",
-        _parse_tile_url,
+        parse_tile_url,
         "",
         "Map tiles for the plot map, as a URL template with {z}, {x} and {y} ({s} for "
         "subdomains). Empty: the map shows plots on a plain background. The list and plot "
@@ -279,13 +139,13 @@ SPECS: tuple[SettingSpec, ...] = (
     ),
     SettingSpec(
         "MAP_ATTRIBUTION",
-        _parse_str,
+        parse_str,
         "",
         "The credit the tile provider asks for, shown on the map.",
     ),
     SettingSpec(
         "FOLLOW_UP_MINUTES",
-        _parse_int,
+        parse_int,
         60,
         "How often each worker warns teams whose adopted plot has gone without care, and "
         "asks the committee about plots quiet for longer (never releasing anything). 0: "
@@ -293,7 +153,7 @@ SPECS: tuple[SettingSpec, ...] = (
     ),
     SettingSpec(
         "PAGE_CACHE_SECONDS",
-        _parse_int,
+        parse_int,
         5,
         "How long a public page rendered for visitors who are not signed in is reused by "
         "this worker (any change made through this worker discards it at once). 0 turns "
