@@ -6,6 +6,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from web import accounts, communities, plots, proposals, site, teams, voting
+from web.core.page_cache import Shareable
 
 CAPABILITIES: tuple[ModuleType, ...] = (
     site,
@@ -16,3 +17,10 @@ CAPABILITIES: tuple[ModuleType, ...] = (
     plots,
     teams,
 )
+
+# The pages anonymous visitors share (web/core/page_cache.py), as each capability names them.
+SHAREABLE: Shareable = {
+    name: test
+    for capability in CAPABILITIES
+    for name, test in getattr(capability, "SHAREABLE", {}).items()
+}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from starlette.datastructures import Headers
@@ -17,7 +18,6 @@ from starlette.types import Message, Receive, Scope, Send
 
 from tests.support import HOSTILE
 from web.core.page_cache import PageCache
-from web.core.templating import SHAREABLE
 
 HTMX_PARTIAL = [(b"hx-request", b"true"), (b"hx-request-type", b"partial")]
 HTMX_BOOSTED = [(b"hx-request", b"true"), (b"hx-boosted", b"true")]
@@ -71,8 +71,8 @@ class Site:
             fragment=dict(scope["headers"]).get(b"hx-request-type") == b"partial",
             padding=self.padding,
         ).encode()
-        if self.shareable:
-            state[SHAREABLE] = True
+        # As the router does: the route that answered (the cache asks its name).
+        scope["route"] = SimpleNamespace(name="page" if self.shareable else "private")
         headers = [
             (b"content-type", b"text/html; charset=utf-8"),
             (b"content-length", str(len(body)).encode()),
@@ -170,6 +170,7 @@ def cached(
     seconds: float = 60, clock: Clock | None = None, **options: Any
 ) -> tuple[Site, PageCache]:
     site = Site()
+    options.setdefault("shareable", {"page": None})
     return site, PageCache(site, seconds=seconds, clock=clock or Clock(), **options)
 
 
@@ -567,4 +568,17 @@ async def test_a_page_bigger_than_the_cache_is_not_stored() -> None:
     assert site.renders == 3
     # The small page was not pushed out by it.
     await call(cache, scope(token=token, query="small"))
+    assert site.renders == 3
+
+
+async def test_a_page_shared_only_for_some_requests_is_stored_only_for_those() -> None:
+    """A capability's test (proposals: not a shuffled list) decides per request."""
+    site, cache = cached(
+        shareable={"page": lambda request: request.query_params.get("sort") != "random"}
+    )
+    await call(cache, scope(query="sort=random", token="token-a-0123456789abcdef0123456789ab"))
+    await call(cache, scope(query="sort=random", token="token-b-0123456789abcdef0123456789ab"))
+    assert site.renders == 2
+    await call(cache, scope(query="sort=newest", token="token-c-0123456789abcdef0123456789ab"))
+    await call(cache, scope(query="sort=newest", token="token-d-0123456789abcdef0123456789ab"))
     assert site.renders == 3

@@ -68,3 +68,6 @@ routes = [
         name="committee:decide",
     ),
 ]
+
+# Pages every anonymous visitor sees alike (web/core/page_cache.py).
+SHAREABLE = {"communities:detail": None}

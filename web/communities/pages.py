@@ -28,7 +28,6 @@ async def detail(request: Request) -> Response:
             "funded": await tracking.funded_projects(community.id),
             "status_labels": STATUS_LABELS,
         },
-        shared=True,
     )
 
 

@@ -84,7 +84,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
         Middleware(Locale, default_locale=settings.default_locale),
         Middleware(AllowedMethods, routes=routes),
         Middleware(CSRF, base_url=settings.base_url),
-        Middleware(PageCache, seconds=settings.page_cache_seconds),
+        Middleware(PageCache, seconds=settings.page_cache_seconds, shareable=pages.SHAREABLE),
         Middleware(CatchAll),
     ]
     app = Starlette(

@@ -1,9 +1,10 @@
 """Public pages as anonymous visitors see them, kept for a few seconds.
 
 Most people reading a community's proposals are not signed in, and every one of them gets the
-same page apart from the CSRF token. So an endpoint may mark its page *shareable*
-(``render(..., shared=True)``); this middleware then keeps the rendered bytes, split around the
-token, and answers the next anonymous visitor with the same bytes and their own token.
+same page apart from the CSRF token. Each capability names its *shareable* pages (the route
+names in its ``SHAREABLE``, gathered in web/pages.py, with a test where only some requests of a
+page are alike); this middleware keeps such a page's rendered bytes, split around the token,
+and answers the next anonymous visitor with the same bytes and their own token.
 
 What is stored: 200 answers to GET requests by visitors with no user and no pending notice,
 keyed by host, path, query, language and whether htmx asked for a fragment.
@@ -21,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -29,7 +30,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from web.core import htmx
 from web.core.csrf import SAFE_METHODS
-from web.core.templating import SHAREABLE
+
+# A page's test: is this request's page the same for every anonymous visitor? None: always.
+Shareable = Mapping[str, Callable[[Request], bool] | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +53,12 @@ class PageCache:
         app: ASGIApp,
         *,
         seconds: float,
+        shareable: Shareable,
         max_bytes: int = 32 * 1024 * 1024,
         clock: Callable[[], float] = time.monotonic,
     ):
         self.app = app
+        self.shareable = shareable
         self.clock = clock
         self.seconds = seconds
         self.max_bytes = max_bytes
@@ -145,7 +150,7 @@ class PageCache:
         if (
             start is None
             or start["status"] != 200
-            or not scope["state"].get(SHAREABLE)
+            or not self._shared(scope)
             or generation != self._generation
             or not token
         ):
@@ -164,6 +169,15 @@ class PageCache:
                 size=len(body) + sum(len(part) for part in key[:3]),
             ),
         )
+
+    def _shared(self, scope: Scope) -> bool:
+        """The page is one its capability calls shareable, for this request."""
+        route = scope.get("route")
+        name = getattr(route, "name", None)
+        if not isinstance(name, str) or name not in self.shareable:
+            return False
+        test = self.shareable[name]
+        return test is None or test(Request(scope))
 
     def _keep(self, key: CacheKey, copy: _Copy) -> None:
         if copy.size > self.max_bytes // 8:

@@ -21,9 +21,6 @@ from web.core import htmx, i18n
 from web.core.clock import now
 from web.core.paths import TEMPLATES_DIR
 
-# The request.state flag by which a page tells web.page_cache it may be reused.
-SHAREABLE = "shareable"
-
 
 def build_environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -224,16 +221,14 @@ def render(
     status_code: int = 200,
     fragment: str | None = None,
     private: bool = False,
-    shared: bool = False,
     headers: dict[str, str] | None = None,
     lookup: bool = False,
 ) -> HTMLResponse:
     """Render ``template``; for a partial htmx request render only its ``fragment`` block.
 
-    ``private`` pages (ballots, committee queues, profiles) are never stored by caches.
-    ``shared`` pages look the same to every visitor who is not signed in, so web.page_cache
-    may reuse them. A page answering a plain POST must be an error (the form again, with
-    what to correct) or a ``lookup``, a form that only reads (it posts what must stay out of
+    ``private`` pages (ballots, committee queues, profiles) are never stored by caches. A page
+    answering a plain POST must be an error (the form again, with what to correct) or a
+    ``lookup``, a form that only reads (it posts what must stay out of
     URLs); anything else is answered by a redirect, so that a refresh never repeats it.
     """
     env: jinja2.Environment = request.app.state.templates
@@ -268,11 +263,4 @@ def render(
     htmx.keep_address_after_post(request, response)
     if private or getattr(state, "user", None) is not None:
         response.headers["Cache-Control"] = "no-store"
-    elif shared:
-        share_with_anonymous(request)
     return response
-
-
-def share_with_anonymous(request: Request) -> None:
-    """Lets web.page_cache reuse this answer for the next visitors who are not signed in."""
-    setattr(request.state, SHAREABLE, True)

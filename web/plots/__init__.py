@@ -84,3 +84,6 @@ routes = [
     Route("/c/{slug}/tasks/{task_id}/rota", rota, methods=["POST"], name="plots:rota"),
     Route("/c/{slug}/care/{log_id}/hide", hide_log, methods=["POST"], name="plots:hide_log"),
 ]
+
+# Pages every anonymous visitor sees alike (web/core/page_cache.py).
+SHAREABLE = {"plots:list": None, "plots:map": None, "plots:detail": None}

@@ -18,7 +18,7 @@ from web.core.forms import (
     path_id,
 )
 from web.core.i18n import gettext
-from web.core.templating import render, share_with_anonymous
+from web.core.templating import render
 
 
 def labels() -> dict[str, Any]:
@@ -58,15 +58,12 @@ async def list_plots(request: Request) -> Response:
             **labels(),
         },
         fragment="results",
-        shared=True,
     )
 
 
 async def map_data(request: Request) -> Response:
     community = await communities.get_community(request.path_params["slug"])
     plots = await queries.map_plots(community.id)
-    if request.state.user is None:
-        share_with_anonymous(request)
     return JSONResponse(
         {
             "plots": [
@@ -137,7 +134,6 @@ async def render_plot_page(
             **labels(),
         },
         status_code=status_code,
-        shared=True,
     )
 
 

@@ -3,6 +3,7 @@ team and committee do on it."""
 
 from __future__ import annotations
 
+from starlette.requests import Request
 from starlette.routing import Route
 
 from web.proposals.comments import delete_comment, edit_comment, edit_comment_form, post_comment
@@ -125,3 +126,12 @@ routes = [
     ),
     Route("/c/{slug}/committee/proposals", review_queue, name="committee:proposals"),
 ]
+
+
+def _not_shuffled(request: Request) -> bool:
+    # A shuffled list is shuffled for each visitor (seeded by their cookie).
+    return request.query_params.get("sort") != "random"
+
+
+# Pages every anonymous visitor sees alike (web/core/page_cache.py).
+SHAREABLE = {"proposals:list": _not_shuffled, "proposals:detail": None}

@@ -80,7 +80,6 @@ async def list_page(request: Request) -> Response:
         "proposals/list.html",
         {"community": community, "page": page, "standing": standing, **names},
         fragment="results",
-        shared=filters.sort != "random",
     )
 
 
@@ -114,7 +113,6 @@ async def detail(request: Request, *, fragment: str = "support") -> Response:
             **page_names(community),
         },
         fragment=fragment,
-        shared=request.method == "GET",
     )
 
 

@@ -21,7 +21,6 @@ async def home(request: Request) -> Response:
         request,
         "home.html",
         {"communities": await list_communities(), "mine": mine},
-        shared=True,
     )
 
 

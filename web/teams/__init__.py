@@ -44,3 +44,6 @@ routes = [
     Route("/c/{slug}/hours/mine", my_hours, name="teams:my_hours"),
     Route("/c/{slug}/hours/{user_id}/certificate", certificate, name="teams:certificate"),
 ]
+
+# Pages every anonymous visitor sees alike (web/core/page_cache.py).
+SHAREABLE = {"teams:list": None, "teams:detail": None}

@@ -39,7 +39,6 @@ async def list_teams(request: Request) -> Response:
             },
             "can_found": can("teams.found", actor, standing),
         },
-        shared=True,
     )
 
 
@@ -65,7 +64,6 @@ async def team_page(request: Request) -> Response:
             "can_join": can("teams.join", actor, standing),
             **labels(),
         },
-        shared=True,
     )
 
 

@@ -49,3 +49,6 @@ routes = [
     Route("/c/{slug}/rounds/{round_id}/results.csv", download_csv, name="voting:csv"),
     Route("/c/{slug}/rounds/{round_id}/results.json", download_json, name="voting:json"),
 ]
+
+# Pages every anonymous visitor sees alike (web/core/page_cache.py).
+SHAREABLE = {"voting:list": None, "voting:round": None}

@@ -49,7 +49,6 @@ async def list_rounds(request: Request) -> Response:
             "manages": manages,
             **labels(),
         },
-        shared=True,
     )
 
 
@@ -110,7 +109,6 @@ async def _round_page(
         status_code=status_code,
         private=actor.user_id is not None,
         # Anonymous visitors see only participation and published results: the same for all.
-        shared=actor.user_id is None,
     )
 
 
