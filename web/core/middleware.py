@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,6 +15,7 @@ from participation.accounts.queries import actor_for, get_signed_in_user
 from participation.communities.queries import get_default_locale
 from web.core import i18n
 from web.core.errors import error_response
+from web.core.memo import Memo
 
 log = logging.getLogger("huakai.web")
 
@@ -178,11 +178,14 @@ class Locale:
 
     # Community defaults change rarely; a minute's delay is fine and spares a query per page.
     CACHE_SECONDS = 60.0
+    CACHE_ITEMS = 10_000
 
     def __init__(self, app: ASGIApp, *, default_locale: str) -> None:
         self.app = app
         self.default_locale = default_locale
-        self._community_defaults: dict[str, tuple[float, str | None]] = {}
+        self._community_defaults: Memo[str, tuple[str | None]] = Memo(
+            max_items=self.CACHE_ITEMS, seconds=self.CACHE_SECONDS
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -213,15 +216,10 @@ class Locale:
         if len(parts) < 3 or parts[1] != "c":
             return None
         slug = parts[2]
-        now = time.monotonic()
-        cached = self._community_defaults.get(slug)
-        if cached is not None and cached[0] > now:
-            return cached[1]
-        locale = await get_default_locale(slug)
-        if len(self._community_defaults) > 10_000:
-            self._community_defaults.clear()
-        self._community_defaults[slug] = (now + self.CACHE_SECONDS, locale)
-        return locale
+        cached = self._community_defaults.get(slug)  # (locale,): a community may have none
+        if cached is None:
+            cached = self._community_defaults.put(slug, (await get_default_locale(slug),))
+        return cached[0]
 
 
 class AllowedMethods:

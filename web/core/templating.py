@@ -19,6 +19,7 @@ from participation.core import permissions
 from participation.core.permissions import NO_STANDING
 from web.core import htmx, i18n
 from web.core.clock import now
+from web.core.memo import Memo
 from web.core.paths import TEMPLATES_DIR
 
 
@@ -63,12 +64,12 @@ def _markup_gettext(message: str, **variables: Any) -> Markup:
             return ready
     catalogue_text = i18n.translations(locale).gettext(message)
     text = Markup(catalogue_text) % variables  # noqa: S704 - our own catalogue, as in jinja
-    if not variables and len(_READY) < 20_000:  # bounded by the catalogue, in fact
-        _READY[(locale, message)] = text
+    if not variables:
+        _READY.put((locale, message), text)
     return text
 
 
-_READY: dict[tuple[str, str], Markup] = {}
+_READY: Memo[tuple[str, str], Markup] = Memo(max_items=20_000)  # bounded by the catalogue
 
 
 def _plain_ngettext(singular: str, plural: str, n: int) -> str:
@@ -181,15 +182,13 @@ class UrlPaths:
 
     def __init__(self, app: Starlette) -> None:
         self._app = app
-        self._cache: dict[tuple[str, tuple[tuple[str, Any], ...]], str] = {}
+        self._paths: Memo[tuple[str, tuple[tuple[str, Any], ...]], str] = Memo(max_items=10_000)
 
     def __call__(self, name: str, **params: Any) -> str:
         key = (name, tuple(sorted(params.items())))
-        path = self._cache.get(key)
+        path = self._paths.get(key)
         if path is None:
-            path = str(self._app.url_path_for(name, **params))
-            if len(self._cache) < 10_000:
-                self._cache[key] = path
+            path = self._paths.put(key, str(self._app.url_path_for(name, **params)))
         return path
 
 
