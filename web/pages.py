@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
+import participation.capabilities  # noqa: F401 - every capability's notice kinds
 from web import accounts, communities, plots, proposals, site, teams, voting
 from web.core.page_cache import Shareable
 

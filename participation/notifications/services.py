@@ -7,13 +7,17 @@ from tortoise.expressions import F
 
 from participation.accounts.models import User
 from participation.core.db import transaction
+from participation.notifications.kinds import KINDS
 from participation.notifications.models import Notification
 
 
 async def notify(
     conn: BaseDBAsyncClient, user_id: int, kind: str, *, now: datetime, **payload: object
 ) -> None:
-    """Store an in-app notice on ``conn``, inside the transaction of what it reports."""
+    """Store an in-app notice on ``conn``, inside the transaction of what it reports; its kind
+    must be registered (participation/notifications/kinds.py), or it could never be read."""
+    if kind not in KINDS:
+        raise ValueError(f"notice kind {kind!r} is not registered")
     await Notification.create(
         user_id=user_id, kind=kind, payload=payload, created_at=now, using_db=conn
     )

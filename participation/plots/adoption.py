@@ -14,6 +14,7 @@ from datetime import datetime
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
+import participation.plots.notices  # noqa: F401 - registers the notice kinds sent here
 from participation.audit.services import record
 from participation.communities.models import Community
 from participation.communities.queries import committee_ids, get_standing

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import participation.plots.notices  # noqa: F401 - registers the notice kinds sent here
 from participation.audit.services import record
 from participation.communities.models import Community
 from participation.communities.queries import committee_ids, get_standing

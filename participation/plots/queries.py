@@ -604,3 +604,15 @@ async def volunteer_communities(user_id: int) -> list[tuple[str, str]]:
         .values_list("slug", "name")
     )
     return [(slug, name) for slug, name in rows]
+
+
+async def plot_community_slugs(ids: set[int]) -> dict[int, str]:
+    """The community slug of each of these plots (for notices' links)."""
+    rows = await Plot.filter(id__in=ids).values("id", "community__slug")
+    return {row["id"]: row["community__slug"] for row in rows}
+
+
+async def team_community_slugs(ids: set[int]) -> dict[int, str]:
+    """The community slug of each of these teams (for notices' links)."""
+    rows = await Team.filter(id__in=ids).values("id", "community__slug")
+    return {row["id"]: row["community__slug"] for row in rows}

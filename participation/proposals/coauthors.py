@@ -10,6 +10,7 @@ from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
 
+import participation.proposals.notices  # noqa: F401 - registers the notice kinds sent here
 from participation.communities.models import Membership
 from participation.core.db import transaction
 from participation.core.errors import N_, Conflict, Invalid, NotFound

@@ -299,3 +299,9 @@ async def proposal_to_edit(actor: Actor, community_id: int, proposal_id: int) ->
     proposal = await visible_proposal(actor, community_id, proposal_id)
     require("proposals.edit", actor, NO_STANDING, await proposal_subject(proposal))
     return proposal
+
+
+async def community_slugs(ids: set[int]) -> dict[int, str]:
+    """The community slug of each of these proposals (for notices' links)."""
+    rows = await Proposal.filter(id__in=ids).values("id", "community__slug")
+    return {row["id"]: row["community__slug"] for row in rows}

@@ -14,6 +14,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
+import participation.proposals.notices  # noqa: F401 - registers the notice kinds sent here
 from participation.audit.services import record
 from participation.communities.models import Community
 from participation.communities.queries import get_standing

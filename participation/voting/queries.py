@@ -247,3 +247,9 @@ async def ballot_by_receipt(voting: VotingRound, receipt_hash: str) -> FoundBall
         paper=ballot.channel == "paper",
         projects=[p for p in await ballot_projects(voting.id) if p.id in chosen],
     )
+
+
+async def community_slugs(ids: set[int]) -> dict[int, str]:
+    """The community slug of each of these rounds (for notices' links)."""
+    rows = await VotingRound.filter(id__in=ids).values("id", "community__slug")
+    return {row["id"]: row["community__slug"] for row in rows}

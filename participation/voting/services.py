@@ -18,6 +18,7 @@ from typing import Any, cast
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
+import participation.voting.notices  # noqa: F401 - registers the notice kinds sent here
 from participation.accounts.services import keep_result_step
 from participation.audit.services import audit_row, record
 from participation.communities.queries import get_standing

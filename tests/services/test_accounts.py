@@ -162,3 +162,20 @@ async def test_find_user_by_name_returns_the_earliest(database: str) -> None:
     found = await find_user_by_name("同名")
     assert found is not None and found.id == first.id
     assert await find_user_by_name("nobody") is None
+
+
+async def test_a_notice_of_a_kind_no_capability_registered_is_refused(database: str) -> None:
+    """notifications knows no capability: a kind must be registered (with its sentence) by
+    the capability that sends it, or nobody could ever read the notice."""
+    import participation.capabilities  # noqa: F401 - what every capability registers
+    from participation.core.db import transaction
+    from participation.notifications.kinds import KINDS
+    from participation.notifications.models import Notification
+    from participation.notifications.services import notify
+
+    user = await make_user("notified")
+    assert "plots.adoption_approved" in KINDS  # registered by participation/plots/notices.py
+    with pytest.raises(ValueError, match="not registered"):
+        async with transaction() as conn:
+            await notify(conn, user.id, "plots.made_up", now=now())
+    assert not await Notification.exists(user_id=user.id)

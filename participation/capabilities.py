@@ -1,0 +1,9 @@
+"""The capabilities, wired together in one place: importing this module registers what each
+one tells the others about itself (its notice kinds). The web app and the jobs import it; a
+new capability adds its line here."""
+
+from __future__ import annotations
+
+import participation.plots.notices
+import participation.proposals.notices
+import participation.voting.notices  # noqa: F401 - imported for what they register
