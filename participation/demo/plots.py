@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from participation.core.permissions import Actor
 from participation.demo.proposals import demo_photo
+from participation.media.services import PhotoUpload
 from participation.media.storage import Storage
 from participation.plots import adoption, care, services, teams
 from participation.plots.models import Plot
@@ -107,7 +108,7 @@ async def seed_plots(
     ]
     for index, (member, plot_id, kind, minutes, note, days_ago) in enumerate(logs):
         upload = (
-            care.PhotoUpload(demo_photo(100 + index, 1200, 900), "浇水后的花坛", storage)
+            PhotoUpload(demo_photo(100 + index, 1200, 900), "浇水后的花坛", storage)
             if index % 2 == 0
             else None
         )

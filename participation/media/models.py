@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
 
-from participation.accounts.models import User
-from participation.communities.models import Community
+if TYPE_CHECKING:
+    from participation.accounts.models import User
+    from participation.communities.models import Community
 
 
 def variant_names(variants: object) -> tuple[str, ...]:
@@ -44,39 +46,3 @@ class Photo(Model):
     class Meta:
         table = "photo"
         indexes = (("owner_id", "created_at"),)
-
-
-class ProposalPhoto(Model):
-    id = fields.IntField(primary_key=True)
-    proposal: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
-        "huakai.Proposal", related_name="photo_links", on_delete=fields.CASCADE
-    )
-    photo: fields.ForeignKeyRelation[Photo] = fields.ForeignKeyField(
-        "huakai.Photo", related_name="proposal_links", on_delete=fields.CASCADE
-    )
-    proposal_id: int
-    photo_id: int
-    position = fields.IntField(default=0)
-
-    class Meta:
-        table = "proposal_photo"
-        unique_together = (("proposal", "photo"),)
-
-
-class ProgressPhoto(Model):
-    id = fields.IntField(primary_key=True)
-    update: fields.ForeignKeyRelation[Model] = fields.ForeignKeyField(
-        "huakai.ProgressUpdate", related_name="photo_links", on_delete=fields.CASCADE
-    )
-    photo: fields.ForeignKeyRelation[Photo] = fields.ForeignKeyField(
-        "huakai.Photo", related_name="progress_links", on_delete=fields.CASCADE
-    )
-    update_id: int
-    photo_id: int
-    # "before" and "after" photos pair up on the project's timeline.
-    role = fields.CharField(max_length=8, default="")
-    position = fields.IntField(default=0)
-
-    class Meta:
-        table = "progress_photo"
-        unique_together = (("update", "photo"),)

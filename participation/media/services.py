@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from participation.core.db import transaction
@@ -70,3 +71,13 @@ async def accept_photo(
     except BaseException:
         await asyncio.shield(delete_variants(storage, prefix, [v.name for v in processed.variants]))
         raise
+
+
+@dataclass(frozen=True)
+class PhotoUpload:
+    """A photo as sent with a form (a care log, a plot): processed by the safe pipeline once
+    what it comes with is valid."""
+
+    data: bytes
+    alt_text: str
+    storage: Storage

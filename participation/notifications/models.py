@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
-from participation.accounts.models import User
+if TYPE_CHECKING:
+    from participation.accounts.models import User
 
 
 class Notification(Model):

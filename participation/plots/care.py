@@ -17,8 +17,7 @@ from participation.core.errors import N_, Invalid, NotFound
 from participation.core.permissions import Actor, require
 from participation.core.text import clean_line, clean_multiline, parse_whole_number
 from participation.media.models import Photo
-from participation.media.services import accept_photo
-from participation.media.storage import Storage
+from participation.media.services import PhotoUpload, accept_photo
 from participation.notifications.services import notify
 from participation.plots.models import (
     Adoption,
@@ -142,15 +141,6 @@ async def assign_week(
                 conn, user_id, "plots.rota", now=now, task_id=task.id, week=monday.isoformat()
             )
     return task.plot_id
-
-
-@dataclass(frozen=True)
-class PhotoUpload:
-    """A photo sent with a care log: processed by the safe pipeline once the log is valid."""
-
-    data: bytes
-    alt_text: str
-    storage: Storage
 
 
 @dataclass(frozen=True)

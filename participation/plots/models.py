@@ -3,12 +3,15 @@ and the care (养护) they give."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
-from participation.accounts.models import User
-from participation.communities.models import Community
-from participation.media.models import Photo
+if TYPE_CHECKING:
+    from participation.accounts.models import User
+    from participation.communities.models import Community
+    from participation.media.models import Photo
 
 
 class Plot(Model):

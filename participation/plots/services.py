@@ -10,11 +10,10 @@ from tortoise.exceptions import IntegrityError
 from participation.audit.services import record
 from participation.communities.queries import get_standing
 from participation.core.db import transaction
-from participation.core.errors import N_, Conflict, Invalid, NotFound
+from participation.core.errors import N_, Conflict, Invalid
 from participation.core.permissions import Actor, require
-from participation.media.services import accept_photo
+from participation.media.services import PhotoUpload, accept_photo
 from participation.plots.adoption import settle_plot
-from participation.plots.care import PhotoUpload
 from participation.plots.models import Adoption, Plot
 from participation.plots.queries import community_plot
 from participation.plots.rules import (
@@ -26,8 +25,7 @@ from participation.plots.rules import (
     clean_plot,
     parse_plot_csv,
 )
-from participation.proposals.models import Proposal
-from participation.proposals.rules import Status
+from participation.proposals.queries import completed_project_place
 
 
 class ImportRefused(Invalid):
@@ -138,18 +136,14 @@ async def plots_from_project(
     """A completed project (a pocket garden, a new flower wall) becomes plots for teams to
     adopt: one per name given, placed where the project was. Returns how many."""
     await _manage(actor, community_id)
-    proposal = await Proposal.get_or_none(id=proposal_id, community_id=community_id)
-    if proposal is None:
-        raise NotFound()
-    if proposal.status != Status.COMPLETED.value:
-        raise Invalid(N_("Plots can be made from a project once it is completed."))
+    place = await completed_project_place(community_id, proposal_id)
     lines = [line for line in names.replace("\r", "\n").split("\n") if line.strip()]
     if not 1 <= len(lines) <= 50:
         raise Invalid(N_("Please give one to fifty plot names, one per line."), field="names")
-    lat = "" if proposal.latitude is None else str(proposal.latitude)
-    lng = "" if proposal.longitude is None else str(proposal.longitude)
+    lat = "" if place.latitude is None else str(place.latitude)
+    lng = "" if place.longitude is None else str(place.longitude)
     plots = [
-        clean_plot(PlotInput(line, kind, location=proposal.location, latitude=lat, longitude=lng))
+        clean_plot(PlotInput(line, kind, location=place.location, latitude=lat, longitude=lng))
         for line in lines
     ]
     if len({plot.name for plot in plots}) != len(plots):
@@ -160,7 +154,7 @@ async def plots_from_project(
                 await Plot.create(
                     community_id=community_id,
                     status=PlotStatus.AVAILABLE.value,
-                    source_proposal_id=proposal.id,
+                    source_proposal_id=proposal_id,
                     created_at=now,
                     updated_at=now,
                     using_db=conn,
@@ -171,7 +165,7 @@ async def plots_from_project(
                 actor_id=actor.user_id,
                 community_id=community_id,
                 action="plots.from_project",
-                target=f"proposal:{proposal.id}",
+                target=f"proposal:{proposal_id}",
                 at=now,
                 after={"names": [plot.name for plot in plots]},
             )

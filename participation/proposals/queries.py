@@ -10,12 +10,18 @@ from typing import Any, cast
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from participation.core.db import as_datetime, contains_pattern, fetch_all, is_postgres
-from participation.core.errors import NotFound
+from participation.core.errors import N_, Invalid, NotFound
 from participation.core.permissions import NO_STANDING, Actor, can, require
 from participation.core.text import parse_whole_number
-from participation.media.models import Photo, ProposalPhoto, variant_names
+from participation.media.models import Photo, variant_names
 from participation.proposals import rules
-from participation.proposals.models import Proposal, ProposalCoAuthor, ProposalEvent, Support
+from participation.proposals.models import (
+    Proposal,
+    ProposalCoAuthor,
+    ProposalEvent,
+    ProposalPhoto,
+    Support,
+)
 from participation.proposals.rules import ProposalSubject, Status
 
 PAGE_SIZE = 20
@@ -305,3 +311,60 @@ async def community_slugs(ids: set[int]) -> dict[int, str]:
     """The community slug of each of these proposals (for notices' links)."""
     rows = await Proposal.filter(id__in=ids).values("id", "community__slug")
     return {row["id"]: row["community__slug"] for row in rows}
+
+
+@dataclass(frozen=True)
+class AcceptedProposal:
+    """A proposal accepted for the ballot, as a vote being prepared lists it."""
+
+    id: int
+    title: str
+    cost_yuan: int  # the committee's estimate where it made one
+    author_cost_yuan: int
+
+
+async def list_accepted(community_id: int) -> list[AcceptedProposal]:
+    rows = await Proposal.filter(community_id=community_id, status=Status.ACCEPTED.value).order_by(
+        "id"
+    )
+    return [
+        AcceptedProposal(
+            id=p.id,
+            title=p.title,
+            cost_yuan=p.committee_cost_yuan if p.committee_cost_yuan is not None else p.cost_yuan,
+            author_cost_yuan=p.cost_yuan,
+        )
+        for p in rows
+    ]
+
+
+async def accepted_costs(community_id: int, proposal_ids: Collection[int]) -> dict[int, int]:
+    """The ballot cost of each of these proposals that this community accepted for the ballot
+    (the committee's estimate where it made one)."""
+    rows = await Proposal.filter(
+        id__in=list(proposal_ids), community_id=community_id, status=Status.ACCEPTED.value
+    ).values_list("id", "cost_yuan", "committee_cost_yuan")
+    return {pid: committee if committee is not None else cost for pid, cost, committee in rows}
+
+
+async def proposal_titles(proposal_ids: Collection[int]) -> dict[int, str]:
+    rows = await Proposal.filter(id__in=list(proposal_ids)).values_list("id", "title")
+    return dict(rows)
+
+
+@dataclass(frozen=True)
+class ProjectPlace:
+    """Where a completed project is: what its plots are made with."""
+
+    location: str
+    latitude: float | None
+    longitude: float | None
+
+
+async def completed_project_place(community_id: int, proposal_id: int) -> ProjectPlace:
+    proposal = await Proposal.get_or_none(id=proposal_id, community_id=community_id)
+    if proposal is None:
+        raise NotFound()
+    if proposal.status != Status.COMPLETED.value:
+        raise Invalid(N_("Plots can be made from a project once it is completed."))
+    return ProjectPlace(proposal.location, proposal.latitude, proposal.longitude)

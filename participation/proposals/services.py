@@ -23,12 +23,11 @@ from participation.core.errors import N_, Conflict, Invalid, NotAllowed
 from participation.core.geo import parse_coordinates
 from participation.core.permissions import Actor, require
 from participation.core.text import clean_line, clean_multiline, parse_whole_number
-from participation.media.models import ProposalPhoto
 from participation.media.services import accept_photo
 from participation.media.storage import Storage
 from participation.notifications.services import notify
 from participation.proposals import categories, rules
-from participation.proposals.models import Proposal, ProposalEvent, Support
+from participation.proposals.models import Proposal, ProposalEvent, ProposalPhoto, Support
 from participation.proposals.queries import proposal_to_edit, visible_proposal
 from participation.proposals.rules import Status
 
@@ -319,3 +318,34 @@ async def attach_photo(
     photo = await accept_photo(actor, community_id, data, alt_text, storage, now=now)
     count = await ProposalPhoto.filter(proposal_id=proposal.id).count()
     return await ProposalPhoto.create(proposal_id=proposal.id, photo_id=photo.id, position=count)
+
+
+async def select_funded(
+    conn: BaseDBAsyncClient,
+    proposal_ids: Collection[int],
+    *,
+    actor_id: int | None,
+    reason: str,
+    now: datetime,
+) -> list[tuple[int, int]]:
+    """The vote funded these: accepted proposals become selected, in the vote's transaction
+    (``conn``), each move in their history. Returns (proposal id, author id) of those moved."""
+    moved_ones = []
+    for proposal in await Proposal.filter(id__in=list(proposal_ids)).using_db(conn):
+        moved = (
+            await Proposal.filter(id=proposal.id, status=Status.ACCEPTED.value)
+            .using_db(conn)
+            .update(status=Status.SELECTED.value, updated_at=now)
+        )
+        if moved:
+            await ProposalEvent.create(
+                proposal_id=proposal.id,
+                actor_id=actor_id,
+                from_status=Status.ACCEPTED.value,
+                to_status=Status.SELECTED.value,
+                reason=reason,
+                at=now,
+                using_db=conn,
+            )
+            moved_ones.append((proposal.id, proposal.author_id))
+    return moved_ones

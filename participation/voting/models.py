@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
-from participation.accounts.models import User
-from participation.communities.models import Community
-from participation.proposals.models import Proposal
+if TYPE_CHECKING:
+    from participation.accounts.models import User
+    from participation.communities.models import Community
+    from participation.proposals.models import Proposal
 
 
 class VotingRound(Model):

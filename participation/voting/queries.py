@@ -9,7 +9,7 @@ from typing import cast
 from participation.communities.models import Community, Membership
 from participation.core.errors import NotFound
 from participation.core.permissions import Actor
-from participation.proposals.models import Proposal
+from participation.proposals.queries import proposal_titles
 from participation.voting import open_data, rules
 from participation.voting.models import (
     Ballot,
@@ -51,9 +51,7 @@ class BallotProject:
 
 async def ballot_projects(round_id: int) -> list[BallotProject]:
     projects = await RoundProject.filter(round_id=round_id).order_by("position")
-    titles = dict(
-        await Proposal.filter(id__in=[p.proposal_id for p in projects]).values_list("id", "title")
-    )
+    titles = await proposal_titles([p.proposal_id for p in projects])
     return [
         BallotProject(
             id=p.id,

@@ -37,8 +37,8 @@ from participation.core.errors import N_, Conflict, Invalid, NotFound
 from participation.core.permissions import NO_STANDING, Actor, Standing, require
 from participation.core.text import clean_line, clean_multiline
 from participation.notifications.services import notify
-from participation.proposals.models import Proposal, ProposalEvent
-from participation.proposals.rules import Status
+from participation.proposals import queries as proposal_queries
+from participation.proposals import services as proposal_services
 from participation.voting import open_data, queries, rules, tally
 from participation.voting.models import (
     Ballot,
@@ -191,18 +191,13 @@ async def _eligible_projects(
     wanted = sorted(set(proposal_ids))
     if len(wanted) > rules.PROJECTS_MAX:
         raise Invalid(N_("A round can have at most 200 projects."), field="projects")
-    eligible = await Proposal.filter(
-        id__in=wanted, community_id=community_id, status=Status.ACCEPTED.value
-    ).values_list("id", "cost_yuan", "committee_cost_yuan")
-    if len(eligible) != len(wanted):
+    costs = await proposal_queries.accepted_costs(community_id, wanted)
+    if len(costs) != len(wanted):
         raise Invalid(
             N_("Only proposals of this community accepted for the ballot can be put on it."),
             field="projects",
         )
-    return [
-        (proposal_id, committee_cost if committee_cost is not None else cost)
-        for proposal_id, cost, committee_cost in sorted(eligible)
-    ]
+    return sorted(costs.items())
 
 
 async def _replace_projects(
@@ -671,30 +666,18 @@ async def publish_round(
             .using_db(conn)
             .values_list("proposal_id", flat=True)
         )
-        for proposal in await Proposal.filter(id__in=list(funded)).using_db(conn):
-            moved = (
-                await Proposal.filter(id=proposal.id, status=Status.ACCEPTED.value)
-                .using_db(conn)
-                .update(status=Status.SELECTED.value, updated_at=now)
+        selected = await proposal_services.select_funded(
+            conn, cast(list[int], funded), actor_id=actor.user_id, reason=voting.title, now=now
+        )
+        for proposal_id, author_id in selected:
+            await notify(
+                conn,
+                author_id,
+                "voting.funded",
+                now=now,
+                proposal_id=proposal_id,
+                round_id=round_id,
             )
-            if moved:
-                await ProposalEvent.create(
-                    proposal_id=proposal.id,
-                    actor_id=actor.user_id,
-                    from_status=Status.ACCEPTED.value,
-                    to_status=Status.SELECTED.value,
-                    reason=voting.title,
-                    at=now,
-                    using_db=conn,
-                )
-                await notify(
-                    conn,
-                    proposal.author_id,
-                    "voting.funded",
-                    now=now,
-                    proposal_id=proposal.id,
-                    round_id=round_id,
-                )
         await record(
             conn,
             actor_id=actor.user_id,

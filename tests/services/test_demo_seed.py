@@ -3,11 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from participation.demo.seed import DemoSite, seed_demo
-from participation.media.models import ProposalPhoto
 from participation.media.storage import LocalStorage
 from participation.notifications.models import Notification
 from participation.plots.models import Adoption, CareLog, CareLogPhoto, Plot, Team
-from participation.proposals.models import Proposal, ProposalEvent
+from participation.proposals.models import Proposal, ProposalEvent, ProposalPhoto
 from participation.proposals.rules import Status
 from participation.voting.models import RoundProject, RoundResult, VotingRound
 from tests.support import now, proposal_url

@@ -27,7 +27,7 @@ from participation.communities.models import (
     VerificationRequest,
 )
 from participation.core.permissions import Actor
-from participation.media.models import Photo, ProposalPhoto
+from participation.media.models import Photo
 from participation.media.storage import Storage
 from participation.notifications.models import Notification
 from participation.proposals import services as proposals
@@ -37,6 +37,7 @@ from participation.proposals.models import (
     ProgressUpdate,
     Proposal,
     ProposalEvent,
+    ProposalPhoto,
     Support,
 )
 from participation.proposals.rules import Status

@@ -24,7 +24,6 @@ from participation.communities.models import (
     VerificationRequest,
 )
 from participation.core.permissions import Actor
-from participation.media.models import ProposalPhoto
 from participation.notifications.models import Notification
 from participation.plots.models import (
     Adoption,
@@ -36,7 +35,14 @@ from participation.plots.models import (
     Team,
     TeamMember,
 )
-from participation.proposals.models import Comment, Milestone, ProgressUpdate, Proposal, Support
+from participation.proposals.models import (
+    Comment,
+    Milestone,
+    ProgressUpdate,
+    Proposal,
+    ProposalPhoto,
+    Support,
+)
 from participation.voting.models import Ballot, BallotChoice, VotingRound
 from tests.support import (
     World,

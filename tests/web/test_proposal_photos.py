@@ -9,7 +9,8 @@ from io import BytesIO
 import httpx
 from PIL import Image
 
-from participation.media.models import Photo, ProposalPhoto
+from participation.media.models import Photo
+from participation.proposals.models import ProposalPhoto
 from tests.support import csrf_token, login, make_verified, make_world, post_form
 from tests.unit.test_media_pipeline import jpeg_with_everything, quadrants
 

@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from participation.communities import queries as communities
 from participation.core.errors import N_, Invalid
+from participation.media.services import PhotoUpload
 from participation.plots import care, queries
 from web.communities.committee import committee_community
 from web.core.clock import now
@@ -92,9 +93,7 @@ async def log_care(request: Request) -> Response:
         done_on=done_on,
     )
     upload = (
-        care.PhotoUpload(photo, fields.get("alt_text", ""), request.app.state.storage)
-        if photo
-        else None
+        PhotoUpload(photo, fields.get("alt_text", ""), request.app.state.storage) if photo else None
     )
     try:
         await care.log_care(

@@ -7,7 +7,8 @@ from starlette.responses import Response
 
 from participation.communities.queries import CommunityInfo
 from participation.core.errors import N_, Invalid
-from participation.plots import care, queries, rules, services
+from participation.media.services import PhotoUpload
+from participation.plots import queries, rules, services
 from participation.plots.models import Plot
 from participation.plots.rules import PlotInput
 from web.communities.committee import committee_community
@@ -125,7 +126,7 @@ async def set_photo(request: Request) -> Response:
     fields, data = await upload_form(request)
     upload = None
     if data:
-        upload = care.PhotoUpload(data, fields.get("alt_text", ""), request.app.state.storage)
+        upload = PhotoUpload(data, fields.get("alt_text", ""), request.app.state.storage)
     try:
         if upload is None and fields.get("remove") != "1":
             raise Invalid(N_("Please choose a photo."), field="photo")

@@ -14,8 +14,7 @@ from participation.communities.queries import CommunityInfo
 from participation.core.errors import N_, Conflict, DomainError, Invalid
 from participation.core.permissions import require
 from participation.core.text import parse_whole_number
-from participation.proposals.models import Proposal
-from participation.proposals.rules import Status
+from participation.proposals import queries as proposal_queries
 from participation.voting import queries, rules, services
 from participation.voting.models import VotingRound
 from participation.voting.rules import RoundStatus
@@ -78,9 +77,7 @@ async def _form_page(
     error: DomainError | None = None,
     status_code: int = 200,
 ) -> Response:
-    accepted = await Proposal.filter(
-        community_id=community.id, status=Status.ACCEPTED.value
-    ).order_by("id")
+    accepted = await proposal_queries.list_accepted(community.id)
     return render(
         request,
         "voting/form.html",
