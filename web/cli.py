@@ -232,9 +232,10 @@ def cmd_household_codes(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_follow_up(settings: Settings, args: argparse.Namespace) -> int:
-    from web.housekeeping import follow_up
+    from participation.jobs import run_all
 
-    print(_run(settings, follow_up))
+    for report in _run(settings, lambda: run_all(utc_now())):
+        print(report)
     return 0
 
 

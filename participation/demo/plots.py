@@ -9,7 +9,7 @@ from participation.core.permissions import Actor
 from participation.demo.proposals import demo_photo
 from participation.media.services import PhotoUpload
 from participation.media.storage import Storage
-from participation.plots import adoption, care, services, teams
+from participation.plots import adoption, care, jobs, services, teams
 from participation.plots.models import Plot
 from participation.plots.rules import PlotInput
 
@@ -120,5 +120,5 @@ async def seed_plots(
             upload=upload,
             now=now - timedelta(days=days_ago),
         )
-    await care.follow_up_lapses(now)
-    await adoption.remind_terms_ending(now)
+    await jobs.follow_up_lapses(now)
+    await jobs.remind_terms_ending(now)

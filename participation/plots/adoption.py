@@ -18,7 +18,7 @@ import participation.plots.notices  # noqa: F401 - registers the notice kinds se
 from participation.audit.services import record
 from participation.communities.models import Community
 from participation.communities.queries import committee_ids, get_standing
-from participation.core.db import claim_once, transaction
+from participation.core.db import transaction
 from participation.core.errors import N_, Conflict, Invalid, NotAllowed, NotFound
 from participation.core.permissions import Actor, require
 from participation.core.text import clean_line
@@ -33,7 +33,6 @@ from participation.plots.rules import (
     PlotStatus,
     adoption_end,
     check_term,
-    term_ends_soon,
 )
 from participation.plots.teams import community_team, member_ids, require_leader, team_place
 
@@ -417,32 +416,3 @@ async def set_nickname(
                 at=now,
                 before={"nickname": adoption.nickname},
             )
-
-
-async def remind_terms_ending(now: datetime) -> int:
-    """Tell the leaders of each team whose term ends within the reminder's days, once per
-    term (a renewal makes a new term), so they renew it or let the plot go. Nothing ends here.
-    Returns how many teams were told."""
-    told = 0
-    due = await Adoption.filter(status=ACTIVE, term_reminded_at__isnull=True).prefetch_related(
-        "plot"
-    )
-    for adoption in due:
-        if adoption.ends_at is None or not term_ends_soon(adoption.ends_at, now):
-            continue
-        plot: Plot = adoption.plot
-        async with transaction() as conn:
-            if not await claim_once(conn, Adoption, adoption.id, "term_reminded_at", now):
-                continue
-            for user_id in await member_ids(conn, adoption.team_id, leaders_only=True):
-                await notify(
-                    conn,
-                    user_id,
-                    "plots.term_ending",
-                    now=now,
-                    plot_id=plot.id,
-                    plot=plot.name,
-                    ends_on=adoption.ends_at.date().isoformat(),
-                )
-            told += 1
-    return told

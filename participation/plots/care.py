@@ -6,13 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import participation.plots.notices  # noqa: F401 - registers the notice kinds sent here
 from participation.audit.services import record
-from participation.communities.models import Community
-from participation.communities.queries import committee_ids, get_standing
-from participation.core.db import claim_once, execute, timestamp, transaction
+from participation.communities.queries import get_standing
+from participation.core.db import execute, timestamp, transaction
 from participation.core.errors import N_, Invalid, NotFound
 from participation.core.permissions import Actor, require
 from participation.core.text import clean_line, clean_multiline, parse_whole_number
@@ -33,9 +31,7 @@ from participation.plots.rules import (
     TEXT_MAX,
     AdoptionStatus,
     CareKind,
-    Lapse,
     check_minutes,
-    lapse_state,
     require_team_leader,
     require_team_member,
     week_start,
@@ -251,99 +247,3 @@ async def hide_care_log(
             at=now,
         )
     return log.plot_id
-
-
-@dataclass(frozen=True)
-class LapseReport:
-    warned: int
-    prompted: int
-
-
-async def follow_up_lapses(now: datetime) -> LapseReport:
-    """Warn teams whose plot has gone without care for the community's lapse days, and, after
-    the grace days, ask the committee whether to release it. Each is sent once per quiet
-    spell (a care log starts a new one). Nothing is ever released here."""
-    warned = prompted = 0
-    communities = {c.id: c for c in await Community.all()}
-    for adoption in await Adoption.filter(status=ACTIVE).prefetch_related("plot"):
-        plot: Plot = adoption.plot
-        community = communities[plot.community_id]
-        assert adoption.starts_at is not None
-        state = lapse_state(
-            plot.last_care_at,
-            adoption.starts_at,
-            now,
-            lapse_days=community.lapse_days,
-            grace_days=community.lapse_grace_days,
-        )
-        if state is Lapse.CARED_FOR:
-            continue
-        async with transaction() as conn:
-            if adoption.lapse_warned_at is None and await claim_once(
-                conn, Adoption, adoption.id, "lapse_warned_at", now
-            ):
-                for user_id in await member_ids(conn, adoption.team_id):
-                    await notify(
-                        conn,
-                        user_id,
-                        "plots.lapse_warning",
-                        now=now,
-                        plot_id=plot.id,
-                        plot=plot.name,
-                        days=community.lapse_days,
-                    )
-                warned += 1
-            if (
-                state is Lapse.ASK_COMMITTEE
-                and adoption.release_prompted_at is None
-                and await claim_once(conn, Adoption, adoption.id, "release_prompted_at", now)
-            ):
-                for user_id in await committee_ids(community.id, conn):
-                    await notify(
-                        conn,
-                        user_id,
-                        "plots.release_prompt",
-                        now=now,
-                        plot_id=plot.id,
-                        plot=plot.name,
-                        adoption_id=adoption.id,
-                    )
-                prompted += 1
-    return LapseReport(warned, prompted)
-
-
-async def remind_rota(now: datetime) -> int:
-    """Remind each member on this week's rota, once, at the first follow-up of the week (the
-    week as the community's clock has it), while their team still cares for the plot.
-    Returns how many reminders were sent."""
-    mondays = {
-        community.id: week_start(now.astimezone(ZoneInfo(community.timezone)).date())
-        for community in await Community.all()
-    }
-    due = await CareAssignment.filter(
-        week_start__in=set(mondays.values()), reminded_at__isnull=True, task__active=True
-    ).prefetch_related("task__plot")
-    told = 0
-    for assignment in due:
-        task: CareTask = assignment.task
-        plot: Plot = task.plot
-        if mondays.get(plot.community_id) != assignment.week_start:
-            continue
-        async with transaction() as conn:
-            if not await claim_once(conn, CareAssignment, assignment.id, "reminded_at", now):
-                continue
-            still_caring = await Adoption.exists(
-                plot_id=plot.id, team_id=task.team_id, status=ACTIVE, using_db=conn
-            )
-            if not still_caring or assignment.user_id not in await member_ids(conn, task.team_id):
-                continue
-            await notify(
-                conn,
-                assignment.user_id,
-                "plots.rota_this_week",
-                now=now,
-                plot_id=plot.id,
-                plot=plot.name,
-            )
-            told += 1
-    return told

@@ -19,7 +19,7 @@ from participation.communities.models import Community
 from participation.core.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
 from participation.demo.voting import seed_verified_neighbours
 from participation.notifications.models import Notification
-from participation.plots import adoption, services, teams
+from participation.plots import adoption, jobs, services, teams
 from participation.plots.models import Adoption, Plot, Team
 from participation.plots.rules import PlotInput, adoption_end
 from participation.plots.teams import TeamInput
@@ -481,12 +481,10 @@ async def test_leaders_are_reminded_once_as_the_term_ends_and_again_after_renewi
     approved = await approve(world, people, request, start)
     assert approved.ends_at is not None
     fifteen_days_before = approved.ends_at - timedelta(days=15)
-    assert await adoption.remind_terms_ending(fifteen_days_before) == 0
+    assert await jobs.remind_terms_ending(fifteen_days_before) == 0
     thirteen_days_before = approved.ends_at - timedelta(days=13)
     # Several workers at once: the leaders hear it once; members are not told.
-    told = await asyncio.gather(
-        *(adoption.remind_terms_ending(thirteen_days_before) for _ in range(5))
-    )
+    told = await asyncio.gather(*(jobs.remind_terms_ending(thirteen_days_before) for _ in range(5)))
     assert sum(told) == 1
     assert (await kinds(scene.leader)).count("plots.term_ending") == 1
     assert "plots.term_ending" not in await kinds(scene.member)
@@ -496,15 +494,15 @@ async def test_leaders_are_reminded_once_as_the_term_ends_and_again_after_renewi
         "plot": scene.plot.name,
         "ends_on": approved.ends_at.date().isoformat(),
     }
-    assert await adoption.remind_terms_ending(approved.ends_at + timedelta(days=30)) == 0
+    assert await jobs.remind_terms_ending(approved.ends_at + timedelta(days=30)) == 0
     assert (await current(request)).status == "active"  # nothing ends by itself
 
     renewed = await adoption.renew(
         as_actor(scene.leader), world.community.id, request.id, 3, now=thirteen_days_before
     )
     assert renewed.ends_at is not None
-    assert await adoption.remind_terms_ending(thirteen_days_before) == 0
-    assert await adoption.remind_terms_ending(renewed.ends_at - timedelta(days=1)) == 1
+    assert await jobs.remind_terms_ending(thirteen_days_before) == 0
+    assert await jobs.remind_terms_ending(renewed.ends_at - timedelta(days=1)) == 1
     assert (await kinds(scene.leader)).count("plots.term_ending") == 2
 
 

@@ -25,8 +25,9 @@ from participation.media.models import Photo
 from participation.media.services import accept_photo
 from participation.media.storage import LocalStorage
 from participation.notifications.models import Notification
-from participation.plots import adoption, care, services, teams
-from participation.plots.care import CareInput, LapseReport
+from participation.plots import adoption, care, jobs, services, teams
+from participation.plots.care import CareInput
+from participation.plots.jobs import LapseReport
 from participation.plots.models import (
     Adoption,
     CareAssignment,
@@ -318,20 +319,20 @@ async def test_members_on_the_rota_are_reminded_once_as_their_week_begins(
     await care.assign_week(leader, here, task.id, date(2025, 6, 9), both, now=now())
     await Notification.all().delete()
     # The week begins by the community's clock (Asia/Shanghai, UTC+8), not by UTC's.
-    assert await care.remind_rota(datetime(2025, 6, 1, 15, 59, tzinfo=UTC)) == 0
+    assert await jobs.remind_rota(datetime(2025, 6, 1, 15, 59, tzinfo=UTC)) == 0
     monday_morning = datetime(2025, 6, 1, 16, 30, tzinfo=UTC)
-    told = await asyncio.gather(*(care.remind_rota(monday_morning) for _ in range(5)))
+    told = await asyncio.gather(*(jobs.remind_rota(monday_morning) for _ in range(5)))
     assert sum(told) == 2  # several workers at once: once each
-    assert await care.remind_rota(monday_morning + timedelta(days=3)) == 0
+    assert await jobs.remind_rota(monday_morning + timedelta(days=3)) == 0
     [notice] = await Notification.filter(user_id=scene.member.id)
     assert notice.kind == "plots.rota_this_week"
     assert notice.payload == {"plot_id": scene.plot.id, "plot": "1号花坛"}
     # Someone who left the team, or a stopped task, brings no reminder.
     await teams.leave_team(as_actor(scene.member), here, scene.team.id, now=now())
-    assert await care.remind_rota(monday_morning + timedelta(days=7)) == 1  # the leader
+    assert await jobs.remind_rota(monday_morning + timedelta(days=7)) == 1  # the leader
     await care.assign_week(leader, here, task.id, date(2025, 6, 16), [scene.leader.id], now=now())
     await care.stop_task(leader, here, task.id, now=now())
-    assert await care.remind_rota(monday_morning + timedelta(days=14)) == 0
+    assert await jobs.remind_rota(monday_morning + timedelta(days=14)) == 0
     assert [n.kind for n in await Notification.filter(user_id=scene.member.id)] == [
         "plots.rota_this_week"
     ]
@@ -564,10 +565,10 @@ async def lapse_notices(kind: str) -> Counter[int]:
 
 async def test_a_quiet_plot_warns_its_team_once(world: World, people: People, scene: Scene) -> None:
     start = scene.adopted_at
-    assert await care.follow_up_lapses(start + timedelta(days=14, seconds=-1)) == LapseReport(0, 0)
+    assert await jobs.follow_up_lapses(start + timedelta(days=14, seconds=-1)) == LapseReport(0, 0)
     assert await Notification.all().count() == 0
 
-    assert await care.follow_up_lapses(start + timedelta(days=14)) == LapseReport(2, 0)
+    assert await jobs.follow_up_lapses(start + timedelta(days=14)) == LapseReport(2, 0)
     # both plots went quiet: each team's active members are warned, nobody else
     assert await lapse_notices("plots.lapse_warning") == {
         scene.leader.id: 1,
@@ -578,7 +579,7 @@ async def test_a_quiet_plot_warns_its_team_once(world: World, people: People, sc
     assert notice.payload == {"plot_id": scene.plot.id, "plot": "1号花坛", "days": 14}
     assert await kinds(people.committee) == []
 
-    assert await care.follow_up_lapses(start + timedelta(days=15)) == LapseReport(0, 0)
+    assert await jobs.follow_up_lapses(start + timedelta(days=15)) == LapseReport(0, 0)
     assert await Notification.filter(kind="plots.lapse_warning").count() == 3
 
 
@@ -587,9 +588,9 @@ async def test_after_the_grace_days_the_committee_is_asked_once(
 ) -> None:
     start = scene.adopted_at
     await log(world, scene.rival_leader, scene.rival_plot, at=start + timedelta(days=10))
-    await care.follow_up_lapses(start + timedelta(days=14))
-    assert await care.follow_up_lapses(start + timedelta(days=21, seconds=-1)) == LapseReport(0, 0)
-    assert await care.follow_up_lapses(start + timedelta(days=21)) == LapseReport(0, 1)
+    await jobs.follow_up_lapses(start + timedelta(days=14))
+    assert await jobs.follow_up_lapses(start + timedelta(days=21, seconds=-1)) == LapseReport(0, 0)
+    assert await jobs.follow_up_lapses(start + timedelta(days=21)) == LapseReport(0, 1)
     [prompt] = await Notification.filter(kind="plots.release_prompt")
     assert prompt.user_id == people.committee.id
     assert prompt.payload == {
@@ -597,7 +598,7 @@ async def test_after_the_grace_days_the_committee_is_asked_once(
         "plot": "1号花坛",
         "adoption_id": scene.adoption.id,
     }
-    assert await care.follow_up_lapses(start + timedelta(days=60)) == LapseReport(1, 1)
+    assert await jobs.follow_up_lapses(start + timedelta(days=60)) == LapseReport(1, 1)
     # the later report is the rival's plot, quiet since its care on day 10
     assert await lapse_notices("plots.release_prompt") == {people.committee.id: 2}
     assert await lapse_notices("plots.lapse_warning") == {
@@ -614,7 +615,7 @@ async def test_warning_and_prompt_come_together_after_a_long_silence(
     world: World, people: People, scene: Scene
 ) -> None:
     await log(world, scene.rival_leader, scene.rival_plot, at=scene.adopted_at + timedelta(days=25))
-    report = await care.follow_up_lapses(scene.adopted_at + timedelta(days=30))
+    report = await jobs.follow_up_lapses(scene.adopted_at + timedelta(days=30))
     assert report == LapseReport(1, 1)
     assert await kinds(scene.member) == ["plots.lapse_warning"]
     assert await kinds(people.committee) == ["plots.release_prompt"]
@@ -623,15 +624,15 @@ async def test_warning_and_prompt_come_together_after_a_long_silence(
 async def test_care_starts_a_new_quiet_spell(world: World, people: People, scene: Scene) -> None:
     start = scene.adopted_at
     await log(world, scene.rival_leader, scene.rival_plot, at=start + timedelta(days=100))
-    await care.follow_up_lapses(start + timedelta(days=22))  # warned and prompted
+    await jobs.follow_up_lapses(start + timedelta(days=22))  # warned and prompted
     cared = start + timedelta(days=23)
     await log(world, scene.member, scene.plot, at=cared)
     row = await Adoption.get(id=scene.adoption.id)
     assert (row.lapse_warned_at, row.release_prompted_at) == (None, None)
 
-    assert await care.follow_up_lapses(cared + timedelta(days=13)) == LapseReport(0, 0)
-    assert await care.follow_up_lapses(cared + timedelta(days=14)) == LapseReport(1, 0)
-    assert await care.follow_up_lapses(cared + timedelta(days=21)) == LapseReport(0, 1)
+    assert await jobs.follow_up_lapses(cared + timedelta(days=13)) == LapseReport(0, 0)
+    assert await jobs.follow_up_lapses(cared + timedelta(days=14)) == LapseReport(1, 0)
+    assert await jobs.follow_up_lapses(cared + timedelta(days=21)) == LapseReport(0, 1)
     assert await lapse_notices("plots.lapse_warning") == {scene.leader.id: 2, scene.member.id: 2}
     assert await lapse_notices("plots.release_prompt") == {people.committee.id: 2}
 
@@ -641,11 +642,11 @@ async def test_lapse_follows_the_communitys_settings(
 ) -> None:
     await Community.filter(id=world.community.id).update(lapse_days=3, lapse_grace_days=1)
     start = scene.adopted_at
-    assert await care.follow_up_lapses(start + timedelta(days=2)) == LapseReport(0, 0)
-    assert await care.follow_up_lapses(start + timedelta(days=3)) == LapseReport(2, 0)
+    assert await jobs.follow_up_lapses(start + timedelta(days=2)) == LapseReport(0, 0)
+    assert await jobs.follow_up_lapses(start + timedelta(days=3)) == LapseReport(2, 0)
     [notice] = await Notification.filter(user_id=scene.member.id)
     assert notice.payload["days"] == 3
-    assert await care.follow_up_lapses(start + timedelta(days=4)) == LapseReport(0, 2)
+    assert await jobs.follow_up_lapses(start + timedelta(days=4)) == LapseReport(0, 2)
 
 
 async def test_only_current_adoptions_are_followed_up(
@@ -665,7 +666,7 @@ async def test_only_current_adoptions_are_followed_up(
         as_actor(scene.leader), world.community.id, scene.plot.id, scene.team.id, 6, now=now()
     )
     await Notification.all().delete()
-    assert await care.follow_up_lapses(scene.adopted_at + timedelta(days=90)) == LapseReport(0, 0)
+    assert await jobs.follow_up_lapses(scene.adopted_at + timedelta(days=90)) == LapseReport(0, 0)
     assert await Notification.all().count() == 0
 
 
@@ -674,7 +675,7 @@ async def test_parallel_follow_ups_warn_and_ask_once(
 ) -> None:
     when = scene.adopted_at + timedelta(days=30)
     results = await asyncio.gather(
-        *(care.follow_up_lapses(when) for _ in range(5)), return_exceptions=True
+        *(jobs.follow_up_lapses(when) for _ in range(5)), return_exceptions=True
     )
     assert outcomes(results) == {"ok": 5}
     reports = [r for r in results if isinstance(r, LapseReport)]

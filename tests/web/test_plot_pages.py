@@ -107,10 +107,10 @@ async def test_the_follow_up_warns_a_quiet_team_once_and_says_so(client: httpx.A
     from datetime import timedelta
 
     from participation.core.permissions import Actor
+    from participation.jobs import run_all
     from participation.plots import adoption, services, teams
     from participation.plots.rules import PlotInput
     from tests.support import make_user, now
-    from web.housekeeping import follow_up
 
     world = await make_world()
     committee, leader = await make_user("fu-committee"), await make_user("fu-leader")
@@ -126,11 +126,12 @@ async def test_the_follow_up_warns_a_quiet_team_once_and_says_so(client: httpx.A
         lead, world.community.id, plot.id, team.id, 6, now=long_ago
     )
     await adoption.decide_adoption(boss, world.community.id, asked.id, True, "", now=long_ago)
-    assert await follow_up() == (
+    assert await run_all(now()) == [
         "plot follow-up: 1 teams warned, 1 committees asked, "
-        "0 teams reminded of their term's end, 0 members of their rota week"
-    )
-    assert await follow_up() == (
+        "0 teams reminded of their term's end, 0 members of their rota week",
+        "0 expired receipts and code sheets forgotten",
+    ]
+    assert (await run_all(now()))[0] == (
         "plot follow-up: 0 teams warned, 0 committees asked, "
         "0 teams reminded of their term's end, 0 members of their rota week"
     )

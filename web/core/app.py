@@ -15,6 +15,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
+from participation import jobs
 from participation.core import db
 from participation.core.clock import Clock, utc_now
 from participation.media.storage import LocalStorage
@@ -38,7 +39,6 @@ from web.core.paths import STATIC_DIR
 from web.core.setting_values import tile_origin
 from web.core.settings import Settings
 from web.core.templating import UrlPaths, build_environment
-from web.housekeeping import housekeeping
 
 SESSION_COOKIE = "huakai_session"
 
@@ -54,7 +54,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
         await db.connect(settings.database_url)
         try:
             await db.require_migrated(settings.database_url)
-            async with housekeeping(settings.follow_up_minutes):
+            async with jobs.scheduled(settings.follow_up_minutes, clock):
                 yield
         finally:
             await db.disconnect()
