@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 from tortoise import fields
@@ -9,15 +8,6 @@ from tortoise.models import Model
 if TYPE_CHECKING:
     from participation.accounts.models import User
     from participation.communities.models import Community
-
-
-def variant_names(variants: object) -> tuple[str, ...]:
-    """The names of the variants stored for a photo (JSON may arrive as text from raw SQL)."""
-    if isinstance(variants, str):
-        variants = json.loads(variants)
-    if not isinstance(variants, list):
-        return ("original",)
-    return tuple(str(v.get("name")) for v in variants if isinstance(v, dict))
 
 
 class Photo(Model):
@@ -39,9 +29,6 @@ class Photo(Model):
     variants: list[dict[str, object]] = fields.JSONField(default=list)
     byte_size = fields.IntField(default=0)
     created_at = fields.DatetimeField()
-
-    def variant_names(self) -> tuple[str, ...]:
-        return variant_names(self.variants)
 
     class Meta:
         table = "photo"

@@ -13,6 +13,7 @@ from participation.core.db import as_datetime, contains_pattern, fetch_all, is_p
 from participation.core.errors import NotFound
 from participation.core.text import parse_whole_number
 from participation.media.models import Photo
+from participation.media.queries import PhotoView, photo_view
 from participation.plots.models import (
     Adoption,
     CareAssignment,
@@ -30,7 +31,6 @@ from participation.plots.rules import (
     PlotStatus,
     week_start,
 )
-from participation.proposals.queries import PhotoView, photo_view
 
 PAGE_SIZE = 50
 TIMELINE_SIZE = 30

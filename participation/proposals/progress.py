@@ -12,7 +12,7 @@ from participation.core.db import transaction
 from participation.core.errors import N_, Conflict, Invalid, NotAllowed, NotFound
 from participation.core.permissions import Actor, can, require
 from participation.core.text import clean_multiline
-from participation.media.models import variant_names
+from participation.media.queries import variant_names
 from participation.media.services import accept_photo
 from participation.media.storage import Storage
 from participation.proposals import rules

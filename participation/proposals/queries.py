@@ -13,7 +13,7 @@ from participation.core.db import as_datetime, contains_pattern, fetch_all, is_p
 from participation.core.errors import N_, Invalid, NotFound
 from participation.core.permissions import NO_STANDING, Actor, can, require
 from participation.core.text import parse_whole_number
-from participation.media.models import Photo, variant_names
+from participation.media.queries import PhotoView, photo_view, variant_names
 from participation.proposals import rules
 from participation.proposals.models import (
     Proposal,
@@ -37,19 +37,6 @@ class ListFilters:
     query: str = ""
     sort: str = "newest"
     page: int = 1
-
-
-@dataclass(frozen=True)
-class PhotoView:
-    key: str
-    alt_text: str
-    width: int
-    height: int
-    variants: tuple[str, ...] = ("original",)
-
-    def pick(self, wanted: str) -> str:
-        """``wanted`` if it was made; small photos only have their original."""
-        return wanted if wanted in self.variants else "original"
 
 
 @dataclass(frozen=True)
@@ -196,12 +183,6 @@ async def _first_photos(proposal_ids: list[int]) -> dict[int, PhotoView]:
             ),
         )
     return first
-
-
-def photo_view(photo: Photo) -> PhotoView:
-    return PhotoView(
-        photo.storage_key, photo.alt_text, photo.width, photo.height, photo.variant_names()
-    )
 
 
 async def list_photos(proposal_id: int) -> list[PhotoView]:
