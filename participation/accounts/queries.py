@@ -46,3 +46,12 @@ def actor_for(user: SignedInUser | User | None) -> Actor:
 
 async def find_user_by_name(display_name: str) -> User | None:
     return await User.filter(display_name=display_name).order_by("id").first()
+
+
+# --- read by the plots capability
+
+
+async def display_names(user_ids: set[int]) -> dict[int, str]:
+    """The display name of each of these users (care timelines name who cared)."""
+    rows = await User.filter(id__in=user_ids).values_list("id", "display_name")
+    return {int(user_id): str(name) for user_id, name in rows}

@@ -280,3 +280,53 @@ async def get_last_rejection(user_id: int, community_id: int) -> VerificationReq
         .first()
     )
     return latest if latest is not None and latest.status == "rejected" else None
+
+
+# --- read by the plots capability
+
+
+@dataclass(frozen=True)
+class PlotSettings:
+    """What the plots capability reads of a community: its clock, when a quiet plot is
+    followed up, and whether adoption requests wait for the committee."""
+
+    community_id: int
+    timezone: str
+    lapse_days: int
+    lapse_grace_days: int
+    auto_approve_adoptions: bool
+
+
+_PLOT_SETTINGS = ("id", "timezone", "lapse_days", "lapse_grace_days", "auto_approve_adoptions")
+
+
+async def every_plot_settings(community_id: int | None = None) -> list[PlotSettings]:
+    """Every community's (for the plots' periodic follow-up), or only this one's."""
+    query = Community.all() if community_id is None else Community.filter(id=community_id)
+    return [
+        PlotSettings(
+            community_id=row["id"],
+            timezone=row["timezone"],
+            lapse_days=row["lapse_days"],
+            lapse_grace_days=row["lapse_grace_days"],
+            auto_approve_adoptions=bool(row["auto_approve_adoptions"]),
+        )
+        for row in await query.values(*_PLOT_SETTINGS)
+    ]
+
+
+async def plot_settings(community_id: int) -> PlotSettings:
+    found = await every_plot_settings(community_id)
+    if not found:
+        raise NotFound()
+    return found[0]
+
+
+async def slugs_and_names(community_ids: set[int]) -> list[tuple[str, str]]:
+    """(slug, name) of these communities, by name."""
+    rows = (
+        await Community.filter(id__in=community_ids)
+        .order_by("name", "id")
+        .values_list("slug", "name")
+    )
+    return [(str(slug), str(name)) for slug, name in rows]

@@ -9,9 +9,9 @@ from participation.core.permissions import Actor
 from participation.demo.proposals import demo_photo
 from participation.media.services import PhotoUpload
 from participation.media.storage import Storage
-from participation.plots import adoption, care, jobs, services, teams
+from participation.plots import adoption, care, jobs, queries, services, teams
 from participation.plots.models import Plot
-from participation.plots.rules import PlotInput
+from participation.plots.plot_input import PlotInput
 
 # Name, kind, place, offset east and north of 玉林东路 (in 1/10,000 of a degree), care needs.
 DEMO_PLOTS = (
@@ -88,7 +88,7 @@ async def seed_plots(
     await adoption.request_adoption(zhang, community_id, plot_ids[0], ginkgo.id, 6, now=now)
     # A request the committee has not decided yet.
     await adoption.request_adoption(tian, community_id, plot_ids[5], guardians.id, 12, now=now)
-    named = await care.active_adoption(plot_ids[0])
+    named = await queries.active_adoption(plot_ids[0])
     assert named is not None
     await adoption.set_nickname(tian, community_id, named.id, "小银杏", now=now)
 

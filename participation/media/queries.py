@@ -35,3 +35,22 @@ def photo_view(photo: Photo) -> PhotoView:
     return PhotoView(
         photo.storage_key, photo.alt_text, photo.width, photo.height, variant_names(photo.variants)
     )
+
+
+# --- read by the plots capability
+
+
+async def photo_view_of(photo_id: int) -> PhotoView | None:
+    photo = await Photo.get_or_none(id=photo_id)
+    return photo_view(photo) if photo else None
+
+
+async def owned_photo_ids(
+    owner_id: int | None, community_id: int, photo_ids: list[int]
+) -> set[int]:
+    """Which of these photos the user uploaded in this community (a care log may only carry
+    its own member's photos)."""
+    rows = await Photo.filter(
+        id__in=photo_ids, owner_id=owner_id, community_id=community_id
+    ).values("id")
+    return {int(row["id"]) for row in rows}

@@ -9,6 +9,7 @@ PostgreSQL the plot row is also locked, so a request sees the ones before it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -16,64 +17,51 @@ from tortoise.exceptions import IntegrityError
 
 import participation.plots.notices  # noqa: F401 - registers the notice kinds sent here
 from participation.audit.services import record
-from participation.communities.models import Community
-from participation.communities.queries import committee_ids, get_standing
+from participation.communities.queries import get_standing, plot_settings
 from participation.core.db import transaction
-from participation.core.errors import N_, Conflict, Invalid, NotAllowed, NotFound
-from participation.core.permissions import Actor, require
+from participation.core.errors import N_, Conflict, Invalid, NotAllowed
+from participation.core.permissions import Actor, Standing, can, require
 from participation.core.text import clean_line
 from participation.notifications.services import notify
-from participation.plots.models import Adoption, Plot
-from participation.plots.queries import community_plot
+from participation.plots.models import Adoption
+from participation.plots.plot_state import CLOSED_PLOT, locked_plot, settle_plot, tell_committee
+from participation.plots.queries import (
+    adoption_subject,
+    community_adoption,
+    community_plot,
+    community_team,
+    member_ids,
+    team_to_lead,
+)
 from participation.plots.rules import (
     NICKNAME_MAX,
     OPEN_REQUESTS,
     AdoptionStatus,
+    AdoptionSubject,
     EndReason,
-    PlotStatus,
     adoption_end,
     check_term,
 )
-from participation.plots.teams import community_team, member_ids, require_leader, team_place
 
 ACTIVE = AdoptionStatus.ACTIVE.value
 PENDING = AdoptionStatus.PENDING.value
 WAITLISTED = AdoptionStatus.WAITLISTED.value
-_CLOSED_PLOT = (PlotStatus.RESTING.value, PlotStatus.RETIRED.value)
-
-
-async def community_adoption(community_id: int, adoption_id: int) -> Adoption:
-    adoption = await Adoption.get_or_none(id=adoption_id, plot__community_id=community_id)
-    if adoption is None:
-        raise NotFound()
-    return adoption
-
-
-async def _locked_plot(conn: BaseDBAsyncClient, plot_id: int) -> Plot:
-    """The plot row, locked on PostgreSQL until the transaction ends (SQLite has one writer)."""
-    query = Plot.filter(id=plot_id).using_db(conn)
-    if conn.capabilities.dialect == "postgres":
-        query = query.select_for_update()
-    plot = await query.first()
-    if plot is None:
-        raise NotFound()
-    return plot
 
 
 async def request_adoption(
     actor: Actor, community_id: int, plot_id: int, team_id: int, term_months: int, *, now: datetime
 ) -> Adoption:
     """A team leader asks for a plot. Asking again returns the same request."""
-    team = await require_leader(actor, community_id, team_id)
+    team = await team_to_lead(actor, community_id, team_id)
     plot = await community_plot(community_id, plot_id)
     term = check_term(term_months)
-    if plot.status in _CLOSED_PLOT:
+    if plot.status in CLOSED_PLOT:
         raise Invalid(N_("This plot is not open for adoption at the moment."))
-    community = await Community.get(id=community_id)
+    settings = await plot_settings(community_id)
     for _attempt in range(3):
         try:
             async with transaction() as conn:
-                await _locked_plot(conn, plot.id)
+                await locked_plot(conn, plot.id)
                 mine = (
                     await Adoption.filter(
                         plot_id=plot.id, team_id=team.id, status__in=[*OPEN_REQUESTS, ACTIVE]
@@ -90,7 +78,7 @@ async def request_adoption(
                 )
                 if taken:
                     status = WAITLISTED
-                elif community.auto_approve_adoptions:
+                elif settings.auto_approve_adoptions:
                     status = ACTIVE
                 else:
                     status = PENDING
@@ -107,46 +95,11 @@ async def request_adoption(
                 )
                 await settle_plot(conn, plot.id, community_id, now)
                 if status == PENDING:
-                    await _tell_committee(conn, community_id, plot, now)
+                    await tell_committee(conn, community_id, plot, now)
                 return adoption
         except IntegrityError:
             continue  # a parallel request won the plot: look again
     raise Conflict()
-
-
-async def settle_plot(
-    conn: BaseDBAsyncClient, plot_id: int, community_id: int, now: datetime
-) -> None:
-    """The plot's status from its adoptions. When the plot falls free, the first team on the
-    waiting list moves up to a pending request for the committee."""
-    plot = await Plot.filter(id=plot_id).using_db(conn).first()
-    assert plot is not None
-    adoptions = Adoption.filter(plot_id=plot_id).using_db(conn)
-    if await adoptions.filter(status=ACTIVE).exists():
-        status = PlotStatus.ADOPTED.value
-    elif plot.status in _CLOSED_PLOT:  # requests wait until the committee opens it again
-        status = plot.status
-    elif await adoptions.filter(status=PENDING).exists():
-        status = PlotStatus.REQUESTED.value
-    else:
-        first = await adoptions.filter(status=WAITLISTED).order_by("requested_at", "id").first()
-        if first is not None:
-            await Adoption.filter(id=first.id).using_db(conn).update(status=PENDING)
-            await _tell_committee(conn, community_id, plot, now)
-            status = PlotStatus.REQUESTED.value
-        else:
-            status = PlotStatus.AVAILABLE.value
-    if status != plot.status:
-        await Plot.filter(id=plot_id).using_db(conn).update(status=status, updated_at=now)
-
-
-async def _tell_committee(
-    conn: BaseDBAsyncClient, community_id: int, plot: Plot, now: datetime
-) -> None:
-    for user_id in await committee_ids(community_id, conn):
-        await notify(
-            conn, user_id, "plots.adoption_request", now=now, plot_id=plot.id, plot=plot.name
-        )
 
 
 async def _tell_team(
@@ -176,9 +129,9 @@ async def decide_adoption(
     if why is None or (not approve and not why):
         raise Invalid(N_("Please give the team a reason."), field="reason")
     async with transaction() as conn:
-        plot = await _locked_plot(conn, adoption.plot_id)
+        plot = await locked_plot(conn, adoption.plot_id)
         if approve:
-            if plot.status in _CLOSED_PLOT:
+            if plot.status in CLOSED_PLOT:
                 raise Invalid(N_("This plot is not open for adoption at the moment."))
             if await Adoption.filter(plot_id=plot.id, status=ACTIVE).using_db(conn).exists():
                 raise Invalid(N_("Another team holds this plot; this request stays in line."))
@@ -227,24 +180,45 @@ async def decide_adoption(
     return await community_adoption(community_id, adoption_id)
 
 
-async def _leader_or_committee(actor: Actor, community_id: int, adoption: Adoption) -> bool:
-    """Whether the actor acts as the committee (True) or as a leader of the team (False)."""
-    standing = await get_standing(actor.user_id, community_id)
-    if actor.is_authenticated and (standing.committee or actor.is_admin):
-        return True
-    place = await team_place(actor.user_id, adoption.team_id)
-    if actor.is_authenticated and place.leader:
-        return False
-    raise NotAllowed()
+@dataclass(frozen=True)
+class _Held:
+    """An adoption with the actor's standing and its subject, as its rules are asked."""
+
+    adoption: Adoption
+    actor: Actor
+    standing: Standing
+    subject: AdoptionSubject
+
+    def may(self, rule: str) -> bool:
+        return can(rule, self.actor, self.standing, self.subject)
+
+    @property
+    def as_committee(self) -> bool:
+        """Whether the actor acts as the committee rather than as a leader of the team (a
+        leader who is also on the committee acts for the team)."""
+        return not can("teams.lead", self.actor, self.standing, self.subject.team)
+
+
+async def _held(actor: Actor, community_id: int, adoption_id: int, rule: str) -> _Held:
+    """The adoption, if ``rule`` lets the actor act on it."""
+    adoption = await community_adoption(community_id, adoption_id)
+    held = _Held(
+        adoption,
+        actor,
+        await get_standing(actor.user_id, community_id),
+        await adoption_subject(adoption),
+    )
+    if not held.may(rule):
+        raise NotAllowed()
+    return held
 
 
 async def withdraw_request(
     actor: Actor, community_id: int, adoption_id: int, *, now: datetime
 ) -> None:
-    adoption = await community_adoption(community_id, adoption_id)
-    await require_leader(actor, community_id, adoption.team_id)
+    adoption = (await _held(actor, community_id, adoption_id, "plots.withdraw")).adoption
     async with transaction() as conn:
-        await _locked_plot(conn, adoption.plot_id)
+        await locked_plot(conn, adoption.plot_id)
         changed = (
             await Adoption.filter(id=adoption.id, status__in=OPEN_REQUESTS)
             .using_db(conn)
@@ -260,13 +234,13 @@ async def release(
 ) -> None:
     """The team gives the plot back, or the committee takes it back (say, after a lapse);
     the next team in line moves up."""
-    adoption = await community_adoption(community_id, adoption_id)
-    as_committee = await _leader_or_committee(actor, community_id, adoption)
+    held = await _held(actor, community_id, adoption_id, "plots.release")
+    adoption, as_committee = held.adoption, held.as_committee
     why = clean_line(reason, max_length=500, allow_empty=True)
     if why is None or (as_committee and not why):
         raise Invalid(N_("Please give the team a reason."), field="reason")
     async with transaction() as conn:
-        await _locked_plot(conn, adoption.plot_id)
+        await locked_plot(conn, adoption.plot_id)
         changed = (
             await Adoption.filter(id=adoption.id, status=ACTIVE)
             .using_db(conn)
@@ -299,8 +273,7 @@ async def renew(
     actor: Actor, community_id: int, adoption_id: int, term_months: int, *, now: datetime
 ) -> Adoption:
     """Another term, counted from the end of the current one."""
-    adoption = await community_adoption(community_id, adoption_id)
-    await _leader_or_committee(actor, community_id, adoption)
+    adoption = (await _held(actor, community_id, adoption_id, "plots.renew")).adoption
     term = check_term(term_months)
     if adoption.status != ACTIVE or adoption.ends_at is None:
         raise Invalid(N_("Only a current adoption can be renewed."))
@@ -329,13 +302,12 @@ async def hand_over(
 ) -> Adoption:
     """The adopting team passes the plot to another team for the rest of the term; a request
     of that team for the plot becomes the adoption."""
-    adoption = await community_adoption(community_id, adoption_id)
-    await _leader_or_committee(actor, community_id, adoption)
+    adoption = (await _held(actor, community_id, adoption_id, "plots.hand_over")).adoption
     receiving = await community_team(community_id, to_team_id)
     if receiving.id == adoption.team_id:
         raise Invalid(N_("Please choose another team."), field="to_team_id")
     async with transaction() as conn:
-        plot = await _locked_plot(conn, adoption.plot_id)
+        plot = await locked_plot(conn, adoption.plot_id)
         ended = (
             await Adoption.filter(id=adoption.id, status=ACTIVE)
             .using_db(conn)
@@ -391,12 +363,12 @@ async def set_nickname(
 ) -> None:
     """The adopting team names its plot (小名); the committee may clear a name that is not
     suitable (audited)."""
-    adoption = await community_adoption(community_id, adoption_id)
-    as_committee = await _leader_or_committee(actor, community_id, adoption)
+    held = await _held(actor, community_id, adoption_id, "plots.clear_nickname")
+    adoption, as_committee = held.adoption, held.as_committee
     name = clean_line(nickname, max_length=NICKNAME_MAX, allow_empty=True)
     if name is None:
         raise Invalid(N_("Please keep the nickname under 40 characters."), field="nickname")
-    if as_committee and name:
+    if name and not held.may("plots.nickname"):
         raise NotAllowed()  # the committee moderates names; it does not choose them
     async with transaction() as conn:
         changed = (

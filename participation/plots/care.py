@@ -14,7 +14,7 @@ from participation.core.db import execute, timestamp, transaction
 from participation.core.errors import N_, Invalid, NotFound
 from participation.core.permissions import Actor, require
 from participation.core.text import clean_line, clean_multiline, parse_whole_number
-from participation.media.models import Photo
+from participation.media.queries import owned_photo_ids
 from participation.media.services import PhotoUpload, accept_photo
 from participation.notifications.services import notify
 from participation.plots.models import (
@@ -25,36 +25,48 @@ from participation.plots.models import (
     CareTask,
     Plot,
 )
-from participation.plots.queries import community_plot
-from participation.plots.rules import (
-    EVERY_DAYS_MAX,
-    TEXT_MAX,
-    AdoptionStatus,
-    CareKind,
-    check_minutes,
-    require_team_leader,
-    require_team_member,
-    week_start,
+from participation.plots.queries import (
+    active_adoption,
+    care_log_subject,
+    community_care_log,
+    community_plot,
+    member_ids,
+    plot_subject,
 )
-from participation.plots.teams import member_ids, team_place
+from participation.plots.rules import EVERY_DAYS_MAX, TEXT_MAX, CareKind, check_minutes, week_start
 
-ACTIVE = AdoptionStatus.ACTIVE.value
 # A care log may be entered afterwards, for work done in the last fortnight.
 BACKDATE_DAYS = 14
 PHOTOS_PER_LOG = 4
 TASKS_PER_PLOT = 20
 
 
-async def active_adoption(plot_id: int) -> Adoption | None:
-    return await Adoption.get_or_none(plot_id=plot_id, status=ACTIVE)
-
-
-async def _adopting_team(community_id: int, plot_id: int) -> tuple[Plot, Adoption]:
+async def _adopting_team(
+    actor: Actor, community_id: int, plot_id: int, rule: str
+) -> tuple[Plot, Adoption]:
+    """The plot and its current adoption, if ``rule`` lets the actor care for it."""
     plot = await community_plot(community_id, plot_id)
     adoption = await active_adoption(plot.id)
     if adoption is None:
         raise Invalid(N_("No team has adopted this plot."))
+    standing = await get_standing(actor.user_id, community_id)
+    require(rule, actor, standing, await plot_subject(adoption))
     return plot, adoption
+
+
+async def _current_task(
+    actor: Actor, community_id: int, task_id: int, *, active_only: bool
+) -> CareTask:
+    """A task of the team that adopts its plot now, if the actor plans that team's care. A
+    task left by a team that no longer adopts the plot is on no page: it is not found."""
+    query = CareTask.filter(id=task_id, plot__community_id=community_id)
+    task = await (query.filter(active=True) if active_only else query).first()
+    adoption = await active_adoption(task.plot_id) if task is not None else None
+    if task is None or adoption is None or adoption.team_id != task.team_id:
+        raise NotFound()
+    standing = await get_standing(actor.user_id, community_id)
+    require("plots.plan_care", actor, standing, await plot_subject(adoption))
+    return task
 
 
 def _kind(text: str) -> CareKind:
@@ -75,8 +87,7 @@ async def add_task(
     now: datetime,
 ) -> CareTask:
     """The adopting team's leader sets a recurring task: water every 3 days, weed weekly."""
-    plot, adoption = await _adopting_team(community_id, plot_id)
-    require_team_leader(actor, await team_place(actor.user_id, adoption.team_id))
+    plot, adoption = await _adopting_team(actor, community_id, plot_id, "plots.plan_care")
     care = _kind(kind)
     days = parse_whole_number(every_days.strip(), max_digits=2) if every_days.strip() else None
     if days is None or not 1 <= days <= EVERY_DAYS_MAX:
@@ -98,10 +109,7 @@ async def add_task(
 
 async def stop_task(actor: Actor, community_id: int, task_id: int, *, now: datetime) -> int:
     """Stops a task; returns its plot."""
-    task = await CareTask.get_or_none(id=task_id, plot__community_id=community_id)
-    if task is None:
-        raise NotFound()
-    require_team_leader(actor, await team_place(actor.user_id, task.team_id))
+    task = await _current_task(actor, community_id, task_id, active_only=False)
     await CareTask.filter(id=task.id).update(active=False)
     return task.plot_id
 
@@ -117,10 +125,7 @@ async def assign_week(
 ) -> int:
     """The rota: the members who do a task in the week of ``week_of`` (replacing whoever was
     down for it). Only active members of the task's team can be put down."""
-    task = await CareTask.get_or_none(id=task_id, plot__community_id=community_id, active=True)
-    if task is None:
-        raise NotFound()
-    require_team_leader(actor, await team_place(actor.user_id, task.team_id))
+    task = await _current_task(actor, community_id, task_id, active_only=True)
     monday = week_start(week_of)
     wanted = sorted(set(user_ids))
     async with transaction() as conn:
@@ -160,8 +165,7 @@ async def log_care(
 ) -> CareLog:
     """A member of the adopting team checks in care given. The plot's last care and total
     minutes change in the same transaction, and a lapse warning is cleared."""
-    plot, adoption = await _adopting_team(community_id, plot_id)
-    require_team_member(actor, await team_place(actor.user_id, adoption.team_id))
+    plot, adoption = await _adopting_team(actor, community_id, plot_id, "plots.log_care")
     care = _kind(data.kind)
     minutes = check_minutes(data.minutes)
     note = ""
@@ -182,12 +186,8 @@ async def log_care(
             raise NotFound()
         task_id = task.id
     photos = list(dict.fromkeys(photo_ids))[:PHOTOS_PER_LOG]
-    if photos:
-        mine = await Photo.filter(
-            id__in=photos, owner_id=actor.user_id, community_id=community_id
-        ).count()
-        if mine != len(photos):
-            raise NotFound()
+    if photos and len(await owned_photo_ids(actor.user_id, community_id, photos)) != len(photos):
+        raise NotFound()
     if upload is not None:
         accepted = await accept_photo(
             actor, community_id, upload.data, upload.alt_text, upload.storage, now=now
@@ -232,10 +232,9 @@ async def hide_care_log(
     actor: Actor, community_id: int, log_id: int, hidden: bool, *, now: datetime
 ) -> int:
     """The committee hides an unsuitable care log (its minutes still count: the work was done)."""
-    require("plots.manage", actor, await get_standing(actor.user_id, community_id))
-    log = await CareLog.get_or_none(id=log_id, plot__community_id=community_id)
-    if log is None:
-        raise NotFound()
+    log = await community_care_log(community_id, log_id)
+    standing = await get_standing(actor.user_id, community_id)
+    require("plots.hide_log", actor, standing, care_log_subject(log))
     async with transaction() as conn:
         await CareLog.filter(id=log.id).using_db(conn).update(hidden=hidden)
         await record(

@@ -9,11 +9,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import participation.plots.notices  # noqa: F401 - registers the notice kinds sent here
-from participation.communities.models import Community
-from participation.communities.queries import committee_ids
+from participation.communities.queries import committee_ids, every_plot_settings
 from participation.core.db import claim_once, transaction
 from participation.notifications.services import notify
 from participation.plots.models import Adoption, CareAssignment, CareTask, Plot
+from participation.plots.queries import member_ids
 from participation.plots.rules import (
     AdoptionStatus,
     Lapse,
@@ -21,7 +21,6 @@ from participation.plots.rules import (
     term_ends_soon,
     week_start,
 )
-from participation.plots.teams import member_ids
 
 ACTIVE = AdoptionStatus.ACTIVE.value
 
@@ -37,7 +36,7 @@ async def follow_up_lapses(now: datetime) -> LapseReport:
     the grace days, ask the committee whether to release it. Each is sent once per quiet
     spell (a care log starts a new one). Nothing is ever released here."""
     warned = prompted = 0
-    communities = {c.id: c for c in await Community.all()}
+    communities = {c.community_id: c for c in await every_plot_settings()}
     for adoption in await Adoption.filter(status=ACTIVE).prefetch_related("plot"):
         plot: Plot = adoption.plot
         community = communities[plot.community_id]
@@ -71,7 +70,7 @@ async def follow_up_lapses(now: datetime) -> LapseReport:
                 and adoption.release_prompted_at is None
                 and await claim_once(conn, Adoption, adoption.id, "release_prompted_at", now)
             ):
-                for user_id in await committee_ids(community.id, conn):
+                for user_id in await committee_ids(community.community_id, conn):
                     await notify(
                         conn,
                         user_id,
@@ -90,8 +89,8 @@ async def remind_rota(now: datetime) -> int:
     week as the community's clock has it), while their team still cares for the plot.
     Returns how many reminders were sent."""
     mondays = {
-        community.id: week_start(now.astimezone(ZoneInfo(community.timezone)).date())
-        for community in await Community.all()
+        community.community_id: week_start(now.astimezone(ZoneInfo(community.timezone)).date())
+        for community in await every_plot_settings()
     }
     due = await CareAssignment.filter(
         week_start__in=set(mondays.values()), reminded_at__isnull=True, task__active=True

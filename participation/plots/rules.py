@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from participation.core.errors import N_, Invalid, NotAllowed
-from participation.core.geo import parse_coordinates
+from participation.core.errors import N_, Invalid
 from participation.core.permissions import (
-    Actor,
-    Standing,
+    about_subject,
     is_committee,
     is_platform_admin,
     is_verified_resident,
     register,
 )
-from participation.core.text import clean_line, clean_multiline, parse_whole_number
+from participation.core.text import parse_whole_number
 
 
 class PlotKind(StrEnum):
@@ -106,10 +102,6 @@ CARE_LABELS: dict[CareKind, str] = {
     CareKind.OTHER: N_("Other care"),
 }
 
-can_manage_plots = register("plots.manage", is_committee | is_platform_admin)
-can_found_team = register("teams.found", is_verified_resident)
-can_join_team = register("teams.join", is_verified_resident)
-
 NAME_MAX = 80
 TEAM_NAME_MAX = 60
 NICKNAME_MAX = 40
@@ -117,157 +109,94 @@ TEXT_MAX = 2000
 TERMS_MONTHS = (3, 6, 12)
 MINUTES_MAX = 600  # one check-in: a long morning's work at most
 EVERY_DAYS_MAX = 60
-IMPORT_ROWS_MAX = 500
-LOCATION_MAX = 200
 
 
-# --- team roles ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TeamPlace:
-    """The actor's place in one team."""
-
-    member: bool = False
-    leader: bool = False
-
-
-def require_team_member(actor: Actor, place: TeamPlace) -> None:
-    if not (actor.is_authenticated and place.member):
-        raise NotAllowed()
-
-
-def require_team_leader(actor: Actor, place: TeamPlace) -> None:
-    """Leaders run their team: its requests, members, tasks and rota."""
-    if not (actor.is_authenticated and place.leader):
-        raise NotAllowed()
-
-
-def require_leader_or_committee(actor: Actor, place: TeamPlace, standing: Standing) -> None:
-    """Who names a team's leaders: its leaders, or the committee when a team has lost its
-    leader (moved away) and must not be left stranded."""
-    if actor.is_authenticated and (place.leader or standing.committee or actor.is_admin):
-        return
-    raise NotAllowed()
-
-
-# --- plots ---------------------------------------------------------------------------------------
+# --- who may do what -----------------------------------------------------------------------------
+# The subjects the rules are asked about, as participation/plots/queries builds them from the
+# database. The rules say who; the services say separately when the state forbids (Invalid).
 
 
 @dataclass(frozen=True)
-class PlotInput:
-    name: str
-    kind: str
-    description: str = ""
-    location: str = ""
-    latitude: str = ""
-    longitude: str = ""
-    area_m2: str = ""
-    care_needs: str = ""
+class TeamSubject:
+    """A team as its rules see it."""
+
+    team_id: int
+    join_policy: JoinPolicy
+    leader_ids: frozenset[int] = frozenset()
+    member_ids: frozenset[int] = frozenset()  # active members, leaders among them
+    asking_ids: frozenset[int] = frozenset()  # asked to join, not yet let in
 
 
 @dataclass(frozen=True)
-class CleanPlot:
-    name: str
-    kind: PlotKind
-    description: str
-    location: str
-    latitude: float | None
-    longitude: float | None
-    area_m2: int | None
-    care_needs: str
-    line: int = 0  # the spreadsheet line it came from (0: typed into the form)
+class AdoptionSubject:
+    """An adoption, or a team's request for one: the team and where it stands."""
 
-
-def clean_plot(data: PlotInput) -> CleanPlot:
-    name = clean_line(data.name, max_length=NAME_MAX)
-    if name is None:
-        raise Invalid(N_("Please give the plot a name."), field="name")
-    try:
-        kind = PlotKind(data.kind.strip())
-    except ValueError:
-        raise Invalid(N_("Please choose what kind of plot this is."), field="kind") from None
-    latitude, longitude = parse_coordinates(data.latitude, data.longitude)
-    area: int | None = None
-    if data.area_m2.strip():
-        area = parse_whole_number(data.area_m2.strip(), max_digits=6)
-        if area is None or area == 0:
-            raise Invalid(N_("Please give the size in whole square metres."), field="area_m2")
-    return CleanPlot(
-        name=name,
-        kind=kind,
-        description=_optional_text(data.description, "description"),
-        location=_optional_line(data.location, "location"),
-        latitude=latitude,
-        longitude=longitude,
-        area_m2=area,
-        care_needs=_optional_text(data.care_needs, "care_needs"),
-    )
-
-
-def _optional_line(text: str, field: str) -> str:
-    cleaned = clean_line(text, max_length=LOCATION_MAX, allow_empty=True)
-    if cleaned is None:
-        raise Invalid(N_("Please keep this under 200 characters."), field=field)
-    return cleaned
-
-
-def _optional_text(text: str, field: str) -> str:
-    if not text.strip():
-        return ""
-    cleaned = clean_multiline(text, max_length=TEXT_MAX)
-    if cleaned is None:
-        raise Invalid(N_("Please keep this under 2,000 characters."), field=field)
-    return cleaned
-
-
-CSV_COLUMNS = ("name", "kind", "location", "latitude", "longitude", "area_m2", "care_needs")
+    team: TeamSubject
+    status: AdoptionStatus
 
 
 @dataclass(frozen=True)
-class ImportProblem:
-    line: int
-    message: str
+class PlotSubject:
+    """A plot as its care rules see it: the team of its current adoption (None: nobody's)."""
+
+    team: TeamSubject | None = None
 
 
-def parse_plot_csv(text: str) -> tuple[list[CleanPlot], list[ImportProblem]]:
-    """Rows of a committee's plot spreadsheet (UTF-8, a header naming the columns; extra columns
-    are ignored). Every row is checked; a file with any problem imports nothing."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
-    if "name" not in header or "kind" not in header:
-        return [], [
-            ImportProblem(1, N_("The first line must name the columns, including name and kind."))
-        ]
-    reader.fieldnames = header
-    plots: list[CleanPlot] = []
-    problems: list[ImportProblem] = []
-    seen: set[str] = set()
-    for row in reader:
-        number = reader.line_num  # csv skips blank lines: count the file's own lines
-        if len(plots) + len(problems) >= IMPORT_ROWS_MAX:
-            problems.append(
-                ImportProblem(number, N_("Too many rows: import at most 500 at a time."))
-            )
-            break
-        if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
-            continue
-        values = {key: row.get(key) or "" for key in CSV_COLUMNS}
-        try:
-            plot = clean_plot(
-                PlotInput(**{k: v if isinstance(v, str) else "" for k, v in values.items()})
-            )
-        except Invalid as exc:
-            problems.append(ImportProblem(number, exc.message))
-            continue
-        if plot.name in seen:
-            problems.append(ImportProblem(number, N_("This name appears twice in the file.")))
-            continue
-        seen.add(plot.name)
-        plots.append(replace(plot, line=number))
-    if not plots and not problems:
-        problems.append(ImportProblem(1, N_("The file has no plots in it.")))
-    return plots, problems
+@dataclass(frozen=True)
+class CareLogSubject:
+    member_id: int
+    team_id: int
+
+
+@dataclass(frozen=True)
+class HoursSubject:
+    """Whose volunteer hours (and certificate) are asked about."""
+
+    member_id: int
+
+
+def _leaders(subject: TeamSubject | AdoptionSubject | PlotSubject) -> frozenset[int]:
+    team = subject if isinstance(subject, TeamSubject) else subject.team
+    return team.leader_ids if team is not None else frozenset()
+
+
+leads_team = about_subject("leads_team", lambda a, s: a.user_id in _leaders(s))
+in_team = about_subject("in_team", lambda a, t: a.user_id in t.member_ids)
+asks_to_join = about_subject("asks_to_join", lambda a, t: a.user_id in t.asking_ids)
+in_adopting_team = about_subject(
+    "in_adopting_team", lambda a, p: p.team is not None and a.user_id in p.team.member_ids
+)
+own_hours = about_subject("own_hours", lambda a, h: a.user_id == h.member_id)
+
+# The committee (and platform admins): plots, the adoption queue, hidden care logs.
+can_manage_plots = register("plots.manage", is_committee | is_platform_admin)
+can_found_team = register("teams.found", is_verified_resident)
+can_join_team = register("teams.join", is_verified_resident)
+# Leaders run their team: its name, who gets in, the plots it asks for (TeamSubject).
+can_lead_team = register("teams.lead", leads_team)
+# Who asks to join is seen by those who decide and by the committee, which oversees teams.
+can_see_requests = register("teams.see_requests", leads_team | can_manage_plots)
+# A team's leaders name its leaders; the committee may too, when a team has lost its leader
+# (moved away) and must not be left stranded.
+can_set_leader = register("teams.set_leader", leads_team | can_manage_plots)
+can_leave_team = register("teams.leave", in_team | asks_to_join)
+# The adopting team's members log care on its plot; its leaders plan the care (tasks and
+# rota) (PlotSubject).
+can_log_care = register("plots.log_care", in_adopting_team)
+can_plan_care = register("plots.plan_care", leads_team)
+# An adoption (AdoptionSubject): the team's leaders withdraw its request and name its plot;
+# they or the committee renew, hand over and release it. The committee moderates names: it may
+# clear one, not choose one.
+can_withdraw = register("plots.withdraw", leads_team)
+can_nickname = register("plots.nickname", leads_team)
+can_clear_nickname = register("plots.clear_nickname", leads_team | can_manage_plots)
+can_renew = register("plots.renew", leads_team | can_manage_plots)
+can_hand_over = register("plots.hand_over", leads_team | can_manage_plots)
+can_release = register("plots.release", leads_team | can_manage_plots)
+# A care log whose note or photo is unsuitable is hidden by the committee (CareLogSubject).
+can_hide_log = register("plots.hide_log", can_manage_plots)
+# A volunteer's hours and certificate are theirs and the committee's (HoursSubject).
+can_see_hours = register("teams.see_hours", own_hours | can_manage_plots)
 
 
 # --- adoption ------------------------------------------------------------------------------------

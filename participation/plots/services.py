@@ -13,18 +13,17 @@ from participation.core.db import transaction
 from participation.core.errors import N_, Conflict, Invalid
 from participation.core.permissions import Actor, require
 from participation.media.services import PhotoUpload, accept_photo
-from participation.plots.adoption import settle_plot
 from participation.plots.models import Adoption, Plot
-from participation.plots.queries import community_plot
-from participation.plots.rules import (
-    AdoptionStatus,
+from participation.plots.plot_input import (
     CleanPlot,
     ImportProblem,
     PlotInput,
-    PlotStatus,
     clean_plot,
     parse_plot_csv,
 )
+from participation.plots.plot_state import settle_plot
+from participation.plots.queries import community_plot
+from participation.plots.rules import AdoptionStatus, PlotStatus
 from participation.proposals.queries import completed_project_place
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from participation.communities.models import Community
 from participation.communities.queries import get_standing
 from participation.communities.services import save_settings
 from participation.core.errors import N_, Invalid
@@ -32,11 +31,11 @@ async def update_plot_settings(
     lapse_grace_days: str,
     auto_approve_adoptions: bool,
     now: datetime,
-) -> Community:
+) -> None:
     require("communities.manage_settings", actor, await get_standing(actor.user_id, community_id))
     after = {
         "lapse_days": _days(lapse_days, "lapse_days", 1),
         "lapse_grace_days": _days(lapse_grace_days, "lapse_grace_days", 0),
         "auto_approve_adoptions": auto_approve_adoptions,
     }
-    return await save_settings(actor, community_id, after, "plots.update_settings", now=now)
+    await save_settings(actor, community_id, after, "plots.update_settings", now=now)

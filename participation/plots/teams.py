@@ -15,19 +15,12 @@ from participation.audit.services import record
 from participation.communities.queries import get_standing
 from participation.core.db import transaction
 from participation.core.errors import N_, Conflict, Invalid, NotFound
-from participation.core.permissions import Actor, require
+from participation.core.permissions import Actor, can, require
 from participation.core.text import clean_line, clean_multiline
 from participation.notifications.services import notify
 from participation.plots.models import Team, TeamMember
-from participation.plots.rules import (
-    TEAM_NAME_MAX,
-    TEXT_MAX,
-    JoinPolicy,
-    TeamPlace,
-    TeamRole,
-    require_leader_or_committee,
-    require_team_leader,
-)
+from participation.plots.queries import community_team, member_ids, team_subject, team_to_lead
+from participation.plots.rules import TEAM_NAME_MAX, TEXT_MAX, JoinPolicy, TeamRole
 
 ACTIVE = "active"
 PENDING = "pending"
@@ -55,28 +48,6 @@ def _clean_team(data: TeamInput) -> tuple[str, str, JoinPolicy]:
     except ValueError:
         raise Invalid(N_("Please choose how neighbours join."), field="join_policy") from None
     return name, description, policy
-
-
-async def community_team(community_id: int, team_id: int) -> Team:
-    team = await Team.get_or_none(id=team_id, community_id=community_id)
-    if team is None:
-        raise NotFound()
-    return team
-
-
-async def team_place(user_id: int | None, team_id: int) -> TeamPlace:
-    if user_id is None:
-        return TeamPlace()
-    row = await TeamMember.get_or_none(team_id=team_id, user_id=user_id, status=ACTIVE)
-    if row is None:
-        return TeamPlace()
-    return TeamPlace(member=True, leader=row.role == TeamRole.LEADER.value)
-
-
-async def require_leader(actor: Actor, community_id: int, team_id: int) -> Team:
-    team = await community_team(community_id, team_id)
-    require_team_leader(actor, await team_place(actor.user_id, team.id))
-    return team
 
 
 async def found_team(actor: Actor, community_id: int, data: TeamInput, *, now: datetime) -> Team:
@@ -110,7 +81,7 @@ async def found_team(actor: Actor, community_id: int, data: TeamInput, *, now: d
 async def edit_team(
     actor: Actor, community_id: int, team_id: int, data: TeamInput, *, now: datetime
 ) -> Team:
-    team = await require_leader(actor, community_id, team_id)
+    team = await team_to_lead(actor, community_id, team_id)
     name, description, policy = _clean_team(data)
     try:
         async with transaction() as conn:
@@ -162,21 +133,11 @@ async def _count(conn: BaseDBAsyncClient, team_id: int, change: int) -> None:
     await Team.filter(id=team_id).using_db(conn).update(member_count=F("member_count") + change)
 
 
-async def member_ids(
-    conn: BaseDBAsyncClient, team_id: int, *, leaders_only: bool = False
-) -> list[int]:
-    """The team's active members (or only its leaders), on ``conn``."""
-    query = TeamMember.filter(team_id=team_id, status=ACTIVE)
-    if leaders_only:
-        query = query.filter(role=TeamRole.LEADER.value)
-    return [row["user_id"] for row in await query.using_db(conn).values("user_id")]
-
-
 async def decide_join(
     actor: Actor, community_id: int, team_id: int, user_id: int, accept: bool, *, now: datetime
 ) -> None:
     """A leader lets in, or turns away, someone who asked to join."""
-    team = await require_leader(actor, community_id, team_id)
+    team = await team_to_lead(actor, community_id, team_id)
     async with transaction() as conn:
         if accept:
             changed = (
@@ -206,8 +167,12 @@ async def decide_join(
 
 async def leave_team(actor: Actor, community_id: int, team_id: int, *, now: datetime) -> None:
     """Leave (or withdraw a request). The last leader of a team with other members must hand
-    the lead to someone first, so no team is left without one."""
+    the lead to someone first, so no team is left without one. Leaving a team one is not in
+    is nothing to do."""
     team = await community_team(community_id, team_id)
+    standing = await get_standing(actor.user_id, community_id)
+    if not can("teams.leave", actor, standing, await team_subject(team)):
+        return
     async with transaction() as conn:
         row = await TeamMember.filter(team_id=team.id, user_id=actor.user_id).using_db(conn).first()
         if row is None:
@@ -233,11 +198,8 @@ async def set_leader(
     """A leader (or the committee) makes a member a leader, or steps one down; a team keeps at
     least one leader."""
     team = await community_team(community_id, team_id)
-    require_leader_or_committee(
-        actor,
-        await team_place(actor.user_id, team.id),
-        await get_standing(actor.user_id, community_id),
-    )
+    standing = await get_standing(actor.user_id, community_id)
+    require("teams.set_leader", actor, standing, await team_subject(team))
     role = TeamRole.LEADER.value if leader else TeamRole.MEMBER.value
     async with transaction() as conn:
         if not leader and (await member_ids(conn, team.id, leaders_only=True)) == [user_id]:

@@ -21,7 +21,8 @@ from participation.demo.voting import seed_verified_neighbours
 from participation.notifications.models import Notification
 from participation.plots import adoption, jobs, services, teams
 from participation.plots.models import Adoption, Plot, Team
-from participation.plots.rules import PlotInput, adoption_end
+from participation.plots.plot_input import PlotInput
+from participation.plots.rules import adoption_end
 from participation.plots.teams import TeamInput
 from tests.services.conftest import People
 from tests.services.seed import as_actor, audit

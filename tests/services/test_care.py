@@ -37,7 +37,7 @@ from participation.plots.models import (
     Plot,
     Team,
 )
-from participation.plots.rules import PlotInput
+from participation.plots.plot_input import PlotInput
 from participation.plots.teams import TeamInput
 from tests.services.conftest import People
 from tests.services.seed import as_actor, audit

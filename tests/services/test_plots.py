@@ -12,7 +12,7 @@ from participation.core.errors import Invalid, NotAllowed, NotFound
 from participation.demo.voting import seed_verified_neighbours
 from participation.plots import adoption, queries, services, teams
 from participation.plots.models import Plot
-from participation.plots.rules import PlotInput
+from participation.plots.plot_input import PlotInput
 from participation.plots.services import ImportRefused
 from participation.plots.teams import TeamInput
 from tests.services.conftest import People

@@ -14,9 +14,8 @@ from participation.accounts.models import User
 from participation.core.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
 from participation.demo.voting import seed_verified_neighbours
 from participation.notifications.models import Notification
-from participation.plots import teams
+from participation.plots import queries, teams
 from participation.plots.models import Team, TeamMember
-from participation.plots.rules import TeamPlace
 from participation.plots.teams import TeamInput
 from tests.services.conftest import People
 from tests.services.seed import as_actor, audit
@@ -42,6 +41,16 @@ async def neighbours(world: World, prefix: str, count: int) -> list[User]:
 async def found(world: World, leader: User, name: str = "花友队", policy: str = "open") -> Team:
     return await teams.found_team(
         as_actor(leader), world.community.id, TeamInput(name=name, join_policy=policy), now=now()
+    )
+
+
+async def place(user: User, team: Team) -> tuple[bool, bool, bool]:
+    """(in the team, leads it, asks to join it), as the team's rules see it."""
+    subject = await queries.team_subject(await Team.get(id=team.id))
+    return (
+        user.id in subject.member_ids,
+        user.id in subject.leader_ids,
+        user.id in subject.asking_ids,
     )
 
 
@@ -78,7 +87,7 @@ async def test_a_verified_resident_founds_a_team_and_leads_it(world: World, peop
     )
     assert stored.member_count == 1
     assert await roles(team) == {people.resident.id: ("leader", "active")}
-    assert await teams.team_place(people.resident.id, team.id) == TeamPlace(True, True)
+    assert await place(people.resident, team) == (True, True, False)
 
 
 @pytest.mark.parametrize("who", ["newcomer", "outsider", "other_committee", "committee"])
@@ -152,7 +161,7 @@ async def test_joining_an_open_team_is_immediate(world: World, people: People) -
     assert status == "active"
     assert await count_of(team) == 2
     assert (await roles(team))[member.id] == ("member", "active")
-    assert await teams.team_place(member.id, team.id) == TeamPlace(member=True, leader=False)
+    assert await place(member, team) == (True, False, False)
     assert await notices(people.resident) == []
 
 
@@ -202,7 +211,7 @@ async def test_asking_to_join_a_deciding_team_notifies_its_leaders(
     assert status == "pending"
     assert await count_of(team) == count
     assert (await roles(team))[asker.id] == ("member", "pending")
-    assert await teams.team_place(asker.id, team.id) == TeamPlace()
+    assert await place(asker, team) == (False, False, True)
     for leader in (people.resident, co_leader):
         [notice] = await notices(leader, "teams.join_request")
         assert notice.payload == {"team_id": team.id, "team": "花友队"}
@@ -340,8 +349,8 @@ async def test_a_resident_may_be_in_several_teams(world: World, people: People) 
     memberships = await TeamMember.filter(user_id=people.resident.id, status="active")
     assert {m.team_id for m in memberships} == {mine.id, theirs.id, third.id}
     assert [await count_of(t) for t in (mine, theirs, third)] == [1, 2, 2]
-    assert await teams.team_place(people.resident.id, mine.id) == TeamPlace(True, True)
-    assert await teams.team_place(people.resident.id, theirs.id) == TeamPlace(True, False)
+    assert await place(people.resident, mine) == (True, True, False)
+    assert await place(people.resident, theirs) == (True, False, False)
 
 
 # --- leaving and leading -------------------------------------------------------------------------
@@ -448,5 +457,7 @@ async def test_member_ids_lists_active_members_and_leaders(world: World, people:
     await Team.filter(id=team.id).update(join_policy="request")
     await teams.join_team(as_actor(asker), world.community.id, team.id, now=now())
     conn = Team._meta.db
-    assert sorted(await teams.member_ids(conn, team.id)) == sorted([people.resident.id, member.id])
-    assert await teams.member_ids(conn, team.id, leaders_only=True) == [people.resident.id]
+    assert sorted(await queries.member_ids(conn, team.id)) == sorted(
+        [people.resident.id, member.id]
+    )
+    assert await queries.member_ids(conn, team.id, leaders_only=True) == [people.resident.id]

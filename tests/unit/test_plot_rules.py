@@ -8,18 +8,15 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from participation.core.errors import Invalid
+from participation.plots.plot_input import IMPORT_ROWS_MAX, PlotInput, clean_plot, parse_plot_csv
 from participation.plots.rules import (
-    IMPORT_ROWS_MAX,
     Lapse,
-    PlotInput,
     PlotKind,
     adoption_end,
     check_minutes,
     check_term,
-    clean_plot,
     hours_text,
     lapse_state,
-    parse_plot_csv,
     term_ends_soon,
     week_start,
 )

@@ -33,7 +33,7 @@ from participation.plots.models import (
     Team,
     TeamMember,
 )
-from participation.plots.rules import PlotInput
+from participation.plots.plot_input import PlotInput
 from participation.plots.teams import TeamInput
 from participation.proposals import services as proposals
 from participation.proposals.models import Proposal

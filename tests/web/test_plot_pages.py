@@ -109,7 +109,7 @@ async def test_the_follow_up_warns_a_quiet_team_once_and_says_so(client: httpx.A
     from participation.core.permissions import Actor
     from participation.jobs import run_all
     from participation.plots import adoption, services, teams
-    from participation.plots.rules import PlotInput
+    from participation.plots.plot_input import PlotInput
     from tests.support import make_user, now
 
     world = await make_world()

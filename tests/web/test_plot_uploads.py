@@ -25,7 +25,7 @@ from participation.plots import adoption as adoptions
 from participation.plots import care, teams
 from participation.plots import services as plot_services
 from participation.plots.models import CareLog, CareLogPhoto, Plot
-from participation.plots.rules import PlotInput
+from participation.plots.plot_input import PlotInput
 from participation.plots.teams import TeamInput
 from tests.support import (
     World,

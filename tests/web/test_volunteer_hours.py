@@ -22,7 +22,7 @@ from participation.core.permissions import Actor
 from participation.plots import adoption, care, teams
 from participation.plots import services as plot_services
 from participation.plots.models import CareLog
-from participation.plots.rules import PlotInput
+from participation.plots.plot_input import PlotInput
 from participation.plots.teams import TeamInput
 from tests.support import World, login, make_committee, make_user, make_verified, now
 from tests.web.helpers import page_links, table_rows

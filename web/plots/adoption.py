@@ -11,7 +11,7 @@ from participation.communities import queries as communities
 from participation.communities.queries import CommunityInfo
 from participation.core.errors import N_, Invalid
 from participation.core.text import parse_whole_number
-from participation.plots import adoption, rules
+from participation.plots import adoption, queries, rules
 from web.core.clock import now
 from web.core.forms import (
     flash,
@@ -52,7 +52,7 @@ _REQUEST_NOTICES = {
 async def _adoption_action(request: Request) -> tuple[CommunityInfo, Any, dict[str, str]]:
     require_user(request)
     community = await communities.get_community(request.path_params["slug"])
-    held = await adoption.community_adoption(community.id, path_id(request, "adoption_id"))
+    held = await queries.community_adoption(community.id, path_id(request, "adoption_id"))
     return community, held, await form_fields(request)
 
 

@@ -10,7 +10,7 @@ from participation.core.errors import N_, Invalid
 from participation.media.services import PhotoUpload
 from participation.plots import queries, rules, services
 from participation.plots.models import Plot
-from participation.plots.rules import PlotInput
+from participation.plots.plot_input import CSV_COLUMNS, PlotInput
 from web.communities.committee import committee_community
 from web.core.clock import now
 from web.core.forms import (
@@ -170,7 +170,7 @@ def _import_page(
             "text": text,
             "error": error,
             "problems": getattr(error, "problems", []),
-            "columns": rules.CSV_COLUMNS,
+            "columns": CSV_COLUMNS,
             "kinds": list(rules.PlotKind),
             **labels(),
         },

@@ -12,11 +12,8 @@ from participation.communities.queries import CommunityInfo
 from participation.core.errors import N_, Invalid
 from participation.core.permissions import can
 from participation.plots import queries, rules
-from participation.plots.teams import team_place
 from web.core.clock import now
-from web.core.forms import (
-    path_id,
-)
+from web.core.forms import path_id
 from web.core.i18n import gettext
 from web.core.templating import render
 
@@ -51,8 +48,8 @@ async def list_plots(request: Request) -> Response:
         "plots/list.html",
         {
             "community": community,
+            "standing": standing,
             "plots": await queries.list_plots(community.id, filters),
-            "manages": can("plots.manage", request.state.actor, standing),
             "tiles": request.app.state.settings.map_tile_url,
             "attribution": request.app.state.settings.map_attribution,
             **labels(),
@@ -102,31 +99,32 @@ async def render_plot_page(
 ) -> Response:
     actor = request.state.actor
     standing = await communities.get_standing(actor.user_id, community.id)
-    manages = can("plots.manage", actor, standing)
-    page = await queries.plot_page(plot, today=now(request).date(), show_hidden=manages)
-    place = await team_place(actor.user_id, page.current.team_id) if page.current else None
+    page = await queries.plot_page(
+        plot, today=now(request).date(), show_hidden=can("plots.manage", actor, standing)
+    )
+    # The teams the visitor may ask to adopt this plot for: those they lead.
     led = [
         team
-        for team, role, status in await queries.my_teams(actor.user_id, community.id)
-        if role == rules.TeamRole.LEADER.value and status == "active"
+        for team, subject in await queries.my_team_subjects(actor.user_id, community.id)
+        if can("teams.lead", actor, standing, subject)
     ]
+    plans_care = page.current is not None and can("plots.plan_care", actor, standing, page.subject)
     return render(
         request,
         "plots/detail.html",
         {
             "community": community,
+            "standing": standing,
             "page": page,
-            "manages": manages,
-            "in_team": bool(place and place.member),
-            "leads_team": bool(place and place.leader),
             "led_teams": led,
             "requested": {a.team_id for a in page.queue}
             | ({page.current.team_id} if page.current else set()),
             "other_teams": await queries.list_teams(community.id) if page.current else [],
+            # Whom the rota may put down: the adopting team's active members.
             "team_members": [
                 m for m in await queries.members_of(page.current.team_id) if m.status == "active"
             ]
-            if place and place.leader and page.current
+            if plans_care and page.current
             else [],
             "today": now(request).date().isoformat(),
             "error": error,

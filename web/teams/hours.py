@@ -104,7 +104,7 @@ async def certificate(request: Request) -> Response:
     community = await communities.get_community(request.path_params["slug"])
     member_id = path_id(request, "user_id")
     standing = await communities.get_standing(user.id, community.id)
-    if member_id != user.id and not can("plots.manage", request.state.actor, standing):
+    if not can("teams.see_hours", request.state.actor, standing, rules.HoursSubject(member_id)):
         raise NotAllowed()
     member = await User.get_or_none(id=member_id)
     if member is None:

@@ -11,7 +11,7 @@ from participation.core.errors import N_, Invalid
 from participation.core.permissions import can
 from participation.plots import queries, rules
 from participation.plots import teams as services
-from participation.plots.teams import TeamInput, team_place
+from participation.plots.teams import TeamInput
 from web.core.clock import now
 from web.core.forms import flash, form_fields, path_id, see_other
 from web.core.templating import render
@@ -32,36 +32,30 @@ async def list_teams(request: Request) -> Response:
         "teams/list.html",
         {
             "community": community,
+            "standing": standing,
             "teams": await queries.list_teams(community.id),
             "mine": {
                 team.id: status
                 for team, _r, status in await queries.my_teams(actor.user_id, community.id)
             },
-            "can_found": can("teams.found", actor, standing),
         },
     )
 
 
 async def team_page(request: Request) -> Response:
     community = await communities.get_community(request.path_params["slug"])
-    team = await services.community_team(community.id, path_id(request, "team_id"))
+    team = await queries.community_team(community.id, path_id(request, "team_id"))
     actor = request.state.actor
     standing = await communities.get_standing(actor.user_id, community.id)
-    place = await team_place(actor.user_id, team.id)
-    manages = can("plots.manage", actor, standing)
     mine = {t.id: status for t, _r, status in await queries.my_teams(actor.user_id, community.id)}
     return render(
         request,
         "teams/detail.html",
         {
             "community": community,
-            "page": await queries.team_page(
-                team, show_pending=place.leader or manages, show_hidden=manages
-            ),
-            "place": place,
-            "manages": manages,
+            "standing": standing,
+            "page": await queries.team_page(team, show_hidden=can("plots.manage", actor, standing)),
             "my_status": mine.get(team.id),
-            "can_join": can("teams.join", actor, standing),
             **labels(),
         },
     )
@@ -114,7 +108,7 @@ async def found_team(request: Request) -> Response:
 async def edit_team_form(request: Request) -> Response:
     require_user(request)
     community = await communities.get_community(request.path_params["slug"])
-    team = await services.require_leader(
+    team = await queries.team_to_lead(
         request.state.actor, community.id, path_id(request, "team_id")
     )
     form = {"name": team.name, "description": team.description, "join_policy": team.join_policy}
