@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
@@ -88,18 +89,30 @@ async def list_communities() -> list[Community]:
     return await Community.all().order_by("name")
 
 
-async def get_standing(user_id: int | None, community_id: int) -> Standing:
-    if user_id is None:
-        return NO_STANDING
-    membership = await Membership.get_or_none(user_id=user_id, community_id=community_id)
-    if membership is None:
+# A member's standing, read with plain SQL: on nearly every page, and inside the ballot's
+# transaction (participation/voting: the same statement, the same reading of its row).
+STANDING_SQL = (
+    "SELECT verified_at, household_id, is_volunteer, is_committee FROM membership "
+    "WHERE user_id = ? AND community_id = ?"
+)
+
+
+def standing_of(row: dict[str, Any] | None) -> Standing:
+    """The standing a row of STANDING_SQL gives (None: not a member)."""
+    if row is None:
         return NO_STANDING
     return Standing(
         member=True,
-        verified=membership.verified_at is not None,
-        volunteer=membership.is_volunteer,
-        committee=membership.is_committee,
+        verified=row["verified_at"] is not None,
+        volunteer=bool(row["is_volunteer"]),
+        committee=bool(row["is_committee"]),
     )
+
+
+async def get_standing(user_id: int | None, community_id: int) -> Standing:
+    if user_id is None:
+        return NO_STANDING
+    return standing_of(await fetch_row(STANDING_SQL, [user_id, community_id]))
 
 
 @dataclass(frozen=True)

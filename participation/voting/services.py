@@ -21,7 +21,7 @@ from tortoise.exceptions import IntegrityError
 import participation.voting.notices  # noqa: F401 - registers the notice kinds sent here
 from participation.accounts.services import keep_result_step
 from participation.audit.services import audit_row, record
-from participation.communities.queries import get_standing
+from participation.communities.queries import STANDING_SQL, get_standing, standing_of
 from participation.core import codes
 from participation.core.db import (
     Sql,
@@ -34,7 +34,7 @@ from participation.core.db import (
     transaction,
 )
 from participation.core.errors import N_, Conflict, Invalid, NotFound
-from participation.core.permissions import NO_STANDING, Actor, Standing, require
+from participation.core.permissions import NO_STANDING, Actor, require
 from participation.core.text import clean_line, clean_multiline
 from participation.notifications.services import notify
 from participation.proposals import queries as proposal_queries
@@ -372,21 +372,8 @@ def _ballot_steps(ballot: _Ballot, code: str, now: datetime, seal: Seal | None) 
     (see db.run_steps), read and written in one transaction. On SQLite every moment inside it
     holds up the next voter."""
     community_id, round_id, voter_id = ballot.community_id, ballot.round_id, ballot.voter_id
-    member = (
-        yield Sql(
-            "SELECT verified_at, household_id, is_volunteer, is_committee FROM membership "
-            "WHERE user_id = ? AND community_id = ?",
-            [voter_id, community_id],
-        )
-    ).rows
-    standing = NO_STANDING
-    if member:
-        standing = Standing(
-            member=True,
-            verified=member[0]["verified_at"] is not None,
-            volunteer=bool(member[0]["is_volunteer"]),
-            committee=bool(member[0]["is_committee"]),
-        )
+    member = (yield Sql(STANDING_SQL, [voter_id, community_id])).rows
+    standing = standing_of(member[0] if member else None)
     if ballot.channel == "online":
         require("voting.vote", ballot.actor, standing)
     elif not standing.verified:
