@@ -18,7 +18,10 @@ LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 BREAKS = {
     "web-over-domain": ("participation/core/text.py", "import web.core.htmx"),
     "domain-without-web-stack": ("participation/voting/rules.py", "import starlette.requests"),
-    "kernel-knows-no-capability": ("participation/core/clock.py", "import participation.plots.rules"),
+    "kernel-knows-no-capability": (
+        "participation/core/clock.py",
+        "import participation.plots.rules",
+    ),
     "notifications-know-no-capability": (
         "participation/notifications/kinds.py",
         "import participation.proposals.queries",
