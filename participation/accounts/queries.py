@@ -46,3 +46,7 @@ def actor_for(user: SignedInUser | User | None) -> Actor:
 
 async def find_user_by_name(display_name: str) -> User | None:
     return await User.filter(display_name=display_name).order_by("id").first()
+
+
+async def user_exists(user_id: int) -> bool:
+    return await User.exists(id=user_id)
