@@ -48,10 +48,12 @@ lint: install
 # Each tier's tmp_path directories go under the checkout (emptied at the next run), not the
 # system's temp dir: a run leaves nothing there (tests/conftest.py checks it).
 unit-tests: install $(VENV)/.test-tools
+	mkdir -p .pytest-tmp
 	$(BIN)/pytest -q -n 2 --basetemp=.pytest-tmp/unit tests/unit tests/services tests/web
 
 # Playwright's sync API leaves an event loop behind: the browser tier runs in its own process.
 browser-tests: install
+	mkdir -p .pytest-tmp
 	$(BIN)/pytest -q -n 2 --basetemp=.pytest-tmp/browser tests/browser
 
 test: lint unit-tests browser-tests

@@ -12,7 +12,8 @@ class User(Model):
     disabled = fields.BooleanField(default=False)
     # Bumped at logout and when access is withdrawn: sessions carrying an older value are void.
     session_version = fields.IntField(default=1)
-    # Kept with each notice (same transaction): the header shows it without a query.
+    # Kept by notifications with each notice and when they are read (same transaction; see
+    # participation/notifications/services.py): the header shows it without a query.
     unread_notices = fields.IntField(default=0, db_default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
 

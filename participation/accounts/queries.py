@@ -48,6 +48,10 @@ async def find_user_by_name(display_name: str) -> User | None:
     return await User.filter(display_name=display_name).order_by("id").first()
 
 
+async def user_exists(user_id: int) -> bool:
+    return await User.exists(id=user_id)
+
+
 # --- read by the plots capability
 
 

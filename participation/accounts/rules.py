@@ -1,14 +1,29 @@
-"""Pure checks on account data."""
+"""Who may change an account, and the pure checks on account data."""
 
 from __future__ import annotations
 
-from participation.core.permissions import is_platform_admin, register
+from dataclasses import dataclass
+
+from participation.core.permissions import about_subject, is_platform_admin, register
 from participation.core.text import clean_line
 
 SUPPORTED_LOCALES = ("zh_Hans", "en")
 DISPLAY_NAME_MAX = 40
 
+
+@dataclass(frozen=True)
+class ProfileSubject:
+    """A user's profile as its rule sees it: whose it is."""
+
+    user_id: int
+
+
+is_own_profile = about_subject("is_own_profile", lambda a, p: a.user_id == p.user_id)
+
+# Disabling accounts, granting and withdrawing platform admin.
 can_manage_users = register("accounts.manage_users", is_platform_admin)
+# A profile (name and language) is its user's alone to change.
+can_edit_profile = register("accounts.edit_profile", is_own_profile)
 
 
 def clean_display_name(text: str) -> str | None:

@@ -10,11 +10,11 @@ from tortoise.expressions import F
 # Other capabilities keep a result inside their own transactions written as steps.
 from participation.accounts.kept import keep_result_step as keep_result_step
 from participation.accounts.models import Identity, KeptResult, User
-from participation.accounts.rules import SUPPORTED_LOCALES, clean_display_name
+from participation.accounts.rules import SUPPORTED_LOCALES, ProfileSubject, clean_display_name
 from participation.audit.services import record
 from participation.core.db import transaction
 from participation.core.errors import N_, Invalid, NotFound
-from participation.core.permissions import Actor, require
+from participation.core.permissions import NO_STANDING, Actor, require
 
 
 async def sign_in(*, provider: str, subject: str, display_name: str, now: datetime) -> User:
@@ -46,16 +46,18 @@ async def sign_out(user_id: int) -> None:
     await KeptResult.filter(user_id=user_id).delete()
 
 
-async def update_profile(actor: Actor, *, display_name: str, locale: str) -> User:
-    if actor.user_id is None:
+async def update_profile(actor: Actor, user_id: int, *, display_name: str, locale: str) -> User:
+    """The name and language of the user ``user_id``: their own to change."""
+    if not await User.exists(id=user_id):
         raise NotFound()
+    require("accounts.edit_profile", actor, NO_STANDING, ProfileSubject(user_id))
     name = clean_display_name(display_name)
     if name is None:
         raise Invalid(N_("Please enter a name of 1 to 40 characters."), field="display_name")
     if locale not in SUPPORTED_LOCALES:
         raise Invalid(N_("Please choose a language from the list."), field="locale")
-    await User.filter(id=actor.user_id).update(display_name=name, locale=locale)
-    return await User.get(id=actor.user_id)
+    await User.filter(id=user_id).update(display_name=name, locale=locale)
+    return await User.get(id=user_id)
 
 
 async def set_locale(user_id: int, locale: str) -> None:

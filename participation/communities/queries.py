@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
@@ -14,6 +15,7 @@ from participation.communities.models import (
     Membership,
     VerificationRequest,
 )
+from participation.communities.rules import RequestSubject
 from participation.core.db import as_datetime, as_json, fetch_row
 from participation.core.errors import NotFound
 from participation.core.permissions import NO_STANDING, Actor, Standing, require
@@ -88,18 +90,30 @@ async def list_communities() -> list[Community]:
     return await Community.all().order_by("name")
 
 
-async def get_standing(user_id: int | None, community_id: int) -> Standing:
-    if user_id is None:
-        return NO_STANDING
-    membership = await Membership.get_or_none(user_id=user_id, community_id=community_id)
-    if membership is None:
+# A member's standing, read with plain SQL: on nearly every page, and inside the ballot's
+# transaction (participation/voting: the same statement, the same reading of its row).
+STANDING_SQL = (
+    "SELECT verified_at, household_id, is_volunteer, is_committee FROM membership "
+    "WHERE user_id = ? AND community_id = ?"
+)
+
+
+def standing_of(row: dict[str, Any] | None) -> Standing:
+    """The standing a row of STANDING_SQL gives (None: not a member)."""
+    if row is None:
         return NO_STANDING
     return Standing(
         member=True,
-        verified=membership.verified_at is not None,
-        volunteer=membership.is_volunteer,
-        committee=membership.is_committee,
+        verified=row["verified_at"] is not None,
+        volunteer=bool(row["is_volunteer"]),
+        committee=bool(row["is_committee"]),
     )
+
+
+async def get_standing(user_id: int | None, community_id: int) -> Standing:
+    if user_id is None:
+        return NO_STANDING
+    return standing_of(await fetch_row(STANDING_SQL, [user_id, community_id]))
 
 
 @dataclass(frozen=True)
@@ -208,6 +222,7 @@ class RequestRow:
     household_label: str
     note: str
     created_at: datetime
+    subject: RequestSubject  # what the rule deciding it is asked about
 
 
 async def list_pending_requests(community_id: int) -> list[RequestRow]:
@@ -223,9 +238,22 @@ async def list_pending_requests(community_id: int) -> list[RequestRow]:
             household_label=r.household_label,
             note=r.note,
             created_at=r.created_at,
+            subject=RequestSubject(resident_id=r.membership.user_id, here=True),
         )
         for r in rows
     ]
+
+
+async def request_subject(community_id: int, request_id: int) -> RequestSubject | None:
+    """A residency request as its rules see it from this community (None: there is none)."""
+    row = await fetch_row(
+        "SELECT m.user_id, m.community_id FROM verification_request r "
+        "JOIN membership m ON m.id = r.membership_id WHERE r.id = ? LIMIT 1",
+        [request_id],
+    )
+    if row is None:
+        return None
+    return RequestSubject(resident_id=row["user_id"], here=row["community_id"] == community_id)
 
 
 async def get_pending_request_for(user_id: int, community_id: int) -> VerificationRequest | None:
@@ -263,11 +291,7 @@ async def list_my_communities(user_id: int) -> list[MyCommunity]:
 
 async def get_community_for_committee(actor: Actor, slug: str) -> CommunityInfo:
     """The community, if the actor may see its committee pages (403 otherwise)."""
-    community = await get_community(slug)
-    require(
-        "communities.view_committee_pages", actor, await get_standing(actor.user_id, community.id)
-    )
-    return community
+    return await community_where(actor, slug, "communities.view_committee_pages")
 
 
 async def get_last_rejection(user_id: int, community_id: int) -> VerificationRequest | None:
@@ -280,6 +304,56 @@ async def get_last_rejection(user_id: int, community_id: int) -> VerificationReq
         .first()
     )
     return latest if latest is not None and latest.status == "rejected" else None
+
+
+# --- read by voting and proposals
+
+
+async def community_by_id(community_id: int) -> CommunityInfo:
+    """The community of something that names it by id (a round, a proposal)."""
+    row = await fetch_row('SELECT slug FROM "community" WHERE id = ? LIMIT 1', [community_id])
+    if row is None:
+        raise NotFound()
+    return await get_community(row["slug"])
+
+
+async def community_where(actor: Actor, slug: str, rule: str) -> CommunityInfo:
+    """The community, if the actor may do ``rule`` there (403 otherwise): the gate of a page
+    about the community as a whole, asking the rule its service enforces."""
+    community = await get_community(slug)
+    require(rule, actor, await get_standing(actor.user_id, community.id))
+    return community
+
+
+@dataclass(frozen=True)
+class MemberHousehold:
+    """Where a member lives in their community: their household, once verified."""
+
+    household_id: int | None
+
+
+async def member_household(user_id: int, community_id: int) -> MemberHousehold | None:
+    """The member's household (None: not a member of this community)."""
+    row = await fetch_row(
+        "SELECT household_id FROM membership WHERE user_id = ? AND community_id = ? LIMIT 1",
+        [user_id, community_id],
+    )
+    return None if row is None else MemberHousehold(row["household_id"])
+
+
+async def verified_member_named(community_id: int, display_name: str) -> int | None:
+    """The user id of the earliest verified, active member here who goes by this name."""
+    member = (
+        await Membership.filter(
+            community_id=community_id,
+            verified_at__isnull=False,
+            user__display_name=display_name,
+            user__disabled=False,
+        )
+        .order_by("id")
+        .first()
+    )
+    return None if member is None else member.user_id
 
 
 # --- read by the plots capability

@@ -3,12 +3,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.expressions import F
 
-from participation.accounts.models import User
-from participation.core.db import transaction
+from participation.core.db import execute, transaction
 from participation.notifications.kinds import KINDS
 from participation.notifications.models import Notification
+
+# The user's count of unread notices (the ``unread_notices`` column of accounts' user table)
+# is kept by notifications, in the transaction of each notice and of reading them: the header
+# shows it from the signed-in user's own row, read on every request, without counting notices.
+# Plain SQL, because notifications know no capability's models.
+_COUNT_ONE_MORE = 'UPDATE "user" SET unread_notices = unread_notices + 1 WHERE id = ?'
+_COUNT_NONE = 'UPDATE "user" SET unread_notices = 0 WHERE id = ?'
 
 
 async def notify(
@@ -21,7 +26,7 @@ async def notify(
     await Notification.create(
         user_id=user_id, kind=kind, payload=payload, created_at=now, using_db=conn
     )
-    await User.filter(id=user_id).using_db(conn).update(unread_notices=F("unread_notices") + 1)
+    await execute(conn, _COUNT_ONE_MORE, [user_id])
 
 
 async def mark_all_read(user_id: int, *, now: datetime) -> None:
@@ -31,4 +36,4 @@ async def mark_all_read(user_id: int, *, now: datetime) -> None:
             .using_db(conn)
             .update(read_at=now)
         )
-        await User.filter(id=user_id).using_db(conn).update(unread_notices=0)
+        await execute(conn, _COUNT_NONE, [user_id])

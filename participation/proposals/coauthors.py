@@ -11,7 +11,7 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 
 import participation.proposals.notices  # noqa: F401 - registers the notice kinds sent here
-from participation.communities.models import Membership
+from participation.communities.queries import verified_member_named
 from participation.core.db import transaction
 from participation.core.errors import N_, Conflict, Invalid, NotFound
 from participation.core.permissions import Actor
@@ -34,27 +34,18 @@ async def invite_co_author(
     wanted = clean_line(name, max_length=40)
     if wanted is None:
         raise Invalid(N_("Please enter the name your neighbour uses here."), field="name")
-    member = (
-        await Membership.filter(
-            community_id=community_id,
-            verified_at__isnull=False,
-            user__display_name=wanted,
-            user__disabled=False,
-        )
-        .order_by("id")
-        .first()
-    )
-    if member is None or member.user_id == actor.user_id:
+    neighbour_id = await verified_member_named(community_id, wanted)
+    if neighbour_id is None or neighbour_id == actor.user_id:
         raise Invalid(N_("No other verified resident here goes by that name."), field="name")
     if await ProposalCoAuthor.filter(proposal_id=proposal.id).count() >= MAX_CO_AUTHORS:
         raise Invalid(N_("A proposal can have at most 5 co-authors."), field="name")
     try:
         async with transaction() as conn:
             invitation = await ProposalCoAuthor.create(
-                proposal_id=proposal.id, user_id=member.user_id, invited_at=now, using_db=conn
+                proposal_id=proposal.id, user_id=neighbour_id, invited_at=now, using_db=conn
             )
             await notify(
-                conn, member.user_id, "proposal.co_author_invited", now=now, proposal=proposal.id
+                conn, neighbour_id, "proposal.co_author_invited", now=now, proposal=proposal.id
             )
     except IntegrityError as exc:
         raise Conflict(N_("This neighbour is already invited.")) from exc

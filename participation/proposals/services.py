@@ -16,8 +16,7 @@ from tortoise.expressions import F
 
 import participation.proposals.notices  # noqa: F401 - registers the notice kinds sent here
 from participation.audit.services import record
-from participation.communities.models import Community
-from participation.communities.queries import get_standing
+from participation.communities.queries import community_by_id, get_standing
 from participation.core.db import transaction
 from participation.core.errors import N_, Conflict, Invalid, NotAllowed
 from participation.core.geo import parse_coordinates
@@ -35,7 +34,7 @@ REASON_MAX = 1000
 
 
 async def _offered_keys(community_id: int) -> set[str]:
-    community = await Community.get(id=community_id)
+    community = await community_by_id(community_id)
     return {
         c.key for c in categories.offered(community.hidden_categories, community.custom_categories)
     }

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from participation.communities.models import Community
 from participation.communities.queries import get_standing
 from participation.communities.services import save_settings
 from participation.core.permissions import Actor, require
 from participation.proposals import categories
+
+if TYPE_CHECKING:
+    from participation.communities.models import Community
 
 
 async def update_proposal_settings(

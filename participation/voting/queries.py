@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from fractions import Fraction
 from typing import cast
 
-from participation.communities.models import Community, Membership
-from participation.core.errors import NotFound
-from participation.core.permissions import Actor
+from participation.communities.queries import community_by_id, member_household
+from participation.core.errors import N_, Invalid, NotFound
+from participation.core.permissions import Actor, Standing, can
 from participation.proposals.queries import proposal_titles
 from participation.voting import open_data, rules
 from participation.voting.models import (
@@ -19,23 +20,55 @@ from participation.voting.models import (
     RoundResult,
     VotingRound,
 )
-from participation.voting.rules import RoundStatus, VoteUnit
+from participation.voting.rules import CountingBallot, RoundStatus, RoundSubject, VoteUnit, Window
 
 VISIBLE = tuple(s.value for s in RoundStatus if s is not RoundStatus.DRAFT)
 
 
-async def list_rounds(community_id: int, *, include_drafts: bool) -> list[VotingRound]:
+async def list_rounds(actor: Actor, standing: Standing, community_id: int) -> list[VotingRound]:
+    """The rounds this visitor may see (``voting.see``): drafts only for those who manage them."""
     query = VotingRound.filter(community_id=community_id)
-    if not include_drafts:
+    if not can("voting.see", actor, standing, RoundSubject(RoundStatus.DRAFT)):
         query = query.filter(status__in=VISIBLE)
     return await query.order_by("-opens_at", "-id")
 
 
-async def visible_round(community_id: int, round_id: int, *, committee: bool) -> VotingRound:
-    """A round as this visitor may see it: drafts are the committee's alone (404 otherwise)."""
+async def get_round(community_id: int, round_id: int) -> VotingRound:
+    """A round of this community, whatever its state (for those the caller has checked)."""
     found = await VotingRound.get_or_none(id=round_id, community_id=community_id)
-    if found is None or (found.status == RoundStatus.DRAFT.value and not committee):
+    if found is None:
         raise NotFound()
+    return found
+
+
+async def visible_round(
+    actor: Actor, standing: Standing, community_id: int, round_id: int
+) -> VotingRound:
+    """The round, if this visitor may see it (``voting.see``): one being prepared is, to
+    anyone who does not manage rounds, the same 404 as a missing one."""
+    found = await VotingRound.get_or_none(id=round_id, community_id=community_id)
+    if found is None or not can("voting.see", actor, standing, round_subject(found)):
+        raise NotFound()
+    return found
+
+
+async def counted_round(
+    actor: Actor, standing: Standing, community_id: int, round_id: int
+) -> VotingRound:
+    """The round, if this visitor may see its results (``voting.see_results``): published, or
+    counted for those who manage rounds; not found otherwise."""
+    found = await visible_round(actor, standing, community_id, round_id)
+    if not can("voting.see_results", actor, standing, round_subject(found)):
+        raise NotFound()
+    return found
+
+
+async def round_to_edit(community_id: int, round_id: int) -> VotingRound:
+    """A round whose rules may still change: one being prepared (the caller has checked
+    ``voting.manage``)."""
+    found = await get_round(community_id, round_id)
+    if found.status != RoundStatus.DRAFT.value:
+        raise Invalid(N_("An open round's rules cannot change."))
     return found
 
 
@@ -70,28 +103,57 @@ class MyBallot:
     ballot: Ballot | None  # the ballot that counts for this voter (theirs, or their household's)
     choices: frozenset[int]
     mine: bool  # cast by this voter (a household member's ballot is not theirs to change)
+    in_household: bool = False  # the voter belongs to a household of the round's community
 
 
 async def my_ballot(actor: Actor, voting: VotingRound) -> MyBallot:
     if actor.user_id is None:
         return MyBallot(None, frozenset(), mine=False)
-    membership = await Membership.get_or_none(
-        user_id=actor.user_id, community_id=voting.community_id
-    )
-    if membership is None:
+    place = await member_household(actor.user_id, voting.community_id)
+    if place is None:
         return MyBallot(None, frozenset(), mine=False)
+    in_household = place.household_id is not None
     unit = VoteUnit(voting.vote_unit)
-    if unit is VoteUnit.HOUSEHOLD and membership.household_id is None:
+    if unit is VoteUnit.HOUSEHOLD and not in_household:
         return MyBallot(None, frozenset(), mine=False)
-    key = rules.voter_key(unit, actor.user_id, membership.household_id)
+    key = rules.voter_key(unit, actor.user_id, place.household_id)
     ballot = await Ballot.get_or_none(round_id=voting.id, voter_key=key)
     if ballot is None:
-        return MyBallot(None, frozenset(), mine=False)
+        return MyBallot(None, frozenset(), mine=False, in_household=in_household)
     choices = cast(
         list[int],
         await BallotChoice.filter(ballot_id=ballot.id).values_list("round_project_id", flat=True),
     )
-    return MyBallot(ballot, frozenset(choices), mine=ballot.voter_id == actor.user_id)
+    return MyBallot(
+        ballot,
+        frozenset(choices),
+        mine=ballot.voter_id == actor.user_id,
+        in_household=in_household,
+    )
+
+
+def round_subject(
+    voting: VotingRound, *, now: datetime | None = None, mine: MyBallot | None = None
+) -> RoundSubject:
+    """The round as its rules see it: at ``now`` (without it, voting is not open) and for the
+    visitor whose ballot ``mine`` is."""
+    window = (
+        rules.voting_window(now, voting.opens_at, voting.closes_at)
+        if now is not None
+        else Window.NOT_YET
+    )
+    counting = (
+        CountingBallot(mine.ballot.voter_id, mine.ballot.channel)
+        if mine is not None and mine.ballot is not None
+        else None
+    )
+    return RoundSubject(
+        status=RoundStatus(voting.status),
+        vote_unit=VoteUnit(voting.vote_unit),
+        window=window,
+        in_household=mine is not None and mine.in_household,
+        ballot=counting,
+    )
 
 
 @dataclass(frozen=True)
@@ -158,7 +220,7 @@ async def round_results(voting: VotingRound) -> RoundResults | None:
 
 
 async def round_facts(voting: VotingRound) -> open_data.RoundFacts:
-    community = await Community.get(id=voting.community_id)
+    community = await community_by_id(voting.community_id)
     return open_data.RoundFacts(
         round_id=voting.id,
         title=voting.title,

@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from participation.core.errors import N_, Invalid
+from participation.core.errors import N_, Conflict, DomainError, Invalid, NotAllowed
 from participation.core.permissions import (
+    Actor,
+    Standing,
+    about_subject,
     is_committee,
     is_platform_admin,
     is_verified_resident,
+    of_subject,
     register,
 )
 
@@ -51,10 +55,6 @@ TIE_BREAK = N_(
     "by lot when the round opened."
 )
 
-can_manage = register("voting.manage", is_committee | is_platform_admin)
-can_vote = register("voting.vote", is_verified_resident)
-can_enter_paper = register("voting.enter_paper_ballot", is_committee)
-
 TITLE_MAX = 120
 BUDGET_MAX_YUAN = 100_000_000
 PROJECTS_MAX = 200
@@ -73,6 +73,87 @@ def voting_window(now: datetime, opens_at: datetime, closes_at: datetime) -> Win
     if now >= closes_at:
         return Window.OVER
     return Window.OPEN
+
+
+@dataclass(frozen=True)
+class CountingBallot:
+    """The ballot that counts for a voter in a round: their own, or their household's."""
+
+    voter_id: int  # who cast it (online), or for whom it was typed in (paper)
+    channel: str  # "online" or "paper"
+
+
+@dataclass(frozen=True)
+class RoundSubject:
+    """A round as its rules see it, for one visitor at one moment (participation/voting/
+    queries.py round_subject builds it; casting a ballot builds it from its own reads)."""
+
+    status: RoundStatus
+    vote_unit: VoteUnit = VoteUnit.RESIDENT
+    window: Window = Window.NOT_YET  # where the moment asked about falls
+    in_household: bool = False  # the visitor belongs to a household of the community
+    ballot: CountingBallot | None = None  # the ballot that counts for the visitor, if any
+
+
+is_prepared = of_subject("is_prepared", lambda r: r.status is not RoundStatus.DRAFT)
+is_counted = of_subject("is_counted", lambda r: r.status is RoundStatus.TALLIED)
+is_published = of_subject("is_published", lambda r: r.status is RoundStatus.PUBLISHED)
+is_open_now = of_subject(
+    "is_open_now", lambda r: r.status is RoundStatus.OPEN and r.window is Window.OPEN
+)
+# A household round takes one ballot per household: the voter must be in one.
+fits_vote_unit = about_subject(
+    "fits_vote_unit", lambda a, r: r.vote_unit is VoteUnit.RESIDENT or r.in_household
+)
+# Whichever ballot came first stands: a paper ballot is never changed online, and in a
+# household only the member who voted changes the household's ballot.
+may_change_ballot = about_subject(
+    "may_change_ballot",
+    lambda a, r: (
+        r.ballot is None or (r.ballot.channel == "online" and r.ballot.voter_id == a.user_id)
+    ),
+)
+
+# Preparing, opening, closing and counting, publishing rounds.
+can_manage = register("voting.manage", is_committee | is_platform_admin)
+# A round being prepared is for those who manage rounds; to anyone else it is not found.
+can_see = register("voting.see", is_prepared | can_manage)
+# Results once published; counted ones before that for those who manage rounds (to check them).
+can_see_results = register("voting.see_results", is_published | (is_counted & can_manage))
+can_vote = register(
+    "voting.vote", is_verified_resident & is_open_now & fits_vote_unit & may_change_ballot
+)
+# Typing in the paper ballot of a resident who cannot vote online: the community's
+# committee, not a platform admin.
+can_enter_paper = register("voting.enter_paper_ballot", is_committee)
+
+
+def window_refusal(subject: RoundSubject) -> Invalid | None:
+    """Why no ballot counts in this round at the moment asked about, if none does."""
+    if subject.status is not RoundStatus.OPEN:
+        return Invalid(N_("This round is not open for voting."))
+    if subject.window is Window.NOT_YET:
+        return Invalid(N_("Voting has not opened yet."))
+    if subject.window is Window.OVER:
+        return Invalid(N_("Voting has closed."))
+    return None
+
+
+def vote_refusal(actor: Actor, standing: Standing, subject: RoundSubject) -> DomainError:
+    """Why ``voting.vote`` refuses this voter this round, worded for them; asked only once
+    the rule has refused."""
+    if not is_verified_resident(actor, standing):
+        return NotAllowed()
+    closed = window_refusal(subject)
+    if closed is not None:
+        return closed
+    if not fits_vote_unit(actor, standing, subject):
+        return Invalid(N_("Households vote in this round, and you are not in one yet."))
+    if subject.ballot is not None and subject.ballot.channel == "paper":
+        return Conflict(
+            N_("A paper ballot was entered for you; it stands and cannot be changed online.")
+        )
+    return Conflict(N_("Someone in your household has already voted; a household has one ballot."))
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,12 @@
 """The browser tier: real Chromium (Debian's) against a real server on a free port.
 
-Each test gets its own SQLite database copied from the migrated template, seeded with the demo
-community, and its own uvicorn server in a background thread; the local OpenID provider is
-shared by the session. Everything runs on 127.0.0.1, never localhost: the provider takes its
-issuer from the Host header.
+Each test gets its own SQLite database copied from the migrated template, seeded with the
+neighbourhood of tests/factories.py (``make_neighbourhood``: 玉林东路社区 and the people who sign
+in), and its own uvicorn server in a background thread; the local OpenID provider is shared by
+the session. A test that needs more (proposals, plots, a vote) makes it with the factories
+through ``live_server.in_database`` before its first page; only test_walk_the_demo.py, which
+tests the demo itself, seeds the demo. Everything runs on 127.0.0.1, never localhost: the
+provider takes its issuer from the Host header.
 
 Playwright's sync API keeps an event loop in the main thread, so database work here runs in a
 thread of its own (``asyncio.run`` there), and this tier runs in its own pytest invocation.
@@ -25,17 +28,14 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Route
 from starlette.applications import Starlette
 
-from participation.communities import services as communities
-from participation.communities.models import Community
 from participation.core import db
-from participation.demo.seed import DemoFacts, DemoSite, seed_demo
-from participation.media.storage import LocalStorage
-from tests.browser.support import SPARE_HOUSEHOLD, LiveServer, OpenPage
+from participation.voting.open_data import ProposalUrl
+from tests.browser.support import LiveServer, OpenPage, in_own_thread
 from tests.conftest import _migrate
-from tests.support import make_settings, now
+from tests.factories import Neighbourhood, make_neighbourhood
+from tests.support import make_settings
 from web.cli import server_for
 from web.core.app import create_app
-from web.core.settings import DEMO_PROVIDER_NAME
 from web.demo_idp import RunningIdP
 
 CHROMIUM = "/usr/bin/chromium"
@@ -88,43 +88,19 @@ def base_url() -> None:
     return None
 
 
-def _in_own_thread(work: Callable[[], T]) -> T:
-    """Run ``work`` in a fresh thread (and so outside Playwright's event loop)."""
-    result: list[T] = []
-    errors: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            result.append(work())
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
-            errors.append(exc)
-
-    thread = threading.Thread(target=target, name="seed")
-    thread.start()
-    thread.join()
-    if errors:
-        raise errors[0]
-    return result[0]
-
-
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """As in tests/conftest.py, but migrated in a thread of its own (see the module doc)."""
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    _in_own_thread(lambda: _migrate(f"sqlite://{path}"))
+    in_own_thread(lambda: _migrate(f"sqlite://{path}"))
     return path
 
 
-def _seed(database_url: str, site: DemoSite | None) -> tuple[DemoFacts, str]:
-    async def work() -> tuple[DemoFacts, str]:
+def _seed(database_url: str) -> Neighbourhood:
+    async def work() -> Neighbourhood:
         await db.connect(database_url)
         try:
-            facts = await seed_demo(DEMO_PROVIDER_NAME, now(), site)
-            community = await Community.get(slug=facts.community_slug)
-            [spare] = await communities.issue_household_codes(
-                None, community.id, [SPARE_HOUSEHOLD], now=now()
-            )
-            return facts, spare.code
+            return await make_neighbourhood()
         finally:
             await db.disconnect()
 
@@ -153,7 +129,7 @@ def running_server(
         database_url, idp, media_root=media_root, BASE_URL=base_url, **overrides
     )
     app = create_app(settings)
-    prepared = _in_own_thread(lambda: before_start(app)) if before_start else None
+    prepared = in_own_thread(lambda: before_start(app)) if before_start else None
     server = server_for(app, host="127.0.0.1", port=port)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [listener]}, name="live-server", daemon=True
@@ -180,39 +156,30 @@ def server_settings() -> dict[str, Any]:
 
 
 @pytest.fixture
-def demo_content() -> bool:
-    """Whether the live server's community also gets the demo's projects, voting rounds and
-    plots (as ``huakai demo`` seeds them); a test parametrises this to ``True`` to read them."""
-    return False
-
-
-@pytest.fixture
 def live_server(
-    tmp_path: Path,
-    sqlite_template: Path,
-    idp: RunningIdP,
-    server_settings: dict[str, Any],
-    demo_content: bool,
+    tmp_path: Path, sqlite_template: Path, idp: RunningIdP, server_settings: dict[str, Any]
 ) -> Iterator[LiveServer]:
-    """The app on a free port of 127.0.0.1, with the demo community seeded."""
+    """The app on a free port of 127.0.0.1, with the neighbourhood seeded (tests/factories.py)."""
     path = tmp_path / "huakai.sqlite3"
     shutil.copy(sqlite_template, path)
     database_url = f"sqlite://{path}"
     media_root = tmp_path / "media"
     media_root.mkdir()
 
-    def seed(app: Starlette) -> tuple[DemoFacts, str]:
-        site = DemoSite(LocalStorage(media_root), app.state.proposal_url) if demo_content else None
-        return _seed(database_url, site)
+    def seed(app: Starlette) -> tuple[Neighbourhood, ProposalUrl]:
+        return _seed(database_url), app.state.proposal_url
 
     with running_server(database_url, idp, media_root, before_start=seed, **server_settings) as (
         base_url,
         seeded,
     ):
         assert seeded is not None
-        facts, spare_code = seeded
+        neighbourhood, proposal_url = seeded
         yield LiveServer(
-            url=base_url, facts=facts, spare_code=spare_code, spare_household=SPARE_HOUSEHOLD
+            url=base_url,
+            database_url=database_url,
+            proposal_url=proposal_url,
+            neighbourhood=neighbourhood,
         )
 
 

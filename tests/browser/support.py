@@ -1,35 +1,77 @@
-"""Helpers for the browser tier: translated labels, signing in through the IdP's page, axe."""
+"""Helpers for the browser tier: the live server and its database, translated labels, signing
+in through the IdP's page, axe."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
 
-from participation.demo.seed import DemoFacts
+from participation.core import db
+from participation.voting.open_data import ProposalUrl
+from tests.factories import Neighbourhood
 from web.core.i18n import translations
 from web.core.settings import DEMO_PROVIDER_LABEL
 
-COMMUNITY_NAME = "玉林东路社区"  # the demo community (participation/demo_seed.py)
-SPARE_HOUSEHOLD = "9栋9单元909"
 AXE = Axe()
 CODE_RE = re.compile(r"^[A-Z0-9]{5}-[A-Z0-9]{5}$")
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 
+T = TypeVar("T")
+
+
+def in_own_thread(work: Callable[[], T]) -> T:
+    """Run ``work`` in a fresh thread, and so outside Playwright's event loop (its sync API
+    keeps one in the main thread: ``asyncio.run`` there would fail)."""
+    result: list[T] = []
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            result.append(work())
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
+            errors.append(exc)
+
+    thread = threading.Thread(target=target, name="seed")
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+    return result[0]
+
 
 @dataclass(frozen=True)
 class LiveServer:
-    """The running app: its URL, the seeded demo facts, and a second unused household code."""
+    """The running app: its URL, its database, and the neighbourhood seeded in it
+    (tests/factories.py: ``make_neighbourhood``)."""
 
     url: str
-    facts: DemoFacts
-    spare_code: str
-    spare_household: str
+    database_url: str
+    proposal_url: ProposalUrl  # the app's own (web/core/links.py), for a round a test publishes
+    neighbourhood: Neighbourhood
+
+    def in_database(self, work: Callable[[], Awaitable[T]]) -> T:
+        """Run ``work`` (a test's factories, or a look at what is stored) against the server's
+        database, in a thread and ORM context of its own: the server holds the global one.
+
+        A test adds its data before it asks for its first page: the page cache has nothing
+        to serve from before then."""
+
+        async def session() -> T:
+            await db.connect(self.database_url, global_fallback=False)
+            try:
+                return await work()
+            finally:
+                await db.disconnect()
+
+        return in_own_thread(lambda: asyncio.run(session()))
 
 
 OpenPage = Callable[..., Page]  # open_page(**browser_context_args) -> a page in a new browser

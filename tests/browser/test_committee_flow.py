@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from playwright.sync_api import Dialog, Page, expect
 
-from participation.demo.seed import COMMITTEE_NAME
 from tests.browser.support import (
     CODE_RE,
-    COMMUNITY_NAME,
     LiveServer,
     OpenPage,
     assert_accessible,
     sign_in,
     zh,
 )
+from tests.factories import COMMITTEE, COMMUNITY_NAME, COMMUNITY_SLUG
 from tests.support import HOSTILE
 
 NEW_HOUSEHOLDS = ["7栋1单元101", "7栋1单元102"]
@@ -117,14 +116,14 @@ def make_volunteer(committee: Page) -> None:
 def test_committee_prints_codes_approves_a_request_and_names_a_volunteer(
     open_page: OpenPage, live_server: LiveServer
 ) -> None:
-    community = f"/c/{live_server.facts.community_slug}"
+    community = f"/c/{COMMUNITY_SLUG}"
     committee = open_page()
     resident = open_page()
     refuse_dialogs(committee)
     refuse_dialogs(resident)
 
     committee.goto(community)
-    sign_in(committee, live_server.facts.committee_login, shown_as=COMMITTEE_NAME)
+    sign_in(committee, COMMITTEE.subject, shown_as=COMMITTEE.name)
     expect(committee.get_by_role("heading", name=zh("Committee tools"))).to_be_visible()
     assert_accessible(committee)
     print_codes(committee)
@@ -147,7 +146,7 @@ def test_committee_prints_codes_approves_a_request_and_names_a_volunteer(
 def test_a_refused_decision_leaves_a_page_that_can_be_reloaded(
     open_page: OpenPage, live_server: LiveServer
 ) -> None:
-    community = f"/c/{live_server.facts.community_slug}"
+    community = f"/c/{COMMUNITY_SLUG}"
     resident = open_page()
     resident.goto(community)
     sign_in(resident, RESIDENT, axe=False)
@@ -155,7 +154,7 @@ def test_a_refused_decision_leaves_a_page_that_can_be_reloaded(
 
     committee = open_page()
     committee.goto(community)
-    sign_in(committee, live_server.facts.committee_login, shown_as=COMMITTEE_NAME, axe=False)
+    sign_in(committee, COMMITTEE.subject, shown_as=COMMITTEE.name, axe=False)
     committee.get_by_role("link", name=zh("Residency requests"), exact=True).click()
     reject_without_reason(committee)
     expect(committee.get_by_role("alert")).to_have_text(zh("Please give the resident a reason."))

@@ -6,6 +6,10 @@ one), the page shown is that page, and a reload shows it again without sending t
 form is submitted through the real UI (clicking its button) with JavaScript on and htmx ready;
 boosted forms must be sent by htmx, the few that opt out (``hx-boost="false"``) by the browser.
 The forms other browser tests already submit with htmx are not repeated here.
+
+What the forms act on is made for each test with tests/factories.py: the ``projects`` (one
+sent back for changes, one in progress, one completed) and the ``plots_and_teams`` (two
+volunteer teams, plots adopted, asked for and waited for, a care task and a care log).
 """
 
 from __future__ import annotations
@@ -22,10 +26,10 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Locator, Page, Request, expect
 
-from participation.demo.seed import COMMITTEE_NAME, RESIDENTS
+from participation.plots import care
+from participation.proposals.rules import Status
 from tests.browser.support import (
     CODE_RE,
-    COMMUNITY_NAME,
     LiveServer,
     OpenPage,
     en,
@@ -34,6 +38,21 @@ from tests.browser.support import (
     sign_in,
     zh,
 )
+from tests.factories import (
+    COMMITTEE,
+    COMMUNITY_NAME,
+    COMMUNITY_SLUG,
+    COMPLETED,
+    IN_PROGRESS,
+    RESIDENTS,
+    adopt,
+    ask_to_adopt,
+    log_care,
+    make_plot,
+    make_proposal,
+    make_team,
+)
+from tests.support import now
 
 TIAN, TIAN_NAME = RESIDENTS[0]  # leads 玉林护花使者队 (its plots 一号, 二号花坛 and 三栋北侧花墙)
 LI, LI_NAME = RESIDENTS[1]  # a member of 玉林护花使者队
@@ -136,12 +155,35 @@ def write_photo(directory: Path, name: str) -> Path:
 
 SHADE = "儿童游乐区遮阳棚"  # 张伟's, sent back for changes: he may still edit it
 SHADE_EDITED = "儿童游乐区遮阳棚（附两家报价）"
-BALCONY = "点亮我家小阳台：楼道花箱"  # in progress: milestones and progress updates
+BALCONY = "点亮我家小阳台：楼道花箱"  # 李家's, in progress: milestones and progress updates
+CORNER = "3栋北侧拐角变口袋花园"  # 田秀芳's, completed: its plots are made from its page
 
 
-@pytest.mark.parametrize("demo_content", [True])
+@pytest.fixture
+def projects(live_server: LiveServer) -> None:
+    hood = live_server.neighbourhood
+    tian, li, zhang = hood.residents
+    sent_back = (Status.SUBMITTED, Status.NEEDS_CHANGES)
+
+    async def work() -> None:
+        await make_proposal(
+            hood,
+            zhang,
+            SHADE,
+            path=sent_back,
+            reason="请补充遮阳棚的材料和两家报价。",
+            category="facilities",
+            cost_yuan=12000,
+        )
+        await make_proposal(hood, li, BALCONY, path=IN_PROGRESS, category="balcony_flowers")
+        await make_proposal(hood, tian, CORNER, path=COMPLETED, location="3栋北侧拐角")
+
+    live_server.in_database(work)
+
+
+@pytest.mark.usefixtures("projects")
 def test_proposal_forms(open_page: OpenPage, live_server: LiveServer, tmp_path: Path) -> None:
-    slug = live_server.facts.community_slug
+    slug = COMMUNITY_SLUG
     author = visitor(open_page, live_server)
     author.goto(f"/c/{slug}/proposals")
     author.sign_in(ZHANG, ZHANG_NAME)
@@ -225,7 +267,7 @@ def test_proposal_forms(open_page: OpenPage, live_server: LiveServer, tmp_path: 
 
     committee = visitor(open_page, live_server)
     committee.goto(balcony)
-    committee.sign_in(live_server.facts.committee_login, COMMITTEE_NAME)
+    committee.sign_in(COMMITTEE.subject, COMMITTEE.name)
     progress = committee.page.get_by_role("region", name=zh("Progress"))
     progress.get_by_label(zh("How far along, in %%").replace("%%", "%")).fill("40")
     committee.submit(committee.button(zh("Save"), progress))
@@ -259,10 +301,10 @@ def test_proposal_forms(open_page: OpenPage, live_server: LiveServer, tmp_path: 
 
 
 def test_committee_forms(open_page: OpenPage, live_server: LiveServer) -> None:
-    slug = live_server.facts.community_slug
+    slug = COMMUNITY_SLUG
     committee = visitor(open_page, live_server)
     committee.goto(f"/c/{slug}")
-    committee.sign_in(live_server.facts.committee_login, COMMITTEE_NAME)
+    committee.sign_in(COMMITTEE.subject, COMMITTEE.name)
 
     settings = f"/c/{slug}/committee/settings"
     settings_heading = f"{zh('Community settings')} · {COMMUNITY_NAME}"
@@ -347,12 +389,39 @@ def test_committee_forms(open_page: OpenPage, live_server: LiveServer) -> None:
 
 # --- plots ---------------------------------------------------------------------------------------
 
-FIRST_BED = "银杏树下一号花坛"  # 玉林护花使者队's, with a watering rota; 银杏花友会 waits for it
+FIRST_BED = "银杏树下一号花坛"  # 玉林护花使者队's, with a watering task; 银杏花友会 waits for it
 SECOND_BED = "银杏树下二号花坛"  # 玉林护花使者队's: handed over
 FLOWER_WALL = "三栋北侧花墙"  # 玉林护花使者队's: released
 PLANTERS = "单元门口花箱"  # 玉林护花使者队 asked for it: the committee decides on its page
-CORNER = "3栋北侧拐角变口袋花园"  # a completed project: its plots are made from its page
 NEW_PLOT = "东门新花坛"
+
+
+@pytest.fixture
+def plots_and_teams(live_server: LiveServer) -> None:
+    """玉林护花使者队 (田秀芳 leads, 李家 in it) has adopted three plots, cares for the first
+    with a watering task and has logged care there, and asks for a fourth; 银杏花友会 (张伟
+    leads, join by request) waits for the first. The approvals left 田秀芳 unread notices."""
+    hood = live_server.neighbourhood
+    tian, li, zhang = hood.residents
+    month_ago = now() - timedelta(days=30)
+
+    async def work() -> None:
+        guardians = await make_team(hood, tian, GUARDIANS, members=[li], at=month_ago)
+        ginkgo = await make_team(hood, zhang, GINKGO, join_policy="request", at=month_ago)
+        plots: dict[str, int] = {}
+        for name in (FIRST_BED, SECOND_BED, FLOWER_WALL, PLANTERS):
+            plots[name] = await make_plot(hood, name, at=month_ago)
+        for name in (FIRST_BED, SECOND_BED, FLOWER_WALL):
+            await adopt(hood, tian, guardians, plots[name], at=month_ago)
+        await ask_to_adopt(hood, zhang, ginkgo, plots[FIRST_BED])
+        await ask_to_adopt(hood, tian, guardians, plots[PLANTERS], term_months=12)
+        await care.add_task(
+            tian, hood.community_id, plots[FIRST_BED], "watering", "3", "早上8点前浇透", now=now()
+        )
+        yesterday = now() - timedelta(days=1)
+        await log_care(hood, li, plots[FIRST_BED], "weeding", 45, note="拔了一袋草。", at=yesterday)
+
+    live_server.in_database(work)
 
 
 def open_plot(who: Visitor, slug: str, name: str) -> str:
@@ -375,14 +444,14 @@ def manage(who: Visitor) -> None:
     who.page.get_by_text(zh("Manage this adoption"), exact=True).click()
 
 
-@pytest.mark.parametrize("demo_content", [True])
+@pytest.mark.usefixtures("projects", "plots_and_teams")
 def test_plot_forms_of_the_committee(
     open_page: OpenPage, live_server: LiveServer, tmp_path: Path
 ) -> None:
-    slug = live_server.facts.community_slug
+    slug = COMMUNITY_SLUG
     committee = visitor(open_page, live_server)
     committee.goto(f"/c/{slug}/plots")
-    committee.sign_in(live_server.facts.committee_login, COMMITTEE_NAME)
+    committee.sign_in(COMMITTEE.subject, COMMITTEE.name)
 
     committee.page.get_by_role("link", name=zh("Add a plot"), exact=True).click()
     committee.page.get_by_label(zh("Name")).fill(NEW_PLOT)
@@ -441,9 +510,9 @@ def test_plot_forms_of_the_committee(
     committee.expect_at(f"/c/{slug}/plots", zh("Plots and flowerbeds"))
 
 
-@pytest.mark.parametrize("demo_content", [True])
+@pytest.mark.usefixtures("plots_and_teams")
 def test_plot_forms_of_the_teams(open_page: OpenPage, live_server: LiveServer) -> None:
-    slug = live_server.facts.community_slug
+    slug = COMMUNITY_SLUG
     leader = visitor(open_page, live_server)
     leader.goto(f"/c/{slug}/plots")
     leader.sign_in(TIAN, TIAN_NAME)
@@ -511,9 +580,9 @@ def open_team(who: Visitor, slug: str, name: str) -> str:
     return match.group(0)
 
 
-@pytest.mark.parametrize("demo_content", [True])
+@pytest.mark.usefixtures("plots_and_teams")
 def test_team_forms(open_page: OpenPage, live_server: LiveServer) -> None:
-    slug = live_server.facts.community_slug
+    slug = COMMUNITY_SLUG
     joining = visitor(open_page, live_server)
     joining.goto(f"/c/{slug}/teams")
     joining.sign_in(TIAN, TIAN_NAME)
@@ -563,9 +632,9 @@ def test_team_forms(open_page: OpenPage, live_server: LiveServer) -> None:
 # --- account -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("demo_content", [True])
+@pytest.mark.usefixtures("plots_and_teams")
 def test_account_forms(open_page: OpenPage, live_server: LiveServer) -> None:
-    slug = live_server.facts.community_slug
+    slug = COMMUNITY_SLUG
     resident = visitor(open_page, live_server)
     resident.goto(f"/c/{slug}")
     resident.sign_in(TIAN, TIAN_NAME)

@@ -7,9 +7,7 @@ import json
 import pytest
 from playwright.sync_api import Page, expect
 
-from participation.demo.seed import COMMITTEE_NAME
 from tests.browser.support import (
-    COMMUNITY_NAME,
     LiveServer,
     OpenPage,
     account_nav,
@@ -20,16 +18,17 @@ from tests.browser.support import (
     sign_in,
     zh,
 )
+from tests.factories import COMMITTEE, COMMUNITY_NAME, COMMUNITY_SLUG
 
 
 def test_visitor_switches_to_english_and_back(page: Page, live_server: LiveServer) -> None:
-    page.goto(f"/c/{live_server.facts.community_slug}")
+    page.goto(f"/c/{COMMUNITY_SLUG}")
     assert html_lang(page) == "zh-Hans"
     expect(page.get_by_role("heading", level=2, name=zh("Our community"))).to_be_visible()
 
     account_nav(page).get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", level=2, name=en("Our community"))).to_be_visible()
-    assert page.url.endswith(f"/c/{live_server.facts.community_slug}"), page.url
+    assert page.url.endswith(f"/c/{COMMUNITY_SLUG}"), page.url
     assert html_lang(page) == "en"
     expect(page).to_have_title(f"{COMMUNITY_NAME} · {en('Huakai neighbourhood participation')}")
     expect(account_nav(page, en).get_by_role("link", name=en("Sign in"))).to_be_visible()
@@ -52,9 +51,9 @@ def test_back_after_sign_out_shows_nothing_private(
     open_page: OpenPage, live_server: LiveServer, javascript: bool
 ) -> None:
     page = open_page(java_script_enabled=javascript)
-    community = f"/c/{live_server.facts.community_slug}"
+    community = f"/c/{COMMUNITY_SLUG}"
     page.goto(community)
-    sign_in(page, live_server.facts.committee_login, shown_as=COMMITTEE_NAME, axe=javascript)
+    sign_in(page, COMMITTEE.subject, shown_as=COMMITTEE.name, axe=javascript)
     if javascript:
         expect_htmx_ready(page)
 
@@ -62,7 +61,7 @@ def test_back_after_sign_out_shows_nothing_private(
     members = page.get_by_role("table", name=zh("Everyone who joined this community"))
     expect(members).to_be_visible()
     expect(members).to_contain_text("田秀芳")
-    account_nav(page).get_by_role("link", name=COMMITTEE_NAME, exact=True).click()
+    account_nav(page).get_by_role("link", name=COMMITTEE.name, exact=True).click()
     expect(page.get_by_role("heading", level=1, name=zh("My profile"))).to_be_visible()
     if javascript:
         assert_accessible(page)
@@ -74,7 +73,7 @@ def test_back_after_sign_out_shows_nothing_private(
     page.go_back(wait_until="commit")
     # The profile asks to sign in again: the browser did not show its stored copy.
     expect(page.get_by_role("heading", level=1, name=zh("Sign in"))).to_be_visible()
-    expect(page.get_by_text(COMMITTEE_NAME)).to_have_count(0)
+    expect(page.get_by_text(COMMITTEE.name)).to_have_count(0)
     expect(page.get_by_label(zh("Name shown to neighbours"))).to_have_count(0)
 
     page.go_back(wait_until="commit")
@@ -83,7 +82,7 @@ def test_back_after_sign_out_shows_nothing_private(
         f"{zh('Members and roles')} · {COMMUNITY_NAME}"
     )
     expect(page.get_by_text("田秀芳")).to_have_count(0)
-    expect(page.get_by_text(COMMITTEE_NAME)).to_have_count(0)
+    expect(page.get_by_text(COMMITTEE.name)).to_have_count(0)
 
 
 def test_after_sign_out_htmx_sends_the_new_sessions_csrf_token(

@@ -30,7 +30,6 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Locator, Page, Response, Route, expect
 
-from participation.demo.seed import COMMITTEE_NAME, RESIDENTS
 from tests.browser.support import (
     LiveServer,
     OpenPage,
@@ -40,6 +39,7 @@ from tests.browser.support import (
     sign_in,
     zh,
 )
+from tests.factories import COMMITTEE, COMMUNITY_SLUG, RESIDENTS
 from web.core.i18n import translations
 
 LEADER, LEADER_NAME = RESIDENTS[0]  # tian-xiufang, 田秀芳: founds the team, asks for the plot
@@ -202,10 +202,10 @@ def expect_map(page: Page, status: str, count: int) -> None:
 # --- the committee ------------------------------------------------------------------------------
 
 
-def import_plots(committee: Page, live_server: LiveServer, checks: Checks) -> None:
+def import_plots(committee: Page, checks: Checks) -> None:
     """Signed in on the (empty) plot list; the CSV goes in through the file input."""
-    committee.goto(f"/c/{live_server.facts.community_slug}/plots")
-    sign_in(committee, live_server.facts.committee_login, shown_as=COMMITTEE_NAME, axe=False)
+    committee.goto(f"/c/{COMMUNITY_SLUG}/plots")
+    sign_in(committee, COMMITTEE.subject, shown_as=COMMITTEE.name, axe=False)
     expect(heading(committee)).to_have_text(zh("Plots and flowerbeds"))
     expect(committee.get_by_text(zh("No plots match."))).to_be_visible()
     checks.page(committee)
@@ -506,7 +506,7 @@ def fits_a_phone(phone: Page, slug: str, plot_path: str, checks: Checks) -> None
 def test_a_plot_from_import_to_adoption_care_hours_and_waiting_list(
     open_page: OpenPage, live_server: LiveServer, tmp_path: Path, javascript: bool
 ) -> None:
-    slug = live_server.facts.community_slug
+    slug = COMMUNITY_SLUG
     checks = Checks(open_page, javascript=javascript)
     committee, leader, member, rival = (open_page(java_script_enabled=javascript) for _ in range(4))
     posts: list[tuple[str, int]] = []  # every form sent to the app, and its answer
@@ -519,7 +519,7 @@ def test_a_plot_from_import_to_adoption_care_hours_and_waiting_list(
     for page in (committee, leader, member, rival):
         page.on("response", record)
 
-    import_plots(committee, live_server, checks)
+    import_plots(committee, checks)
     team_path = found_team(leader, slug, LEADER, LEADER_NAME, TEAM, checks)
     join_team(member, team_path, checks)
     plot_path = ask_for_plot(leader, checks)

@@ -13,9 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from participation.demo.seed import COMMITTEE_NAME, RESIDENTS
 from tests.browser.support import (
-    COMMUNITY_NAME,
     LiveServer,
     OpenPage,
     assert_accessible,
@@ -23,6 +21,7 @@ from tests.browser.support import (
     sign_in,
     zh,
 )
+from tests.factories import COMMITTEE, COMMUNITY_NAME, COMMUNITY_SLUG, RESIDENTS
 from tests.unit.test_media_pipeline import jpeg_with_everything, quadrants
 from web.core.i18n import translations
 
@@ -78,9 +77,9 @@ def expect_served(page: Page, image: Locator) -> None:
     assert reply.headers["content-type"] == "image/webp", src
 
 
-def draft_proposal(author: Page, live_server: LiveServer, *, javascript: bool) -> str:
+def draft_proposal(author: Page, *, javascript: bool) -> str:
     """From the list to a saved draft through the form; returns the proposal's path."""
-    slug = live_server.facts.community_slug
+    slug = COMMUNITY_SLUG
     author.goto(f"/c/{slug}/proposals")
     sign_in(author, AUTHOR, shown_as=AUTHOR_NAME, axe=javascript)
     expect(author.get_by_role("heading", level=1, name=zh("Micro-projects"))).to_be_visible()
@@ -175,10 +174,10 @@ def decide(committee: Page, button: str, status: str) -> None:
     expect_status(committee, status)
 
 
-def accept(committee: Page, live_server: LiveServer, *, javascript: bool) -> None:
-    slug = live_server.facts.community_slug
+def accept(committee: Page, *, javascript: bool) -> None:
+    slug = COMMUNITY_SLUG
     committee.goto(f"/c/{slug}")
-    sign_in(committee, live_server.facts.committee_login, shown_as=COMMITTEE_NAME, axe=False)
+    sign_in(committee, COMMITTEE.subject, shown_as=COMMITTEE.name, axe=False)
     committee.goto(f"/c/{slug}/committee/proposals")
     expect(committee.get_by_role("heading", level=1)).to_have_text(
         f"{zh('Proposals to review')} · {COMMUNITY_NAME}"
@@ -210,8 +209,8 @@ def accept(committee: Page, live_server: LiveServer, *, javascript: bool) -> Non
         assert_accessible(committee)
 
 
-def listed_with_thumbnail(page: Page, live_server: LiveServer, *, javascript: bool) -> None:
-    page.goto(f"/c/{live_server.facts.community_slug}/proposals")
+def listed_with_thumbnail(page: Page, *, javascript: bool) -> None:
+    page.goto(f"/c/{COMMUNITY_SLUG}/proposals")
     card = page.get_by_role("listitem").filter(has=page.get_by_role("heading", level=2, name=TITLE))
     expect(card).to_have_count(1)
     expect(card).to_contain_text(zh("Accepted for the ballot"))
@@ -265,11 +264,11 @@ def test_proposal_from_draft_to_progress_update(
     committee = open_page(java_script_enabled=javascript)
     photo_files = write_photos(tmp_path)
 
-    proposal = draft_proposal(author, live_server, javascript=javascript)
+    proposal = draft_proposal(author, javascript=javascript)
     add_photos_and_submit(author, photo_files, javascript=javascript)
     support_and_comment(neighbour, proposal, javascript=javascript)
-    accept(committee, live_server, javascript=javascript)
-    listed_with_thumbnail(neighbour, live_server, javascript=javascript)
+    accept(committee, javascript=javascript)
+    listed_with_thumbnail(neighbour, javascript=javascript)
     select_and_start(committee, proposal, javascript=javascript)
     post_progress(author, proposal, javascript=javascript)
 
@@ -278,16 +277,16 @@ def test_proposal_from_draft_to_progress_update(
     expect(neighbour.get_by_role("region", name=zh("Progress"))).to_contain_text(UPDATE)
     history = neighbour.locator("section.history li")
     expect(history).to_have_count(5)
-    expect(history.last).to_contain_text(f"{zh('In progress')} · {COMMITTEE_NAME}")
+    expect(history.last).to_contain_text(f"{zh('In progress')} · {COMMITTEE.name}")
     if not javascript:
         # Nothing was boosted: every step above was a plain form or link.
         for page in (author, neighbour, committee):
             expect(page.locator("[data-htmx-powered]")).to_have_count(0)
 
 
-def quick_draft_with_photo(page: Page, live_server: LiveServer, photo: Path, alt: str) -> None:
+def quick_draft_with_photo(page: Page, photo: Path, alt: str) -> None:
     """The shortest way to a submitted proposal with one photo (no checks on the way)."""
-    slug = live_server.facts.community_slug
+    slug = COMMUNITY_SLUG
     page.goto(f"/c/{slug}/proposals")
     sign_in(page, AUTHOR, shown_as=AUTHOR_NAME, axe=False)
     page.goto(f"/c/{slug}/proposals/new")
@@ -309,7 +308,7 @@ def test_a_phone_sized_photo_shows_on_the_proposal_page(
 ) -> None:
     photo = tmp_path / "small.jpg"
     photo.write_bytes(jpeg_with_everything(quadrants(1066, 800)))  # 800 × 1066 upright
-    quick_draft_with_photo(page, live_server, photo, PHOTOS[0][0])
+    quick_draft_with_photo(page, photo, PHOTOS[0][0])
     image = page.locator("#photos").get_by_role("img", name=PHOTOS[0][0])
     expect(image).to_be_visible()
     expect_served(page, image)
@@ -320,8 +319,8 @@ def test_a_small_photo_shows_as_a_thumbnail_in_the_list(
 ) -> None:
     photo = tmp_path / "tiny.jpg"
     photo.write_bytes(jpeg_with_everything(quadrants(400, 300)))  # 300 × 400 upright
-    quick_draft_with_photo(page, live_server, photo, PHOTOS[0][0])
-    page.goto(f"/c/{live_server.facts.community_slug}/proposals")
+    quick_draft_with_photo(page, photo, PHOTOS[0][0])
+    page.goto(f"/c/{COMMUNITY_SLUG}/proposals")
     thumbnail = page.get_by_role("img", name=PHOTOS[0][0], exact=True)
     expect(thumbnail).to_be_visible()
     expect_served(page, thumbnail)

@@ -1,4 +1,4 @@
-"""A new resident signs in, joins the demo community and verifies with a household code."""
+"""A new resident signs in, joins the community and verifies with a household code."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.support import (
     CJK_RE,
-    COMMUNITY_NAME,
     LiveServer,
     OpenPage,
     account_nav,
@@ -16,6 +15,7 @@ from tests.browser.support import (
     sign_in,
     zh,
 )
+from tests.factories import COMMUNITY_NAME, COMMUNITY_SLUG, HOUSEHOLD, SPARE_HOUSEHOLD
 
 
 def as_typed_by_a_neighbour(code: str) -> str:
@@ -27,7 +27,7 @@ def join_and_verify(page: Page, live_server: LiveServer, code: str, *, javascrip
     page.get_by_role("link", name=COMMUNITY_NAME, exact=True).click()
     expect(page.get_by_role("heading", level=1, name=COMMUNITY_NAME)).to_be_visible()
     expect(page).to_have_title(f"{COMMUNITY_NAME} · {zh('Huakai neighbourhood participation')}")
-    assert page.url == f"{live_server.url}/c/{live_server.facts.community_slug}"
+    assert page.url == f"{live_server.url}/c/{COMMUNITY_SLUG}"
     if javascript:
         assert_accessible(page)
 
@@ -36,7 +36,7 @@ def join_and_verify(page: Page, live_server: LiveServer, code: str, *, javascrip
     expect(page.get_by_role("status")).to_have_text(
         zh("Welcome! Verify that you live here to take part.")
     )
-    assert page.url.endswith(f"/c/{live_server.facts.community_slug}/verify")
+    assert page.url.endswith(f"/c/{COMMUNITY_SLUG}/verify")
     if javascript:
         assert_accessible(page)
 
@@ -57,7 +57,7 @@ def join_and_verify(page: Page, live_server: LiveServer, code: str, *, javascrip
         zh("You are now a verified resident of %(name)s.", name=COMMUNITY_NAME)
     )
     expect(page.get_by_text(zh("You are a verified resident."), exact=True)).to_be_visible()
-    assert page.url == f"{live_server.url}/c/{live_server.facts.community_slug}"
+    assert page.url == f"{live_server.url}/c/{COMMUNITY_SLUG}"
     if javascript:
         assert_accessible(page)
 
@@ -68,9 +68,9 @@ def join_and_verify(page: Page, live_server: LiveServer, code: str, *, javascrip
         assert_accessible(page)
 
 
-def expect_verified_for(page: Page, live_server: LiveServer, household: str) -> None:
+def expect_verified_for(page: Page, household: str) -> None:
     """The verify page now names the household the code was printed for."""
-    page.goto(f"/c/{live_server.facts.community_slug}/verify")
+    page.goto(f"/c/{COMMUNITY_SLUG}/verify")
     expect(page.get_by_text(zh("You are a verified resident."))).to_contain_text(household)
     expect(page.get_by_label(zh("Household code"), exact=True)).to_have_count(0)
 
@@ -90,10 +90,10 @@ def test_new_resident_joins_and_verifies_with_a_code(page: Page, live_server: Li
     # From here on every click is boosted or an htmx request: the page is never reloaded.
     page.evaluate("window.neverReloaded = true")
 
-    join_and_verify(page, live_server, live_server.facts.unused_code, javascript=True)
+    join_and_verify(page, live_server, live_server.neighbourhood.codes[HOUSEHOLD], javascript=True)
 
     assert page.evaluate("window.neverReloaded") is True, "a click reloaded the whole page"
-    expect_verified_for(page, live_server, live_server.facts.household)
+    expect_verified_for(page, HOUSEHOLD)
     assert_accessible(page)
     account_nav(page).get_by_role("link", name="刘小花", exact=True).click()
     expect(page.get_by_role("heading", level=1, name=zh("My profile"))).to_be_visible()
@@ -113,8 +113,10 @@ def test_resident_verifies_without_javascript(open_page: OpenPage, live_server: 
     page.goto("/")
     assert html_lang(page) == "zh-Hans"
     sign_in(page, "no-js-resident", axe=False)
-    join_and_verify(page, live_server, live_server.spare_code, javascript=False)
-    expect_verified_for(page, live_server, live_server.spare_household)
+    join_and_verify(
+        page, live_server, live_server.neighbourhood.codes[SPARE_HOUSEHOLD], javascript=False
+    )
+    expect_verified_for(page, SPARE_HOUSEHOLD)
 
     account_nav(page).get_by_role("link", name="no-js-resident", exact=True).click()
     expect(page.get_by_role("heading", level=1, name=zh("My profile"))).to_be_visible()

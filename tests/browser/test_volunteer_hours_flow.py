@@ -1,11 +1,11 @@
-"""A volunteer's own hours (issue 12, item 6), in the demo community with its plots.
+"""A volunteer's own hours (issue 12, item 6).
 
-田秀芳 leads the demo's 玉林护花使者队 and has logged care three times (participation/
-demo_plots.py). From her team's page she follows 我的志愿服务时长 to her own hours: each
-check-in, the totals per team and month; then to her certificate, which prints on one A4 page
-without the site's header and links. The same page is on her profile. 陈阿姨, a volunteer in no
-team, is not offered the link. No page visited answers 403. With JavaScript on (htmx boosts the
-links) and off.
+田秀芳 leads 玉林护花使者队, which has adopted two flowerbeds; she has logged care on them
+three times, and 李家, in her team, once. From her team's page she follows 我的志愿服务时长
+to her own hours: each check-in, the totals per team and month; then to her certificate,
+which prints on one A4 page without the site's header and links. The same page is on her
+profile. 陈阿姨, a volunteer in no team, is not offered the link. No page visited answers 403.
+With JavaScript on (htmx boosts the links) and off.
 """
 
 from __future__ import annotations
@@ -17,10 +17,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, Response, expect
 
-from participation.demo.seed import RESIDENTS, VOLUNTEER
 from participation.plots.rules import CARE_LABELS, CareKind, hours_text
 from tests.browser.support import (
-    COMMUNITY_NAME,
     LiveServer,
     OpenPage,
     assert_accessible,
@@ -28,14 +26,26 @@ from tests.browser.support import (
     sign_in,
     zh,
 )
+from tests.factories import (
+    COMMUNITY_NAME,
+    COMMUNITY_SLUG,
+    RESIDENTS,
+    VOLUNTEER,
+    adopt,
+    log_care,
+    make_plot,
+    make_team,
+)
+from tests.support import now
 
 VOLUNTEER_SUBJECT, VOLUNTEER_NAME = RESIDENTS[0]  # tian-xiufang, 田秀芳
 TEAM = "玉林护花使者队"
-# Her care logs in the demo: days ago, plot, kind, minutes.
+FIRST_BED, SECOND_BED = "银杏树下一号花坛", "银杏树下二号花坛"
+# Her care logs: days ago, plot, kind, minutes.
 HER_LOGS = [
-    (2, "银杏树下一号花坛", CareKind.WATERING, 30),
-    (6, "银杏树下二号花坛", CareKind.PLANTING, 60),
-    (12, "银杏树下一号花坛", CareKind.WATERING, 30),
+    (2, FIRST_BED, CareKind.WATERING, 30),
+    (6, SECOND_BED, CareKind.PLANTING, 60),
+    (12, FIRST_BED, CareKind.WATERING, 30),
 ]
 CHENGDU = ZoneInfo("Asia/Shanghai")
 PHONE = {"width": 360, "height": 740}
@@ -47,6 +57,28 @@ def this_years_logs() -> list[tuple[int, str, CareKind, int]]:
     return [log for log in HER_LOGS if (today - timedelta(days=log[0])).year == today.year]
 
 
+@pytest.fixture
+def her_care_logs(live_server: LiveServer) -> None:
+    """The team, its two flowerbeds (adopted a month ago), her logs and one of 李家's."""
+    hood = live_server.neighbourhood
+    tian, li = hood.residents[0], hood.residents[1]
+    adopted = now() - timedelta(days=30)
+
+    async def work() -> None:
+        team = await make_team(hood, tian, TEAM, members=[li], at=adopted)
+        plots: dict[str, int] = {}
+        for name in (FIRST_BED, SECOND_BED):
+            plots[name] = await make_plot(hood, name, at=adopted)
+            await adopt(hood, tian, team, plots[name], at=adopted)
+        today = now()
+        for days_ago, plot, kind, minutes in HER_LOGS:
+            at = today - timedelta(days=days_ago)
+            await log_care(hood, tian, plots[plot], kind.value, minutes, at=at)
+        await log_care(hood, li, plots[FIRST_BED], "weeding", 45, at=today - timedelta(days=9))
+
+    live_server.in_database(work)
+
+
 def watch_for_refusals(page: Page, refused: list[str]) -> None:
     def record(response: Response) -> None:
         if response.status in (401, 403):
@@ -55,12 +87,12 @@ def watch_for_refusals(page: Page, refused: list[str]) -> None:
     page.on("response", record)
 
 
-@pytest.mark.parametrize("demo_content", [True])
+@pytest.mark.usefixtures("her_care_logs")
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-js"])
 def test_a_volunteer_finds_her_own_hours_and_prints_her_certificate(
     open_page: OpenPage, live_server: LiveServer, javascript: bool
 ) -> None:
-    slug = live_server.facts.community_slug
+    slug = COMMUNITY_SLUG
     year = datetime.now(CHENGDU).year
     logs = this_years_logs()
     minutes = sum(log[3] for log in logs)

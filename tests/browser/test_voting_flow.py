@@ -12,32 +12,21 @@ with JavaScript off.
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import hashlib
 import io
 import re
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
 from babel.lists import format_list
 from playwright.sync_api import Dialog, Locator, Page, Response, expect
 
-from participation.accounts.models import User
-from participation.communities.models import Community
-from participation.core import db
-from participation.core.permissions import Actor
-from participation.demo.seed import COMMITTEE_NAME, RESIDENTS
-from participation.proposals import services as proposals
-from participation.proposals.rules import Status
 from participation.voting import tally
 from participation.voting.models import Ballot, VotingRound
-from tests.browser.conftest import _in_own_thread
 from tests.browser.support import (
     CODE_RE,
     LiveServer,
@@ -47,10 +36,9 @@ from tests.browser.support import (
     sign_in,
     zh,
 )
+from tests.factories import ACCEPTED, COMMITTEE, COMMUNITY_SLUG, RESIDENTS, make_proposal
 from tests.support import HOSTILE_SHORT, now
 from web.core.i18n import translations
-
-T = TypeVar("T")
 
 VOTER_A, VOTER_A_NAME = RESIDENTS[0]  # tian-xiufang, 田秀芳: votes with htmx
 VOTER_B, VOTER_B_NAME = RESIDENTS[1]  # li-family, 李家: votes with JavaScript off
@@ -100,63 +88,32 @@ def refuse_dialogs(page: Page) -> None:
 # --- the database: seeding proposals, and time passing -------------------------------------------
 
 
-def in_database(database_url: str, work: Callable[[], Awaitable[T]]) -> T:
-    """Run ``work`` against the live server's database, in a thread and ORM context of its own
-    (the server holds the global one)."""
-
-    async def session() -> T:
-        await db.connect(database_url, global_fallback=False)
-        try:
-            return await work()
-        finally:
-            await db.disconnect()
-
-    return _in_own_thread(lambda: asyncio.run(session()))
-
-
 @pytest.fixture
-def database_url(live_server: LiveServer, tmp_path: Path) -> str:
-    """The live server's SQLite file (tests/browser/conftest.py puts it in the test's tmp_path)."""
-    path = tmp_path / "huakai.sqlite3"
-    assert path.exists(), path
-    return f"sqlite://{path}"
-
-
-@pytest.fixture
-def accepted_proposals(database_url: str, live_server: LiveServer) -> dict[str, int]:
+def accepted_proposals(live_server: LiveServer) -> dict[str, int]:
     """Proposals by resident A, submitted and accepted for the ballot by the committee (before
     any page is served): title -> proposal id."""
+    hood = live_server.neighbourhood
+    author = hood.residents[0]  # VOTER_A
 
     async def work() -> dict[str, int]:
-        community = await Community.get(slug=live_server.facts.community_slug)
-        author = Actor(user_id=(await User.get(display_name=VOTER_A_NAME)).id)
-        committee = Actor(user_id=(await User.get(display_name=COMMITTEE_NAME)).id)
-        ids = {}
-        for title, cost in [*COSTS.items(), (NOT_ON_BALLOT, 800)]:
-            data = proposals.ProposalInput(
-                title=title, body="大家一起商量过。", category="greening", cost_yuan=str(cost)
+        return {
+            title: await make_proposal(
+                hood, author, title, path=ACCEPTED, cost_yuan=cost, body="大家一起商量过。"
             )
-            created = await proposals.create_proposal(author, community.id, data, now=now())
-            await proposals.move_as_author(
-                author, community.id, created.id, Status.SUBMITTED, now=now()
-            )
-            await proposals.review(
-                committee, community.id, created.id, Status.ACCEPTED, reason="", now=now()
-            )
-            ids[title] = created.id
-        return ids
+            for title, cost in [*COSTS.items(), (NOT_ON_BALLOT, 800)]
+        }
 
-    return in_database(database_url, work)
+    return live_server.in_database(work)
 
 
-def stored_ballots(database_url: str, round_id: int) -> int:
+def stored_ballots(live_server: LiveServer, round_id: int) -> int:
     async def work() -> int:
         return await Ballot.filter(round_id=round_id).count()
 
-    return in_database(database_url, work)
+    return live_server.in_database(work)
 
 
-def let_voting_time_end(database_url: str, round_id: int) -> None:
+def let_voting_time_end(live_server: LiveServer, round_id: int) -> None:
     """Time passes: the closing time is now a minute ago (the server clock decides)."""
 
     async def work() -> None:
@@ -165,7 +122,7 @@ def let_voting_time_end(database_url: str, round_id: int) -> None:
         )
         assert changed == 1
 
-    in_database(database_url, work)
+    live_server.in_database(work)
 
 
 # --- pages ----------------------------------------------------------------------------------------
@@ -189,11 +146,11 @@ def local_time(moment: datetime, zone: str = "Asia/Shanghai") -> str:
     return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M")
 
 
-def prepare_and_open(committee: Page, live_server: LiveServer, *, javascript: bool) -> str:
+def prepare_and_open(committee: Page, *, javascript: bool) -> str:
     """From the list of votes to an open round through the form; returns the round's path."""
-    slug = live_server.facts.community_slug
+    slug = COMMUNITY_SLUG
     committee.goto(f"/c/{slug}/rounds")
-    sign_in(committee, live_server.facts.committee_login, shown_as=COMMITTEE_NAME, axe=False)
+    sign_in(committee, COMMITTEE.subject, shown_as=COMMITTEE.name, axe=False)
     expect(committee.get_by_role("heading", level=1)).to_have_text(zh("Participatory budget votes"))
     expect(committee.get_by_text(zh("No votes yet."))).to_be_visible()
     if javascript:
@@ -315,7 +272,7 @@ def submit_ballot(page: Page) -> str:
     return code
 
 
-def vote_with_htmx(page: Page, round_path: str, database_url: str, round_id: int) -> str:
+def vote_with_htmx(page: Page, round_path: str, live_server: LiveServer, round_id: int) -> str:
     """Resident A: the running total follows her ticks without a page load."""
     page.goto(round_path)
     sign_in(page, VOTER_A, shown_as=VOTER_A_NAME, axe=False)
@@ -339,7 +296,7 @@ def vote_with_htmx(page: Page, round_path: str, database_url: str, round_id: int
     submit_over_budget(page, over, A_OVER_BUDGET)
     expect(page.locator("#ballot-total")).to_contain_text(over_budget_text(over))
     expect(page.get_by_text(ballots_so_far(0))).to_be_visible()
-    assert stored_ballots(database_url, round_id) == 0
+    assert stored_ballots(live_server, round_id) == 0
     assert_accessible(page)
 
     expect_htmx_ready(page)
@@ -352,7 +309,7 @@ def vote_with_htmx(page: Page, round_path: str, database_url: str, round_id: int
 
     code = submit_ballot(page)
     assert_accessible(page)  # the receipt page
-    assert stored_ballots(database_url, round_id) == 1
+    assert stored_ballots(live_server, round_id) == 1
     return code
 
 
@@ -642,8 +599,8 @@ def find_my_ballot(page: Page, code: str, chosen: list[str]) -> None:
     assert_accessible(page)
 
 
-def funded_proposals_selected(page: Page, live_server: LiveServer, funded: frozenset[str]) -> None:
-    page.goto(f"/c/{live_server.facts.community_slug}/proposals")
+def funded_proposals_selected(page: Page, funded: frozenset[str]) -> None:
+    page.goto(f"/c/{COMMUNITY_SLUG}/proposals")
     for title in ON_BALLOT:
         card = page.get_by_role("listitem").filter(
             has=page.get_by_role("heading", level=2, name=title, exact=True)
@@ -658,7 +615,6 @@ def funded_proposals_selected(page: Page, live_server: LiveServer, funded: froze
 def test_a_vote_from_preparation_to_recounted_results(
     open_page: OpenPage,
     live_server: LiveServer,
-    database_url: str,
     tmp_path: Path,
     javascript: bool,
 ) -> None:
@@ -670,18 +626,18 @@ def test_a_vote_from_preparation_to_recounted_results(
     for page in (committee, voter_a, voter_b, voter_c, visitor):
         refuse_dialogs(page)
 
-    round_path = prepare_and_open(committee, live_server, javascript=javascript)
+    round_path = prepare_and_open(committee, javascript=javascript)
     round_id = int(round_path.rsplit("/", 1)[1])
     participation_only(visitor, round_path, 0)
 
-    code_a = vote_with_htmx(voter_a, round_path, database_url, round_id)
+    code_a = vote_with_htmx(voter_a, round_path, live_server, round_id)
     code_b = vote_without_javascript(voter_b, round_path)
     code_c = enter_paper_ballot(committee, round_path, javascript=javascript)
     paper_ballot_stands(voter_c, round_path)
     participation_only(visitor, round_path, 3)
-    assert stored_ballots(database_url, round_id) == 3
+    assert stored_ballots(live_server, round_id) == 3
 
-    let_voting_time_end(database_url, round_id)
+    let_voting_time_end(live_server, round_id)
     close_count_publish(committee, visitor, round_path, javascript=javascript)
 
     voter_a.goto(round_path)
@@ -694,7 +650,7 @@ def test_a_vote_from_preparation_to_recounted_results(
     expect(visitor.locator("#results code.hash")).to_be_visible()
 
     find_my_ballot(voter_a, code_a, A_CHOICE)
-    funded_proposals_selected(visitor, live_server, funded)
+    funded_proposals_selected(visitor, funded)
     if not javascript:
         for page in (committee, voter_b, voter_c, visitor):
             expect(page.locator("[data-htmx-powered]")).to_have_count(0)

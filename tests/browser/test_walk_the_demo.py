@@ -5,6 +5,10 @@ A page fails the walk if it scrolls sideways, logs a console error, shows Englis
 page outside what people wrote (everything stored in the database is "what people wrote"),
 answers 4xx/5xx, or links to something that does. After htmx navigations the address bar
 must name the page shown (conftest's address check).
+
+This is the one browser test of the demo itself (participation/demo/, what ``make demo``
+shows a newcomer): it is seeded here, by ``demo_server``; every other browser test builds the
+data it needs with tests/factories.py.
 """
 
 from __future__ import annotations
@@ -23,10 +27,18 @@ from starlette.applications import Starlette
 from tortoise import Tortoise
 
 from participation.core import db
-from participation.demo.seed import COMMITTEE_NAME, RESIDENTS, DemoSite
+from participation.demo.seed import (
+    COMMITTEE_NAME,
+    COMMITTEE_SUBJECT,
+    RESIDENTS,
+    DemoSite,
+    seed_demo,
+)
 from participation.media.storage import LocalStorage
-from tests.browser.conftest import _seed, open_context, running_server
+from tests.browser.conftest import open_context, running_server
 from tests.browser.support import en, sign_in
+from tests.support import now
+from web.core.settings import DEMO_PROVIDER_NAME
 from web.demo_idp import RunningIdP
 
 PHONE = {"width": 360, "height": 740}
@@ -72,10 +84,27 @@ def _what_people_wrote(database_url: str) -> tuple[str, ...]:
     return asyncio.run(work())
 
 
+def _seed_the_demo(database_url: str, site: DemoSite) -> str:
+    """The whole demo, as ``huakai demo`` seeds it; returns its community's slug."""
+
+    async def work() -> str:
+        await db.connect(database_url)
+        try:
+            facts = await seed_demo(DEMO_PROVIDER_NAME, now(), site)
+            return facts.community_slug
+        finally:
+            await db.disconnect()
+
+    return asyncio.run(work())
+
+
 @pytest.fixture(scope="module")
-def demo(
+def demo_server(
     tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path, idp: RunningIdP
 ) -> Iterator[Demo]:
+    """The demo that ``make demo`` shows (participation/demo/: projects in every state with
+    photos, two votes, plots, teams and care logs), on a server of its own for this module:
+    these tests test the demo itself. Tests that only need some data use tests/factories.py."""
     base = tmp_path_factory.mktemp("walk")
     path = base / "huakai.sqlite3"
     shutil.copy(sqlite_template, path)
@@ -83,8 +112,8 @@ def demo(
     media = base / "media"
 
     def seed(app: Starlette) -> tuple[str, tuple[str, ...]]:
-        facts, _spare = _seed(database_url, DemoSite(LocalStorage(media), app.state.proposal_url))
-        return facts.community_slug, _what_people_wrote(database_url)
+        slug = _seed_the_demo(database_url, DemoSite(LocalStorage(media), app.state.proposal_url))
+        return slug, _what_people_wrote(database_url)
 
     with running_server(database_url, idp, media, before_start=seed) as (url, seeded):
         assert seeded is not None
@@ -178,16 +207,19 @@ def _walk(walk: Walk, start: str = "/") -> int:
 ACTORS: dict[str, tuple[str, str] | None] = {
     "anonymous": None,
     "resident": RESIDENTS[0],  # 田秀芳: verified, votes, in a flower-guardian team
-    "committee": ("committee-wang", COMMITTEE_NAME),
+    "committee": (COMMITTEE_SUBJECT, COMMITTEE_NAME),
 }
 
 
 @pytest.mark.parametrize("screen", [PHONE, SCREEN], ids=["phone", "screen"])
 @pytest.mark.parametrize("actor", list(ACTORS))
 def test_every_page_of_the_demo_fits_speaks_chinese_and_links_nowhere_broken(
-    new_context: Callable[..., BrowserContext], demo: Demo, actor: str, screen: dict[str, int]
+    new_context: Callable[..., BrowserContext],
+    demo_server: Demo,
+    actor: str,
+    screen: dict[str, int],
 ) -> None:
-    context, mismatches = open_context(new_context, demo.url, viewport=screen)
+    context, mismatches = open_context(new_context, demo_server.url, viewport=screen)
     page = context.new_page()
     console: list[str] = []
 
@@ -199,9 +231,9 @@ def test_every_page_of_the_demo_fits_speaks_chinese_and_links_nowhere_broken(
     page.on("pageerror", lambda error: console.append(str(error)))
     login = ACTORS[actor]
     if login is not None:
-        page.goto(f"/c/{demo.slug}")
+        page.goto(f"/c/{demo_server.slug}")
         sign_in(page, login[0], shown_as=login[1], axe=False)
-    walk = Walk(page, demo, screen["width"], chinese=True, problems=[], console=console)
+    walk = Walk(page, demo_server, screen["width"], chinese=True, problems=[], console=console)
     pages = _walk(walk)
     assert pages >= 20, f"only {pages} pages reached"
     assert not walk.problems, f"{len(walk.problems)} problems on {pages} pages:\n" + "\n".join(
@@ -212,18 +244,18 @@ def test_every_page_of_the_demo_fits_speaks_chinese_and_links_nowhere_broken(
 
 @pytest.mark.parametrize("actor", ["anonymous", "committee"])
 def test_every_page_fits_a_phone_in_english_too(
-    new_context: Callable[..., BrowserContext], demo: Demo, actor: str
+    new_context: Callable[..., BrowserContext], demo_server: Demo, actor: str
 ) -> None:
     """English labels are longer than Chinese ones."""
-    context, mismatches = open_context(new_context, demo.url, viewport=PHONE, locale="en-US")
+    context, mismatches = open_context(new_context, demo_server.url, viewport=PHONE, locale="en-US")
     page = context.new_page()
     console: list[str] = []
     page.on("pageerror", lambda error: console.append(str(error)))
     login = ACTORS[actor]
     if login is not None:
-        page.goto(f"/c/{demo.slug}")
+        page.goto(f"/c/{demo_server.slug}")
         sign_in(page, login[0], shown_as=login[1], axe=False, text=en)
-    walk = Walk(page, demo, PHONE["width"], chinese=False, problems=[], console=console)
+    walk = Walk(page, demo_server, PHONE["width"], chinese=False, problems=[], console=console)
     pages = _walk(walk)
     assert not walk.problems, f"{len(walk.problems)} problems on {pages} pages:\n" + "\n".join(
         walk.problems

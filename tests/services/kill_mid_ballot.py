@@ -14,6 +14,7 @@ from participation.core import db
 from participation.core.db import Done, Sql, Steps
 from participation.core.permissions import Actor
 from participation.voting import services
+from participation.voting.services import ballots
 
 
 def _killed_before_the_choices(*args: object, **kwargs: object) -> Steps[object]:
@@ -29,11 +30,11 @@ def _killed_before_the_choices(*args: object, **kwargs: object) -> Steps[object]
         done = yield statement
 
 
-_ballot_steps = services._ballot_steps
+_ballot_steps = ballots._ballot_steps
 
 
 async def main(database_url: str, voter_id: int, community_id: int, round_id: int) -> None:
-    services._ballot_steps = _killed_before_the_choices  # type: ignore[assignment]
+    ballots._ballot_steps = _killed_before_the_choices  # type: ignore[assignment]
     await db.connect(database_url)
     projects = list(await services.ballot_costs(round_id))
     await services.cast_ballot(

@@ -125,12 +125,14 @@ async def test_only_admins_change_access_and_a_refusal_writes_nothing(database: 
 async def test_profile_update_stores_a_cleaned_name_and_locale(database: str) -> None:
     user = await sign_in("s-1")
     updated = await services.update_profile(
-        actor_for(user), display_name="  Wang   Fang  ", locale="en"
+        actor_for(user), user.id, display_name="  Wang   Fang  ", locale="en"
     )
     assert (updated.display_name, updated.locale) == ("Wang Fang", "en")
     stored = await User.get(id=user.id)
     assert (stored.display_name, stored.locale) == ("Wang Fang", "en")
-    await services.update_profile(actor_for(user), display_name=HOSTILE_SHORT, locale="zh_Hans")
+    await services.update_profile(
+        actor_for(user), user.id, display_name=HOSTILE_SHORT, locale="zh_Hans"
+    )
     assert (await User.get(id=user.id)).display_name == HOSTILE_SHORT
     # The language switcher stores supported locales only.
     await services.set_locale(user.id, "en")
@@ -148,12 +150,25 @@ async def test_profile_update_refuses_bad_names_and_locales(database: str) -> No
         ("Wang", "", "locale"),
     ]:
         with pytest.raises(Invalid) as caught:
-            await services.update_profile(actor_for(user), display_name=name, locale=locale)
+            await services.update_profile(
+                actor_for(user), user.id, display_name=name, locale=locale
+            )
         assert caught.value.field == field
     stored = await User.get(id=user.id)
     assert (stored.display_name, stored.locale) == ("王阿姨", None)
+    # A profile is its user's own: nobody else changes it, not even a platform admin.
+    admin = await make_user("admin", "管理员")
+    await services.set_user_access(None, admin.id, admin=True, now=now())
+    for actor in (
+        ANONYMOUS,
+        actor_for(await make_user("b", "邻居")),
+        actor_for(await User.get(id=admin.id)),
+    ):
+        with pytest.raises(NotAllowed):
+            await services.update_profile(actor, user.id, display_name="改名", locale="en")
+    assert (await User.get(id=user.id)).display_name == "王阿姨"
     with pytest.raises(NotFound):
-        await services.update_profile(ANONYMOUS, display_name="x", locale="en")
+        await services.update_profile(actor_for(user), 999_999, display_name="x", locale="en")
 
 
 async def test_find_user_by_name_returns_the_earliest(database: str) -> None:

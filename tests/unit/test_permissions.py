@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import pytest
 
-import participation.accounts.rules  # registers accounts.manage_users
-import participation.communities.rules  # noqa: F401 - registers the community rules
+from participation.accounts.rules import ProfileSubject  # registers the accounts rules
+from participation.communities.rules import RequestSubject  # registers the community rules
 from participation.core import permissions
 from participation.core.errors import NotAllowed
 from participation.core.permissions import (
@@ -45,50 +45,68 @@ COLUMNS = tuple(ACTORS)
 _ = False
 Y = True
 
+# What the rules about one object are asked about, by the label of MATRIX rows.
+SUBJECTS: dict[str, object] = {
+    "": None,  # a rule about the community (or the platform) as a whole
+    "request here": RequestSubject(resident_id=99, here=True),
+    "own request": RequestSubject(resident_id=6, here=True),  # the committee member's own
+    "request elsewhere": RequestSubject(resident_id=99, here=False),
+    "own profile": ProfileSubject(user_id=4),  # the verified resident's
+    "admin's profile": ProfileSubject(user_id=7),
+}
+
 # fmt: off
-MATRIX: dict[str, tuple[bool, ...]] = {
-    #                                     anon dis  non  unv  ver  vol  com  adm
-    "communities.join":                  (_,   _,   Y,   _,   _,   _,   _,   Y),
-    "communities.verify_self":           (_,   _,   _,   Y,   _,   _,   _,   _),
-    "communities.view_committee_pages":  (_,   _,   _,   _,   _,   _,   Y,   Y),
-    "communities.manage_members":        (_,   _,   _,   _,   _,   _,   Y,   Y),
-    "communities.issue_household_codes": (_,   _,   _,   _,   _,   _,   Y,   Y),
-    "communities.review_verification":   (_,   _,   _,   _,   _,   _,   Y,   Y),
-    "communities.create":                (_,   _,   _,   _,   _,   _,   _,   Y),
-    "communities.manage_settings":       (_,   _,   _,   _,   _,   _,   Y,   Y),
-    "accounts.manage_users":             (_,   _,   _,   _,   _,   _,   _,   Y),
+MATRIX: dict[tuple[str, str], tuple[bool, ...]] = {
+    #                                           anon dis  non  unv  ver  vol  com  adm
+    ("communities.join", ""):                  (_,   _,   Y,   _,   _,   _,   _,   Y),
+    ("communities.verify_self", ""):           (_,   _,   _,   Y,   _,   _,   _,   _),
+    ("communities.view_committee_pages", ""):  (_,   _,   _,   _,   _,   _,   Y,   Y),
+    ("communities.manage_members", ""):        (_,   _,   _,   _,   _,   _,   Y,   Y),
+    ("communities.issue_household_codes", ""): (_,   _,   _,   _,   _,   _,   Y,   Y),
+    ("communities.review_verification", "request here"):      (_, _, _, _, _, _, Y, Y),
+    ("communities.review_verification", "own request"):       (_, _, _, _, _, _, _, Y),
+    ("communities.review_verification", "request elsewhere"): (_, _, _, _, _, _, _, _),
+    ("communities.review_verification", ""):   (_,   _,   _,   _,   _,   _,   _,   _),
+    ("communities.create", ""):                (_,   _,   _,   _,   _,   _,   _,   Y),
+    ("communities.manage_settings", ""):       (_,   _,   _,   _,   _,   _,   Y,   Y),
+    ("accounts.manage_users", ""):             (_,   _,   _,   _,   _,   _,   _,   Y),
+    ("accounts.edit_profile", "own profile"):     (_, _, _, _, Y, _, _, _),
+    ("accounts.edit_profile", "admin's profile"): (_, _, _, _, _, _, _, Y),
+    ("accounts.edit_profile", ""):             (_,   _,   _,   _,   _,   _,   _,   _),
 }
 # fmt: on
 
 CASES = [
-    pytest.param(rule_name, actor_name, expected, id=f"{rule_name}-{actor_name}")
-    for rule_name, row in MATRIX.items()
+    pytest.param(rule_name, label, actor_name, expected, id=f"{rule_name}-{label}-{actor_name}")
+    for (rule_name, label), row in MATRIX.items()
     for actor_name, expected in zip(COLUMNS, row, strict=True)
 ]
 
 
-@pytest.mark.parametrize(("rule_name", "actor_name", "expected"), CASES)
-def test_rule_answers_as_the_matrix_says(rule_name: str, actor_name: str, expected: bool) -> None:
+@pytest.mark.parametrize(("rule_name", "label", "actor_name", "expected"), CASES)
+def test_rule_answers_as_the_matrix_says(
+    rule_name: str, label: str, actor_name: str, expected: bool
+) -> None:
     actor, standing = ACTORS[actor_name]
-    assert can(rule_name, actor, standing) is expected
+    assert can(rule_name, actor, standing, SUBJECTS[label]) is expected
 
 
-@pytest.mark.parametrize(("rule_name", "actor_name", "expected"), CASES)
+@pytest.mark.parametrize(("rule_name", "label", "actor_name", "expected"), CASES)
 def test_require_raises_exactly_where_the_matrix_refuses(
-    rule_name: str, actor_name: str, expected: bool
+    rule_name: str, label: str, actor_name: str, expected: bool
 ) -> None:
     actor, standing = ACTORS[actor_name]
     if expected:
-        require(rule_name, actor, standing)
+        require(rule_name, actor, standing, SUBJECTS[label])
     else:
         with pytest.raises(NotAllowed):
-            require(rule_name, actor, standing)
+            require(rule_name, actor, standing, SUBJECTS[label])
 
 
 def test_matrix_covers_every_registered_foundation_rule() -> None:
-    # Other capabilities (proposals, ...) keep their own matrices next to their tests.
+    # Other capabilities (proposals, voting, ...) keep their own matrices next to their tests.
     registered = {name for name in permissions.rules() if name.startswith(FOUNDATION)}
-    assert set(MATRIX) == registered
+    assert {rule_name for rule_name, _label in MATRIX} == registered
 
 
 def test_matrix_rows_have_one_answer_per_actor() -> None:

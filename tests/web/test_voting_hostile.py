@@ -25,8 +25,10 @@ from tortoise import Tortoise
 from participation.accounts.models import User
 from participation.accounts.services import set_user_access
 from participation.audit.models import AuditEntry
-from participation.voting import services as voting_services
 from participation.voting.models import Ballot, BallotChoice, RoundProject, VotingRound
+from participation.voting.services import ballots as voting_ballots
+from participation.voting.services import results as voting_results
+from participation.voting.services import rounds as voting_rounds
 from tests.support import (
     HOSTILE,
     HOSTILE_HTMX,
@@ -395,8 +397,9 @@ async def test_each_committee_action_writes_one_audit_row_in_its_transaction(
             await end_voting(created_id)
         before = await snapshot()
         with monkeypatch.context() as patched:
-            patched.setattr(voting_services, "record", failing_record)
-            patched.setattr(voting_services, "audit_row", failing_row)
+            for module in (voting_rounds, voting_results):
+                patched.setattr(module, "record", failing_record)
+            patched.setattr(voting_ballots, "audit_row", failing_row)
             crashed = await act(action)
         if crashed.status_code != 500 or await snapshot() != before:
             failures.append(f"{action}: a failed audit write did not undo the change")

@@ -40,6 +40,7 @@ async def update_profile(request: Request) -> Response:
     try:
         await accounts.update_profile(
             request.state.actor,
+            user.id,
             display_name=fields.get("display_name", ""),
             locale=fields.get("locale", ""),
         )

@@ -8,15 +8,17 @@ from starlette.responses import Response
 from participation.communities import queries, services
 from participation.communities.queries import CommunityInfo
 from participation.core.errors import N_, Invalid
-from web.communities.committee import committee_community
+from web.communities.committee import community_where
 from web.core import kept
 from web.core.clock import now
 from web.core.forms import flash, form_fields, path_id, see_other
 from web.core.templating import render
 
+CODES = "communities.issue_household_codes"  # issuing codes, their sheet, revoking them
+
 
 async def codes(request: Request) -> Response:
-    community = await committee_community(request)
+    community = await community_where(request, CODES)
     return await _codes_page(request, community)
 
 
@@ -43,7 +45,7 @@ async def _codes_page(
 
 
 async def issue_codes(request: Request) -> Response:
-    community = await committee_community(request)
+    community = await community_where(request, CODES)
     fields = await form_fields(request)
     try:
         labels = services.parse_household_labels(fields.get("labels", ""))
@@ -66,7 +68,7 @@ CODE_SHEET = "code_sheet"
 
 async def code_sheet(request: Request) -> Response:
     """The slips to print for codes just issued: the answer to issuing them, refreshable."""
-    community = await committee_community(request)
+    community = await community_where(request, CODES)
     sheet = await kept.open_kept(
         request, CODE_SHEET, request.path_params["token"], now=now(request)
     )
@@ -80,7 +82,7 @@ async def code_sheet(request: Request) -> Response:
 
 
 async def revoke_code(request: Request) -> Response:
-    community = await committee_community(request)
+    community = await community_where(request, CODES)
     await services.revoke_household_code(
         request.state.actor, community.id, path_id(request, "code_id"), now=now(request)
     )

@@ -15,16 +15,20 @@ from web.core.templating import render
 from web.core.users import require_user
 
 
+async def community_where(request: Request, rule: str) -> CommunityInfo:
+    """The community of a page that the rule ``rule`` opens (the one its service enforces):
+    403 for those it refuses; anonymous visitors sign in first."""
+    require_user(request)
+    return await queries.community_where(request.state.actor, request.path_params["slug"], rule)
+
+
 async def committee_community(request: Request) -> CommunityInfo:
     """The community of a committee page, for its committee (and platform admins) only."""
-    require_user(request)
-    return await queries.get_community_for_committee(
-        request.state.actor, request.path_params["slug"]
-    )
+    return await community_where(request, "communities.view_committee_pages")
 
 
 async def members(request: Request) -> Response:
-    community = await committee_community(request)
+    community = await community_where(request, "communities.manage_members")
     return render(
         request,
         "committee/members.html",
@@ -39,7 +43,7 @@ async def members(request: Request) -> Response:
 
 
 async def set_role(request: Request) -> Response:
-    community = await committee_community(request)
+    community = await community_where(request, "communities.manage_members")
     fields = await form_fields(request)
     role = fields.get("role", "")
     granted = fields.get("granted") == "1"
@@ -57,14 +61,23 @@ async def set_role(request: Request) -> Response:
 
 async def requests_page(request: Request) -> Response:
     community = await committee_community(request)
+    return await _requests_page(request, community)
+
+
+async def _requests_page(
+    request: Request, community: CommunityInfo, error: Invalid | None = None
+) -> Response:
     return render(
         request,
         "committee/requests.html",
         {
             "community": community,
+            # Each request is asked whether this visitor may decide it (not their own).
+            "standing": await queries.get_standing(request.state.actor.user_id, community.id),
             "requests": await queries.list_pending_requests(community.id),
-            "error": None,
+            "error": error,
         },
+        status_code=422 if error else 200,
         fragment="requests",
         private=True,
     )
@@ -86,17 +99,6 @@ async def decide(request: Request) -> Response:
             now=now(request),
         )
     except Invalid as exc:
-        return render(
-            request,
-            "committee/requests.html",
-            {
-                "community": community,
-                "requests": await queries.list_pending_requests(community.id),
-                "error": exc,
-            },
-            status_code=422,
-            fragment="requests",
-            private=True,
-        )
+        return await _requests_page(request, community, exc)
     flash(request, N_("Decision saved."))
     return see_other(request.app.url_path_for("committee:requests", slug=community.slug))

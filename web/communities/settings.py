@@ -13,14 +13,14 @@ from participation.plots import settings as plot_settings
 from participation.proposals import settings as proposal_settings
 from participation.proposals.categories import ALWAYS_OFFERED
 from participation.proposals.rules import DEFAULT_CATEGORIES
-from web.communities.committee import committee_community
+from web.communities.committee import community_where
 from web.core.clock import now
 from web.core.forms import flash, form_fields, see_other
 from web.core.templating import render
 
 
 async def settings_page(request: Request) -> Response:
-    community = await committee_community(request)
+    community = await community_where(request, "communities.manage_settings")
     return _settings_page(request, community)
 
 
@@ -68,7 +68,7 @@ def _settings_page(
 
 
 async def update_settings(request: Request) -> Response:
-    community = await committee_community(request)
+    community = await community_where(request, "communities.manage_settings")
     fields = await form_fields(request)
     cap = fields.get("household_member_cap", "")
     try:
@@ -90,7 +90,7 @@ async def update_settings(request: Request) -> Response:
 
 
 async def update_proposal_settings(request: Request) -> Response:
-    community = await committee_community(request)
+    community = await community_where(request, "communities.manage_settings")
     fields = await form_fields(request)
     try:
         await proposal_settings.update_proposal_settings(
@@ -112,7 +112,7 @@ async def update_proposal_settings(request: Request) -> Response:
 
 
 async def update_plot_settings(request: Request) -> Response:
-    community = await committee_community(request)
+    community = await community_where(request, "communities.manage_settings")
     fields = await form_fields(request)
     try:
         await plot_settings.update_plot_settings(

@@ -11,10 +11,9 @@ from starlette.responses import Response
 from participation.communities import queries as communities
 from participation.communities.queries import CommunityInfo
 from participation.core.errors import Conflict, DomainError, Invalid, NotFound
-from participation.core.permissions import can
+from participation.core.permissions import NO_STANDING, Standing, can
 from participation.voting import queries, rules, services
 from participation.voting.models import VotingRound
-from participation.voting.rules import RoundStatus, Window
 from web.core import kept
 from web.core.clock import now
 from web.core.forms import form_with_lists, parse_id, path_id, see_other
@@ -37,18 +36,11 @@ def labels() -> dict[str, Any]:
 async def list_rounds(request: Request) -> Response:
     community = await communities.get_community(request.path_params["slug"])
     standing = await communities.get_standing(request.state.actor.user_id, community.id)
-    manages = can("voting.manage", request.state.actor, standing)
-    rounds = await queries.list_rounds(community.id, include_drafts=manages)
+    rounds = await queries.list_rounds(request.state.actor, standing, community.id)
     return render(
         request,
         "voting/list.html",
-        {
-            "community": community,
-            "rounds": rounds,
-            "standing": standing,
-            "manages": manages,
-            **labels(),
-        },
+        {"community": community, "rounds": rounds, "standing": standing, **labels()},
     )
 
 
@@ -66,6 +58,7 @@ def ids(values: list[str]) -> list[int]:
 async def _round_page(
     request: Request,
     community: CommunityInfo,
+    standing: Standing,
     voting: VotingRound,
     *,
     ticked: frozenset[int] | None = None,
@@ -73,17 +66,14 @@ async def _round_page(
     status_code: int = 200,
 ) -> Response:
     actor = request.state.actor
-    standing = await communities.get_standing(actor.user_id, community.id)
-    manages = can("voting.manage", actor, standing)
     projects = await queries.ballot_projects(voting.id)
     mine = await queries.my_ballot(actor, voting)
-    window = rules.voting_window(now(request), voting.opens_at, voting.closes_at)
+    subject = queries.round_subject(voting, now=now(request), mine=mine)
     chosen = ticked if ticked is not None else mine.choices
     costs = {p.id: p.cost_yuan for p in projects}
     results = (
         await queries.round_results(voting)
-        if voting.status == RoundStatus.PUBLISHED.value
-        or (manages and voting.status == RoundStatus.TALLIED.value)
+        if can("voting.see_results", actor, standing, subject)
         else None
     )
     return render(
@@ -92,13 +82,12 @@ async def _round_page(
         {
             "community": community,
             "round": voting,
+            "subject": subject,
             "standing": standing,
-            "manages": manages,
-            "enters_paper": can("voting.enter_paper_ballot", actor, standing),
             "projects": projects,
             "mine": mine,
-            "window": window.value,
-            "voting_open": voting.status == RoundStatus.OPEN.value and window is Window.OPEN,
+            "window": subject.window.value,
+            "voting_open": rules.is_open_now(actor, standing, subject),
             "chosen": chosen,
             "total": sum(costs.get(i, 0) for i in chosen),
             "error": error,
@@ -116,18 +105,18 @@ async def round_page(request: Request) -> Response:
     community = await communities.get_community(request.path_params["slug"])
     standing = await communities.get_standing(request.state.actor.user_id, community.id)
     voting = await queries.visible_round(
-        community.id,
-        path_id(request, "round_id"),
-        committee=can("voting.manage", request.state.actor, standing),
+        request.state.actor, standing, community.id, path_id(request, "round_id")
     )
-    return await _round_page(request, community, voting)
+    return await _round_page(request, community, standing, voting)
 
 
 async def running_total(request: Request) -> Response:
-    """The ballot's total against the budget, for htmx as boxes are ticked; saves nothing."""
+    """The ballot's total against the budget, for htmx as boxes are ticked; saves nothing.
+    The same for every visitor (a ballot form is only shown on an open round), so the round
+    is asked for as anyone without a standing in the community would see it."""
     community = await communities.get_community(request.path_params["slug"])
     voting = await queries.visible_round(
-        community.id, path_id(request, "round_id"), committee=False
+        request.state.actor, NO_STANDING, community.id, path_id(request, "round_id")
     )
     projects = await services.ballot_costs(voting.id)
     ticked = ids(request.query_params.getlist("projects"))
@@ -163,9 +152,16 @@ async def cast(request: Request) -> Response:
             seal=kept.sealer(request),
         )
     except (Invalid, Conflict) as exc:
-        voting = await queries.visible_round(community.id, round_id, committee=False)
+        standing = await communities.get_standing(request.state.actor.user_id, community.id)
+        voting = await queries.visible_round(request.state.actor, standing, community.id, round_id)
         return await _round_page(
-            request, community, voting, ticked=frozenset(ticked), error=exc, status_code=422
+            request,
+            community,
+            standing,
+            voting,
+            ticked=frozenset(ticked),
+            error=exc,
+            status_code=422,
         )
     return show_receipt(request, community, receipt)
 

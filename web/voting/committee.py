@@ -12,13 +12,11 @@ from starlette.responses import Response
 from participation.communities import queries as communities
 from participation.communities.queries import CommunityInfo
 from participation.core.errors import N_, Conflict, DomainError, Invalid
-from participation.core.permissions import require
 from participation.core.text import parse_whole_number
 from participation.proposals import queries as proposal_queries
 from participation.voting import queries, rules, services
 from participation.voting.models import VotingRound
-from participation.voting.rules import RoundStatus
-from web.communities.committee import committee_community
+from web.communities.committee import community_where
 from web.core import kept
 from web.core.clock import now
 from web.core.forms import flash, form_fields, form_with_lists, parse_id, path_id, see_other
@@ -98,7 +96,7 @@ async def _form_page(
 
 
 async def new_form(request: Request) -> Response:
-    community = await committee_community(request)
+    community = await community_where(request, "voting.manage")
     start = now(request)
     form = {
         "budget_yuan": "50000",
@@ -114,7 +112,7 @@ async def new_form(request: Request) -> Response:
 
 
 async def create(request: Request) -> Response:
-    community = await committee_community(request)
+    community = await community_where(request, "voting.manage")
     fields, lists = await form_with_lists(request)
     ticked = frozenset(ids(lists.get("proposals", [])))
     try:
@@ -133,10 +131,8 @@ async def create(request: Request) -> Response:
 
 
 async def edit_form(request: Request) -> Response:
-    community = await committee_community(request)
-    voting = await services.get_round(community.id, path_id(request, "round_id"))
-    if voting.status != RoundStatus.DRAFT.value:
-        raise Invalid(N_("An open round's rules cannot change."))
+    community = await community_where(request, "voting.manage")
+    voting = await queries.round_to_edit(community.id, path_id(request, "round_id"))
     form = {
         "title": voting.title,
         "description": voting.description,
@@ -154,8 +150,8 @@ async def edit_form(request: Request) -> Response:
 
 
 async def update(request: Request) -> Response:
-    community = await committee_community(request)
-    voting = await services.get_round(community.id, path_id(request, "round_id"))
+    community = await community_where(request, "voting.manage")
+    voting = await queries.get_round(community.id, path_id(request, "round_id"))
     fields, lists = await form_with_lists(request)
     ticked = frozenset(ids(lists.get("proposals", [])))
     try:
@@ -187,7 +183,7 @@ def _round_step(
     ``links``: the step writes open data, which links to the proposals' pages."""
 
     async def endpoint(request: Request) -> Response:
-        community = await committee_community(request)
+        community = await community_where(request, "voting.manage")
         round_id = path_id(request, "round_id")
         await form_fields(request)
         extra = {"proposal_url": request.app.state.proposal_url} if links else {}
@@ -241,17 +237,15 @@ async def _paper_page(
 
 
 async def paper_form(request: Request) -> Response:
-    community = await committee_community(request)
     # Paper ballots are the community committee's to enter, not a platform admin's.
-    standing = await communities.get_standing(request.state.actor.user_id, community.id)
-    require("voting.enter_paper_ballot", request.state.actor, standing)
-    voting = await services.get_round(community.id, path_id(request, "round_id"))
+    community = await community_where(request, "voting.enter_paper_ballot")
+    voting = await queries.get_round(community.id, path_id(request, "round_id"))
     return await _paper_page(request, community, voting)
 
 
 async def enter_paper(request: Request) -> Response:
-    community = await committee_community(request)
-    voting = await services.get_round(community.id, path_id(request, "round_id"))
+    community = await community_where(request, "voting.enter_paper_ballot")
+    voting = await queries.get_round(community.id, path_id(request, "round_id"))
     fields, lists = await form_with_lists(request)
     ticked = ids(lists.get("projects", []))
     voter_id = parse_id(fields.get("voter_id"))

@@ -9,10 +9,8 @@ from participation.communities import queries as communities
 from participation.communities.queries import CommunityInfo
 from participation.core import codes
 from participation.core.errors import NotFound
-from participation.core.permissions import can
 from participation.voting import open_data, queries
 from participation.voting.models import VotingRound
-from participation.voting.rules import RoundStatus
 from web.core.downloads import download
 from web.core.forms import form_fields, path_id
 from web.core.templating import render
@@ -44,15 +42,9 @@ async def _counted_round(request: Request) -> tuple[CommunityInfo, VotingRound]:
     """A round whose data may be downloaded: published, or counted for its committee."""
     community = await communities.get_community(request.path_params["slug"])
     standing = await communities.get_standing(request.state.actor.user_id, community.id)
-    manages = can("voting.manage", request.state.actor, standing)
-    voting = await queries.visible_round(
-        community.id, path_id(request, "round_id"), committee=manages
+    voting = await queries.counted_round(
+        request.state.actor, standing, community.id, path_id(request, "round_id")
     )
-    counted = {RoundStatus.TALLIED.value, RoundStatus.PUBLISHED.value}
-    if voting.status not in counted or (
-        voting.status != RoundStatus.PUBLISHED.value and not manages
-    ):
-        raise NotFound()
     return community, voting
 
 
