@@ -30,6 +30,16 @@ from participation.core.permissions import Actor
 from participation.media.models import Photo
 from participation.media.storage import Storage
 from participation.notifications.models import Notification
+from participation.plots.models import (
+    Adoption,
+    CareAssignment,
+    CareLog,
+    CareLogPhoto,
+    CareTask,
+    Plot,
+    Team,
+    TeamMember,
+)
 from participation.proposals import services as proposals
 from participation.proposals.models import (
     Comment,
@@ -393,6 +403,32 @@ async def snapshot() -> dict[str, list[tuple[Any, ...]]]:
             )
         ),
         "published_ballots": sorted(await PublishedBallots.all().values_list("round_id", "text")),
+        "plot": sorted(
+            await Plot.all().values_list(
+                "id", "community_id", "name", "kind", "status", "photo_id", "care_minutes"
+            )
+        ),
+        "team": sorted(
+            await Team.all().values_list("id", "name", "description", "join_policy", "member_count")
+        ),
+        "team_member": sorted(
+            await TeamMember.all().values_list("id", "team_id", "user_id", "role", "status")
+        ),
+        "adoption": sorted(
+            await Adoption.all().values_list(
+                "id", "plot_id", "team_id", "status", "term_months", "nickname", "ends_at"
+            )
+        ),
+        "care_task": sorted(
+            await CareTask.all().values_list("id", "plot_id", "team_id", "kind", "active")
+        ),
+        "care_assignment": sorted(
+            await CareAssignment.all().values_list("id", "task_id", "user_id", "week_start")
+        ),
+        "care_log": sorted(
+            await CareLog.all().values_list("id", "plot_id", "member_id", "minutes", "hidden")
+        ),
+        "care_log_photo": sorted(await CareLogPhoto.all().values_list("id", "log_id", "photo_id")),
     }
 
 
