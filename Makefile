@@ -43,6 +43,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m web.core.catalogs check
 
 # Each tier's tmp_path directories go under the checkout (emptied at the next run), not the

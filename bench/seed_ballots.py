@@ -16,12 +16,14 @@ from datetime import UTC, datetime, timedelta
 
 import itsdangerous
 
+from participation.accounts.models import User
 from participation.accounts.queries import find_user_by_name
+from participation.accounts.services import create_offline_users
 from participation.communities.models import Community, Membership
+from participation.communities.services import enrol_verified_residents
 from participation.core import db
 from participation.core.permissions import Actor
 from participation.demo.seed import RESIDENTS, seed_demo
-from participation.demo.voting import seed_verified_neighbours
 from participation.proposals import services as proposals
 from participation.proposals.rules import Status
 from participation.voting import services
@@ -72,7 +74,10 @@ async def main(out_path: str) -> str:
         projects = [p.id for p in await RoundProject.filter(round_id=voting.id)]
         names = [f"投票人{i}" for i in range(VOTERS)]
         households = [f"压测{i}" for i in range(VOTERS)]
-        users = await seed_verified_neighbours(community.id, names, households, now)
+        user_ids = await create_offline_users(names, now=now)
+        residents = list(zip(user_ids, households, strict=True))
+        await enrol_verified_residents(community.id, residents, now=now)
+        users = await User.filter(id__in=user_ids).order_by("id")
         signer = itsdangerous.TimestampSigner(os.environ["HUAKAI_SECRET_KEY"])
         rnd = random.Random(7)
         with open(out_path, "w") as out:

@@ -20,7 +20,7 @@ from participation.communities import services as communities
 from participation.core.permissions import Actor
 from participation.plots import adoption, care, teams
 from participation.plots import services as plots
-from participation.plots.rules import PlotInput
+from participation.plots.plot_input import PlotInput
 from participation.proposals import services as proposals
 from participation.proposals.rules import Status
 from participation.voting import queries as voting_queries

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from participation.accounts.models import Identity, User
+from participation.accounts.services import create_offline_users
 from participation.communities import services as communities
 from participation.communities.models import Community
 from participation.core.permissions import Actor
@@ -137,6 +138,16 @@ async def make_verified(community: Community, user: User, household: str = "1栋
     actor = Actor(user_id=user.id)
     [issued] = await communities.issue_household_codes(None, community.id, [household], now=now())
     await communities.redeem_household_code(actor, community.id, issued.code, now=now())
+
+
+async def make_neighbours(community_id: int, names: list[str], households: list[str]) -> list[User]:
+    """Verified residents who never sign in, each in a household of their own, written in bulk
+    (tests that need many voters or team members). ``names`` are unique."""
+    user_ids = await create_offline_users(names, now=now())
+    residents = list(zip(user_ids, households, strict=True))
+    await communities.enrol_verified_residents(community_id, residents, now=now())
+    by_id = {user.id: user for user in await User.filter(id__in=user_ids)}
+    return [by_id[user_id] for user_id in user_ids]
 
 
 async def make_committee(community: Community, user: User) -> None:

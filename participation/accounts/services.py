@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
@@ -37,6 +38,23 @@ async def sign_in(*, provider: str, subject: str, display_name: str, now: dateti
             )
     await Identity.filter(id=identity.id).update(last_login_at=now)
     return identity.user
+
+
+async def create_offline_users(names: Sequence[str], *, now: datetime) -> list[int]:
+    """Accounts, written in bulk, for people who never sign in here themselves: the operator's
+    seeding of neighbours for the demo, benchmarks and tests. The names are unique; the ids
+    come back in their order."""
+    async with transaction() as conn:
+        await User.bulk_create(
+            [User(display_name=name, created_at=now) for name in names], 500, using_db=conn
+        )
+        rows = (
+            await User.filter(display_name__in=list(names))
+            .using_db(conn)
+            .values_list("display_name", "id")
+        )
+    by_name = {str(name): int(user_id) for name, user_id in rows}
+    return [by_name[name] for name in names]
 
 
 async def sign_out(user_id: int) -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from participation.accounts.models import User
-from participation.communities.models import Household, Membership
+from participation.accounts.services import create_offline_users
+from participation.communities.services import enrol_verified_residents
 from participation.core.permissions import Actor
 from participation.proposals import services as proposals
 from participation.proposals.rules import Status
@@ -150,39 +150,6 @@ async def _demo_voters(community_id: int, at: datetime) -> list[int]:
     """Verified neighbours who never sign in: enough ballots for the results to say something."""
     names = [f"邻居{i:02d}" for i in range(DEMO_VOTERS)]
     labels = [f"{8 + i // 10}栋{101 + i}" for i in range(DEMO_VOTERS)]
-    return [user.id for user in await seed_verified_neighbours(community_id, names, labels, at)]
-
-
-async def seed_verified_neighbours(
-    community_id: int, names: list[str], households: list[str], at: datetime
-) -> list[User]:
-    """Verified residents who never sign in, each in a household of their own, written in bulk
-    (for the demo, the benchmarks and tests that need many voters). ``names`` are unique."""
-    await User.bulk_create([User(display_name=name, created_at=at) for name in names], 500)
-    by_name = {u.display_name: u for u in await User.filter(display_name__in=names)}
-    users = [by_name[name] for name in names]
-    await Household.bulk_create(
-        [
-            Household(community_id=community_id, label=label, verified_count=1)
-            for label in households
-        ],
-        500,
-    )
-    by_label = {
-        h.label: h.id
-        for h in await Household.filter(community_id=community_id, label__in=households)
-    }
-    await Membership.bulk_create(
-        [
-            Membership(
-                user_id=user.id,
-                community_id=community_id,
-                household_id=by_label[label],
-                verified_at=at,
-                joined_at=at,
-            )
-            for user, label in zip(users, households, strict=True)
-        ],
-        500,
-    )
-    return users
+    user_ids = await create_offline_users(names, now=at)
+    await enrol_verified_residents(community_id, list(zip(user_ids, labels, strict=True)), now=at)
+    return user_ids

@@ -17,7 +17,6 @@ import pytest
 from participation.accounts.models import User
 from participation.communities.models import Community
 from participation.core.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
-from participation.demo.voting import seed_verified_neighbours
 from participation.notifications.models import Notification
 from participation.plots import adoption, jobs, services, teams
 from participation.plots.models import Adoption, Plot, Team
@@ -26,7 +25,7 @@ from participation.plots.rules import adoption_end
 from participation.plots.teams import TeamInput
 from tests.services.conftest import People
 from tests.services.seed import as_actor, audit
-from tests.support import World, now
+from tests.support import World, make_neighbours, now
 
 
 def outcomes(results: Sequence[Any]) -> Counter[str]:
@@ -43,8 +42,8 @@ def moment() -> datetime:
 
 async def neighbours(world: World, prefix: str, count: int) -> list[User]:
     names = [f"{prefix}{i}" for i in range(count)]
-    return await seed_verified_neighbours(
-        world.community.id, names, [f"{prefix}-{i}栋" for i in range(count)], now()
+    return await make_neighbours(
+        world.community.id, names, [f"{prefix}-{i}栋" for i in range(count)]
     )
 
 
@@ -569,7 +568,7 @@ async def test_a_plot_is_handed_over_only_to_another_team_of_the_community(
 ) -> None:
     request = await ask(world, scene.leader, scene.plot, scene.team)
     await approve(world, people, request)
-    [foreign_leader] = await seed_verified_neighbours(world.other.id, ["外队长"], ["外1栋"], now())
+    [foreign_leader] = await make_neighbours(world.other.id, ["外队长"], ["外1栋"])
     foreign = await teams.found_team(
         as_actor(foreign_leader), world.other.id, TeamInput(name="外队"), now=now()
     )

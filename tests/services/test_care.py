@@ -20,7 +20,6 @@ from PIL import Image
 from participation.accounts.models import User
 from participation.communities.models import Community
 from participation.core.errors import DomainError, Invalid, NotAllowed, NotFound
-from participation.demo.voting import seed_verified_neighbours
 from participation.media.models import Photo
 from participation.media.services import accept_photo
 from participation.media.storage import LocalStorage
@@ -41,7 +40,7 @@ from participation.plots.plot_input import PlotInput
 from participation.plots.teams import TeamInput
 from tests.services.conftest import People
 from tests.services.seed import as_actor, audit
-from tests.support import HOSTILE, World, now
+from tests.support import HOSTILE, World, make_neighbours, now
 
 
 def outcomes(results: Sequence[Any]) -> Counter[str]:
@@ -86,8 +85,8 @@ async def adopt(
 
 @pytest.fixture
 async def scene(world: World, people: People) -> Scene:
-    member, asker, rival_leader = await seed_verified_neighbours(
-        world.community.id, ["队员", "申请人", "对手队长"], ["1栋", "2栋", "3栋"], now()
+    member, asker, rival_leader = await make_neighbours(
+        world.community.id, ["队员", "申请人", "对手队长"], ["1栋", "2栋", "3栋"]
     )
     committee = as_actor(people.committee)
     plot = await services.create_plot(

@@ -9,7 +9,6 @@ import pytest
 
 from participation.audit.models import AuditEntry
 from participation.core.errors import Invalid, NotAllowed, NotFound
-from participation.demo.voting import seed_verified_neighbours
 from participation.plots import adoption, queries, services, teams
 from participation.plots.models import Plot
 from participation.plots.plot_input import PlotInput
@@ -17,7 +16,7 @@ from participation.plots.services import ImportRefused
 from participation.plots.teams import TeamInput
 from tests.services.conftest import People
 from tests.services.seed import as_actor, audit
-from tests.support import HOSTILE, World, now
+from tests.support import HOSTILE, World, make_neighbours, now
 
 HEADER = "name,kind,location,latitude,longitude,area_m2,care_needs\n"
 
@@ -344,7 +343,7 @@ async def test_an_adopted_plot_cannot_rest_or_retire(
     world: World, people: People, status: str
 ) -> None:
     plot = await new_plot(world, people)
-    [leader] = await seed_verified_neighbours(world.community.id, ["队长"], ["1栋101"], now())
+    [leader] = await make_neighbours(world.community.id, ["队长"], ["1栋101"])
     team = await teams.found_team(
         as_actor(leader), world.community.id, TeamInput(name="花友队"), now=now()
     )

@@ -12,14 +12,13 @@ import pytest
 
 from participation.accounts.models import User
 from participation.core.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
-from participation.demo.voting import seed_verified_neighbours
 from participation.notifications.models import Notification
 from participation.plots import queries, teams
 from participation.plots.models import Team, TeamMember
 from participation.plots.teams import TeamInput
 from tests.services.conftest import People
 from tests.services.seed import as_actor, audit
-from tests.support import HOSTILE, World, now
+from tests.support import HOSTILE, World, make_neighbours, now
 
 
 def outcomes(results: Sequence[Any]) -> Counter[str]:
@@ -33,8 +32,8 @@ def outcomes(results: Sequence[Any]) -> Counter[str]:
 async def neighbours(world: World, prefix: str, count: int) -> list[User]:
     """Verified residents of ``world.community``, each in a household of their own."""
     names = [f"{prefix}{i}" for i in range(count)]
-    return await seed_verified_neighbours(
-        world.community.id, names, [f"{prefix}-{i}栋" for i in range(count)], now()
+    return await make_neighbours(
+        world.community.id, names, [f"{prefix}-{i}栋" for i in range(count)]
     )
 
 
@@ -177,7 +176,7 @@ async def test_only_verified_residents_join_teams(world: World, people: People, 
 
 
 async def test_another_communitys_team_is_not_found(world: World, people: People) -> None:
-    [foreign_leader] = await seed_verified_neighbours(world.other.id, ["外队长"], ["外1栋"], now())
+    [foreign_leader] = await make_neighbours(world.other.id, ["外队长"], ["外1栋"])
     foreign = await teams.found_team(
         as_actor(foreign_leader), world.other.id, TeamInput(name="外队"), now=now()
     )

@@ -19,7 +19,6 @@ from participation.audit.models import AuditEntry
 from participation.core.codes import hash_code
 from participation.core.errors import Conflict, DomainError, Invalid, NotAllowed
 from participation.core.permissions import Actor
-from participation.demo.voting import seed_verified_neighbours
 from participation.notifications.models import Notification
 from participation.proposals import services as proposals
 from participation.proposals.models import Proposal
@@ -28,7 +27,7 @@ from participation.voting import queries, services
 from participation.voting.models import Ballot, BallotChoice, RoundProject, RoundResult, VotingRound
 from participation.voting.rules import RoundStatus
 from tests.services.conftest import People
-from tests.support import World, make_user, make_verified, now, proposal_url
+from tests.support import World, make_neighbours, make_user, make_verified, now, proposal_url
 
 COSTS = (3000, 2000, 1500, 1000)  # the ballot: four projects
 BUDGET = 5000
@@ -100,7 +99,7 @@ async def voters(world: World, count: int, prefix: str = "voter") -> list[Actor]
     """``count`` verified residents, each in a household of their own, written in bulk."""
     names = [f"{prefix}{i}" for i in range(count)]
     households = [f"{prefix}-{i}" for i in range(count)]
-    users = await seed_verified_neighbours(world.community.id, names, households, now())
+    users = await make_neighbours(world.community.id, names, households)
     return [Actor(user_id=u.id) for u in users]
 
 

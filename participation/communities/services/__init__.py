@@ -18,6 +18,7 @@ from participation.communities.services.members import (
     join_community,
     set_role,
 )
+from participation.communities.services.roster import enrol_verified_residents
 from participation.communities.services.settings import (
     SETTINGS_FIELDS,
     CommunitySettings,
@@ -47,6 +48,7 @@ __all__ = [
     "IssuedCode",
     "create_community",
     "decide_verification",
+    "enrol_verified_residents",
     "issue_household_codes",
     "join_community",
     "parse_household_labels",
