@@ -14,12 +14,12 @@ import participation.proposals.notices  # noqa: F401 - registers the notice kind
 from participation.communities.queries import verified_member_named
 from participation.core.db import transaction
 from participation.core.errors import N_, Conflict, Invalid, NotFound
-from participation.core.permissions import Actor
+from participation.core.permissions import NO_STANDING, Actor, can
 from participation.core.text import clean_line
 from participation.notifications.services import notify
 from participation.proposals.models import ProposalCoAuthor
 from participation.proposals.queries import proposal_to_edit, visible_proposal
-from participation.proposals.rules import Status
+from participation.proposals.rules import InvitationSubject, Status
 
 MAX_CO_AUTHORS = 5
 CLOSED = frozenset({Status.REJECTED, Status.WITHDRAWN, Status.COMPLETED})
@@ -56,11 +56,21 @@ async def accept_co_authorship(
     actor: Actor, community_id: int, proposal_id: int, *, now: datetime
 ) -> None:
     proposal = await visible_proposal(actor, community_id, proposal_id)
-    accepted = await ProposalCoAuthor.filter(
-        proposal_id=proposal.id, user_id=actor.user_id, accepted_at__isnull=True
-    ).update(accepted_at=now)
+    invitation = await ProposalCoAuthor.get_or_none(proposal_id=proposal.id, user_id=actor.user_id)
+    # No invitation for this neighbour (or one already accepted) is nothing to accept: a 404.
+    if invitation is None or not can(
+        "proposals.accept_invitation", actor, NO_STANDING, _subject(invitation)
+    ):
+        raise NotFound()
+    accepted = await ProposalCoAuthor.filter(id=invitation.id, accepted_at__isnull=True).update(
+        accepted_at=now
+    )
     if not accepted:
         raise NotFound()
+
+
+def _subject(invitation: ProposalCoAuthor) -> InvitationSubject:
+    return InvitationSubject(invitation.user_id, invitation.accepted_at is not None)
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,10 @@ class CoAuthorView:
     user_id: int
     name: str
     accepted: bool
+
+    @property
+    def subject(self) -> InvitationSubject:
+        return InvitationSubject(self.user_id, self.accepted)
 
 
 async def list_co_authors(proposal_id: int) -> list[CoAuthorView]:

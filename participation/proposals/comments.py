@@ -110,6 +110,10 @@ class CommentView:
     update_id: int | None
     replies: list[CommentView]
 
+    @property
+    def subject(self) -> CommentSubject:
+        return CommentSubject(self.author_id)
+
 
 async def list_comments(proposal_id: int) -> list[CommentView]:
     """Threads in posting order: top-level comments with their replies."""

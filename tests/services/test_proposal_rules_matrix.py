@@ -135,3 +135,42 @@ async def test_only_the_author_edits_and_the_service_says_the_same(
                 actor, scene.community_id, proposal.id, draft(title="改掉它"), now=now()
             )
         assert (await Proposal.get(id=proposal.id)).title == proposal.title
+
+
+# fmt: off
+# An invitation to co-author the submitted proposal, as its page lists it: whose it is.
+#                                                anon mem  ver  aut  co   inv  com  adm  dis  oth
+INVITATIONS: dict[tuple[str, str], tuple[bool, ...]] = {
+    ("proposals.accept_invitation", "invited"): (_,   _,   _,   _,   _,   Y,   _,   _,   _,   _),
+    ("proposals.accept_invitation", "co_author"): (_,   _,   _,   _,   _,   _,   _,   _,   _,   _),
+}
+# fmt: on
+
+
+async def test_an_invitation_is_accepted_by_the_neighbour_it_invites_once(database: str) -> None:
+    """The page's button and the service ask the same rule: anyone else (and the co-author who
+    accepted already) finds nothing to accept, and nothing changes."""
+    scene = await _scene()
+    proposal = scene.proposals["submitted"]
+    views = {view.user_id: view for view in await coauthors.list_co_authors(proposal.id)}
+    wrong = []
+    for (rule, whose), row in INVITATIONS.items():
+        subject = views[scene.actors[whose].user_id or 0].subject
+        for actor_name, expected in zip(ACTORS, row, strict=True):
+            actor = scene.actors[actor_name]
+            standing = await get_standing(actor.user_id, scene.community_id)
+            if can(rule, actor, standing, subject) is not expected:
+                wrong.append(f"{rule} of {whose}'s invitation, {actor_name}: expected {expected}")
+    assert not wrong, "\n".join(wrong)
+    before = await coauthors.list_co_authors(proposal.id)
+    for actor_name in ACTORS:
+        if actor_name == "invited":
+            continue
+        with pytest.raises(NotFound):
+            await coauthors.accept_co_authorship(
+                scene.actors[actor_name], scene.community_id, proposal.id, now=now()
+            )
+    assert await coauthors.list_co_authors(proposal.id) == before
+    invited = scene.actors["invited"]
+    await coauthors.accept_co_authorship(invited, scene.community_id, proposal.id, now=now())
+    assert all(view.accepted for view in await coauthors.list_co_authors(proposal.id))
