@@ -10,8 +10,8 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from tests.support import BASE_URL, World, make_settings, make_world
-from tests.web.helpers import client_for
+from tests.support import BASE_URL, World, login, make_committee, make_settings, make_world
+from tests.web.helpers import Scene, VotingScene, build_scene, build_voting_scene, client_for
 from tests.web.rogue_idp import RogueIdP
 from web.core.app import create_app
 from web.demo_idp import RunningIdP
@@ -91,3 +91,22 @@ def rogue_idp() -> Iterator[RogueIdP]:
         yield provider
     finally:
         provider.stop()
+
+
+@pytest.fixture
+async def scene(world: World) -> Scene:
+    return await build_scene(world)
+
+
+@pytest.fixture
+async def voting(scene: Scene) -> VotingScene:
+    scene.voting = await build_voting_scene(scene.world)
+    return scene.voting
+
+
+@pytest.fixture
+async def committee_client(client: httpx.AsyncClient, scene: Scene) -> httpx.AsyncClient:
+    """The client signed in as a committee member of the scene's community."""
+    user = await login(client, "committee-a")
+    await make_committee(scene.world.community, user)
+    return client

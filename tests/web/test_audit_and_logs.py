@@ -20,7 +20,6 @@ from participation.communities.models import (
 )
 from tests.support import (
     SECRET,
-    World,
     csrf_token,
     idp_authorize,
     login,
@@ -34,7 +33,6 @@ from tests.web.helpers import (
     ENGLISH,
     HTMX_PARTIAL,
     Scene,
-    build_scene,
     is_fragment,
     path_and_query,
     session_cookie,
@@ -42,11 +40,6 @@ from tests.web.helpers import (
 
 REDEEM_LIMIT = 5
 REDEEM_WINDOW = 15 * 60
-
-
-@pytest.fixture
-async def scene(world: World) -> Scene:
-    return await build_scene(world)
 
 
 # --- 33. redemption bursts -----------------------------------------------------------------------

@@ -13,11 +13,10 @@ from starlette.routing import Route
 
 from participation.accounts.models import User
 from participation.communities.models import HouseholdCode, Membership, VerificationRequest
-from tests.support import BASE_URL, World, csrf_token, hx_location, login, make_committee
+from tests.support import BASE_URL, csrf_token, hx_location, login, make_committee
 from tests.web.helpers import (
     HTMX_PARTIAL,
     Scene,
-    build_scene,
     csrf_of,
     is_fragment,
     snapshot,
@@ -104,11 +103,6 @@ def writes(scene: Scene) -> list[Write]:
         Write("language", "/language", {"locale": "en", "next": "/"}, _english),
         Write("logout", "/logout", {}, _signed_out),
     ]
-
-
-@pytest.fixture
-async def scene(world: World) -> Scene:
-    return await build_scene(world)
 
 
 @pytest.fixture

@@ -30,7 +30,6 @@ from tests.web.helpers import (
     HTMX_PARTIAL,
     Scene,
     assert_inert,
-    build_scene,
     is_fragment,
     sqlite_only,
 )
@@ -241,11 +240,6 @@ async def test_nul_characters_are_dropped_from_form_text(
 
 
 # --- 15. private pages are never stored ----------------------------------------------------------
-
-
-@pytest.fixture
-async def scene(world: World) -> Scene:
-    return await build_scene(world)
 
 
 async def test_pages_for_a_signed_in_user_are_no_store(

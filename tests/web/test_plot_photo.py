@@ -20,7 +20,7 @@ from tests.unit.test_media_pipeline import (
     quadrants,
 )
 from tests.web.helpers import ENGLISH, assert_inert
-from tests.web.test_plot_hostile import PLOT_COMMITTEE, PlotScene, build_plot_scene
+from tests.web.plot_scene import PLOT_COMMITTEE, PlotScene, build_plot_scene
 from tests.web.test_plot_uploads import stored_files
 
 HOSTILE_ALT = '"><img src=x onerror=alert(1)> {{7*7}} <div hx-get=/admin hx-trigger=load>'

@@ -49,7 +49,7 @@ from tests.unit.test_media_pipeline import (
     zlib_bomb,
 )
 from tests.web.helpers import ENGLISH, assert_inert, tiny_png
-from tests.web.test_plot_hostile import PLOT_COMMITTEE, PLOT_MEMBER, PlotScene, build_plot_scene
+from tests.web.plot_scene import PLOT_COMMITTEE, PLOT_MEMBER, PlotScene, build_plot_scene
 from web.plots.committee import CSV_MAX_BYTES
 
 RED, GREEN, BLUE = (220, 30, 30), (30, 200, 40), (30, 40, 210)

@@ -1,6 +1,6 @@
-"""Access to proposals beyond the matrix in test_access.py: drafts are hidden from everyone but
-their author, and another community's proposals, comments and updates are not found through
-this community's URLs -- for every proposal route and every kind of visitor."""
+"""Access to proposals beyond the matrix in test_access_proposals.py: drafts are hidden from
+everyone but their author, and another community's proposals, comments and updates are not
+found through this community's URLs -- for every proposal route and every kind of visitor."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 
 from participation.proposals.models import Comment, ProgressUpdate, Proposal
 from tests.support import World, csrf_token, login
+from tests.web.access import ACTORS, sign_in_as
 from tests.web.helpers import (
     PROPOSAL_AUTHOR,
     ProposalScene,
@@ -20,7 +21,6 @@ from tests.web.helpers import (
     sqlite_only,
     tiny_png,
 )
-from tests.web.test_access import ACTORS, _actor
 
 FORM = {"title": "偷偷改标题", "body": "改", "category": "greening", "cost_yuan": "1"}
 
@@ -97,7 +97,7 @@ async def _signed_in_as(
     actor: str, app: Starlette, client: httpx.AsyncClient, world: World
 ) -> tuple[ProposalScene, str]:
     proposals = await build_proposal_scene(world, app.state.storage)
-    await _actor(actor, client, world)
+    await sign_in_as(actor, client, world)
     return proposals, await csrf_token(client)
 
 
