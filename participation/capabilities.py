@@ -4,6 +4,7 @@ new capability adds its line here."""
 
 from __future__ import annotations
 
+import participation.conventions.notices
 import participation.plots.notices
 import participation.proposals.notices
 import participation.voting.notices  # noqa: F401 - imported for what they register

@@ -14,13 +14,18 @@ from datetime import datetime
 
 import participation.capabilities  # noqa: F401 - the notice kinds the jobs send
 from participation.accounts import jobs as accounts_jobs
+from participation.conventions import jobs as conventions_jobs
 from participation.core.clock import Clock, utc_now
 from participation.plots import jobs as plots_jobs
 
 log = logging.getLogger("huakai.jobs")
 
 Job = Callable[[datetime], Awaitable[str]]
-JOBS: tuple[Job, ...] = (plots_jobs.follow_up, accounts_jobs.forget_expired)
+JOBS: tuple[Job, ...] = (
+    plots_jobs.follow_up,
+    conventions_jobs.count_closed_votes,
+    accounts_jobs.forget_expired,
+)
 
 
 async def run_all(now: datetime) -> list[str]:

@@ -22,9 +22,11 @@ from participation.communities.queries.community import (
 )
 from participation.communities.queries.members import (
     STANDING_SQL,
+    Electorate,
     MemberHousehold,
     MemberRow,
     committee_ids,
+    electorate,
     get_membership,
     get_standing,
     list_members,
@@ -48,6 +50,7 @@ __all__ = [
     "CodeRow",
     "CommunityInfo",
     "CommunityOverview",
+    "Electorate",
     "MemberHousehold",
     "MemberRow",
     "MyCommunity",
@@ -56,6 +59,7 @@ __all__ = [
     "committee_ids",
     "community_by_id",
     "community_where",
+    "electorate",
     "every_plot_settings",
     "get_community",
     "get_community_for_committee",

@@ -81,6 +81,25 @@ async def committee_ids(community_id: int, conn: BaseDBAsyncClient | None = None
     return [row["user_id"] for row in rows]
 
 
+@dataclass(frozen=True)
+class Electorate:
+    """Who may take part in a community-wide vote: its verified residents (active accounts),
+    and the households they live in."""
+
+    residents: int
+    households: int
+    resident_ids: list[int]
+
+
+async def electorate(community_id: int, conn: BaseDBAsyncClient | None = None) -> Electorate:
+    query = Membership.filter(
+        community_id=community_id, verified_at__isnull=False, user__disabled=False
+    )
+    rows = await (query.using_db(conn) if conn else query).values("user_id", "household_id")
+    households = {row["household_id"] for row in rows if row["household_id"] is not None}
+    return Electorate(len(rows), len(households), sorted(row["user_id"] for row in rows))
+
+
 async def get_membership(user_id: int, community_id: int) -> Membership | None:
     return await Membership.get_or_none(user_id=user_id, community_id=community_id).select_related(
         "household"

@@ -16,6 +16,7 @@ MODEL_MODULES = [
     "participation.media.models",
     "participation.voting.models",
     "participation.plots.models",
+    "participation.conventions.models",
 ]
 SQLITE_BUSY_TIMEOUT_MS = 5000
 # Every SQLite connection's settings, tortoise's and the loop's own (core/db/fast.py).
