@@ -29,9 +29,9 @@ from participation.conventions.rules import (
     ConventionSubject,
     Phase,
     RatificationSubject,
-    vote_window,
 )
 from participation.conventions.text import Article, articles_of, number_of
+from participation.core.clock import window_at
 from participation.core.errors import NotFound
 
 
@@ -129,7 +129,7 @@ class RatificationView:
 
     def subject(self, now: datetime, *, in_household: bool) -> RatificationSubject:
         return RatificationSubject(
-            window=vote_window(now, self.opens_at, self.closes_at),
+            window=window_at(now, self.opens_at, self.closes_at),
             household_mode=self.mode == "household",
             in_household=in_household,
             counted=self.counted,
@@ -212,9 +212,17 @@ async def convention_page(
     by_article: dict[int, list[AmendmentView]] = {}
     for a in amendments:
         by_article.setdefault(a.article_key, []).append(a)
+    held = await Ratification.filter(convention_id=convention.id).order_by("-id")
+    my_votes: dict[int, RatificationVote] = {}
+    if viewer_id is not None:
+        my_votes = {
+            v.ratification_id: v
+            for v in await RatificationVote.filter(
+                ratification__convention_id=convention.id, voter_id=viewer_id
+            )
+        }
     ratifications = [
-        await _ratification_view(r, versions[r.version_id].number, viewer_id)
-        for r in await Ratification.filter(convention_id=convention.id).order_by("-id")
+        _ratification_view(r, versions[r.version_id].number, my_votes.get(r.id)) for r in held
     ]
     adopted_by = next(
         (
@@ -243,16 +251,13 @@ async def convention_page(
     )
 
 
-async def _ratification_view(
-    r: Ratification, version_number: int, viewer_id: int | None
+def _ratification_view(
+    r: Ratification, version_number: int, my: RatificationVote | None
 ) -> RatificationView:
     tally = outcome = None
     if r.counted_at is not None:
         tally = Tally(r.yes, r.no, r.abstain, r.eligible)
         outcome = decide(RatificationRule(r.quorum_percent, r.majority, r.mode), tally)  # type: ignore[arg-type]
-    my = None
-    if viewer_id is not None:
-        my = await RatificationVote.filter(ratification_id=r.id, voter_id=viewer_id).first()
     return RatificationView(
         id=r.id,
         version_number=version_number,

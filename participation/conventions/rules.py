@@ -4,9 +4,9 @@ the open, the committee's consolidation, and the ratification vote."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
 
+from participation.core.clock import Window
 from participation.core.errors import N_, Conflict, DomainError, Invalid, NotAllowed
 from participation.core.permissions import (
     Actor,
@@ -55,21 +55,6 @@ class AmendmentStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class Window(StrEnum):
-    NOT_YET = "not_yet"
-    OPEN = "open"
-    OVER = "over"
-
-
-def vote_window(now: datetime, opens_at: datetime, closes_at: datetime) -> Window:
-    """Whether a vote cast ``now`` counts: from opening (inclusive) to closing (exclusive)."""
-    if now < opens_at:
-        return Window.NOT_YET
-    if now >= closes_at:
-        return Window.OVER
-    return Window.OPEN
-
-
 @dataclass(frozen=True)
 class ConventionSubject:
     phase: Phase
@@ -94,7 +79,6 @@ class RatificationSubject:
 
 
 is_drafting = of_subject("is_drafting", lambda c: c.phase is Phase.DRAFTING)
-is_deciding = of_subject("is_deciding", lambda c: c.phase in DECIDING)
 is_revisable = of_subject("is_revisable", lambda c: c.phase in REVISABLE)
 is_open_amendment = of_subject(
     "is_open_amendment",
@@ -109,7 +93,6 @@ not_on_paper = of_subject("not_on_paper", lambda r: not r.paper_vote)
 
 # Opening drafts, moving phases, deciding amendments, scheduling and counting votes.
 can_manage = register("conventions.manage", is_committee | is_platform_admin)
-can_edit_draft = register("conventions.edit_draft", can_manage & is_drafting)
 can_decide = register("conventions.decide", can_manage & is_open_amendment)
 can_revise = register("conventions.revise", can_manage & is_revisable)
 can_propose = register("conventions.propose_amendment", is_verified_resident & is_drafting)

@@ -8,6 +8,7 @@ from fractions import Fraction
 from typing import cast
 
 from participation.communities.queries import community_by_id, member_household
+from participation.core.clock import Window, window_at
 from participation.core.errors import N_, Invalid, NotFound
 from participation.core.permissions import Actor, Standing, can
 from participation.proposals.queries import proposal_titles
@@ -20,7 +21,7 @@ from participation.voting.models import (
     RoundResult,
     VotingRound,
 )
-from participation.voting.rules import CountingBallot, RoundStatus, RoundSubject, VoteUnit, Window
+from participation.voting.rules import CountingBallot, RoundStatus, RoundSubject, VoteUnit
 
 VISIBLE = tuple(s.value for s in RoundStatus if s is not RoundStatus.DRAFT)
 
@@ -138,9 +139,7 @@ def round_subject(
     """The round as its rules see it: at ``now`` (without it, voting is not open) and for the
     visitor whose ballot ``mine`` is."""
     window = (
-        rules.voting_window(now, voting.opens_at, voting.closes_at)
-        if now is not None
-        else Window.NOT_YET
+        window_at(now, voting.opens_at, voting.closes_at) if now is not None else Window.NOT_YET
     )
     counting = (
         CountingBallot(mine.ballot.voter_id, mine.ballot.channel)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from participation.core.clock import Window
 from participation.core.errors import N_, Conflict, DomainError, Invalid, NotAllowed
 from participation.core.permissions import (
     Actor,
@@ -58,21 +59,6 @@ TIE_BREAK = N_(
 TITLE_MAX = 120
 BUDGET_MAX_YUAN = 100_000_000
 PROJECTS_MAX = 200
-
-
-class Window(StrEnum):
-    NOT_YET = "not_yet"
-    OPEN = "open"
-    OVER = "over"
-
-
-def voting_window(now: datetime, opens_at: datetime, closes_at: datetime) -> Window:
-    """Whether a ballot cast ``now`` counts: from opening (inclusive) to closing (exclusive)."""
-    if now < opens_at:
-        return Window.NOT_YET
-    if now >= closes_at:
-        return Window.OVER
-    return Window.OPEN
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from participation.conventions.rules import (
     ConventionSubject,
     Phase,
     RatificationSubject,
-    Window,
 )
+from participation.core.clock import Window
 from participation.core.permissions import ANONYMOUS, Actor, can
 from tests.support import World, make_committee, make_user, make_verified, now
 
@@ -44,8 +44,6 @@ def amendment(status: AmendmentStatus, phase: Phase, author_id: int) -> Amendmen
 # (rule, subject name, who may); subjects are built per test (the author's id is known then).
 MATRIX: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("conventions.manage", "none", MANAGERS),
-    ("conventions.edit_draft", "drafting", MANAGERS),
-    ("conventions.edit_draft", "ratifying", frozenset()),
     ("conventions.revise", "adopted", MANAGERS),
     ("conventions.revise", "drafting", frozenset()),
     ("conventions.propose_amendment", "drafting", RESIDENTS),

@@ -101,12 +101,14 @@ async def propose_amendment(
 
 
 async def _amendment(community_id: int, amendment_id: int) -> tuple[Amendment, AmendmentSubject]:
-    amendment = await Amendment.filter(
-        id=amendment_id, convention__community_id=community_id
-    ).first()
+    amendment = (
+        await Amendment.filter(id=amendment_id, convention__community_id=community_id)
+        .select_related("convention")
+        .first()
+    )
     if amendment is None:
         raise NotFound()
-    convention = await Convention.get(id=amendment.convention_id)
+    convention = amendment.convention
     subject = AmendmentSubject(
         amendment.author_id, AmendmentStatus(amendment.status), Phase(convention.status)
     )
@@ -238,6 +240,13 @@ async def decide_amendments(
         await convention.save(
             update_fields=["current_version_id", "next_article_key", "updated_at"], using_db=conn
         )
+        supporters: dict[int, list[int]] = {}
+        for row in (
+            await AmendmentSupport.filter(amendment_id__in=list(reasons))
+            .using_db(conn)
+            .values("amendment_id", "user_id")
+        ):
+            supporters.setdefault(row["amendment_id"], []).append(row["user_id"])
         for decision in decisions:
             status = AmendmentStatus.ACCEPTED if decision.accept else AmendmentStatus.REJECTED
             await (
@@ -251,12 +260,10 @@ async def decide_amendments(
                     result_version_id=version.id if version and decision.accept else None,
                 )
             )
-            supporters = (
-                await AmendmentSupport.filter(amendment_id=decision.amendment_id)
-                .using_db(conn)
-                .values("user_id")
-            )
-            people = {rows[decision.amendment_id].author_id, *(r["user_id"] for r in supporters)}
+            people = {
+                rows[decision.amendment_id].author_id,
+                *supporters.get(decision.amendment_id, []),
+            }
             kind = (
                 "conventions.amendment_accepted"
                 if decision.accept

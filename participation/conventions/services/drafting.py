@@ -128,22 +128,9 @@ async def move_phase(
     require("conventions.manage", actor, await get_standing(actor.user_id, community_id))
     async with transaction() as conn:
         convention = await locked_convention(conn, community_id, convention_id)
-        before = Phase(convention.status)
-        if to not in _MOVES.get(before, frozenset()):
+        if to not in _MOVES.get(Phase(convention.status), frozenset()):
             raise Conflict(N_("The convention is no longer in that phase; reload the page."))
-        convention.status = to.value
-        convention.updated_at = now
-        await convention.save(update_fields=["status", "updated_at"], using_db=conn)
-        await record(
-            conn,
-            actor_id=actor.user_id,
-            community_id=community_id,
-            action="conventions.move_phase",
-            target=f"convention:{convention.id}",
-            at=now,
-            before={"status": before.value},
-            after={"status": to.value},
-        )
+        await _change_phase(conn, actor, convention, to, "conventions.move_phase", now)
     return convention
 
 
@@ -156,21 +143,35 @@ async def start_revision(
     async with transaction() as conn:
         convention = await locked_convention(conn, community_id, convention_id)
         require("conventions.revise", actor, standing, ConventionSubject(Phase(convention.status)))
-        before = convention.status
-        convention.status = Phase.DRAFTING.value
-        convention.updated_at = now
-        await convention.save(update_fields=["status", "updated_at"], using_db=conn)
-        await record(
-            conn,
-            actor_id=actor.user_id,
-            community_id=community_id,
-            action="conventions.start_revision",
-            target=f"convention:{convention.id}",
-            at=now,
-            before={"status": before},
-            after={"status": Phase.DRAFTING.value},
+        await _change_phase(
+            conn, actor, convention, Phase.DRAFTING, "conventions.start_revision", now
         )
     return convention
+
+
+async def _change_phase(
+    conn: BaseDBAsyncClient,
+    actor: Actor,
+    convention: Convention,
+    to: Phase,
+    action: str,
+    now: datetime,
+) -> None:
+    """Move the (locked) convention to ``to``, with its audit row in the same transaction."""
+    before = convention.status
+    convention.status = to.value
+    convention.updated_at = now
+    await convention.save(update_fields=["status", "updated_at"], using_db=conn)
+    await record(
+        conn,
+        actor_id=actor.user_id,
+        community_id=convention.community_id,
+        action=action,
+        target=f"convention:{convention.id}",
+        at=now,
+        before={"status": before},
+        after={"status": to.value},
+    )
 
 
 async def open_amendment_count(conn: BaseDBAsyncClient, convention_id: int) -> int:

@@ -32,9 +32,9 @@ from participation.conventions.rules import (
     Phase,
     RatificationSubject,
     vote_refusal,
-    vote_window,
 )
 from participation.conventions.services.drafting import locked_convention, open_amendment_count
+from participation.core.clock import window_at
 from participation.core.db import claim_once, is_postgres, transaction
 from participation.core.errors import N_, Conflict, Invalid, NotFound
 from participation.core.permissions import Actor, Standing, can, require
@@ -125,7 +125,6 @@ async def cast_vote(
     """The voter's own vote (or their household's), changeable until the vote closes."""
     ratification = await _ratification(community_id, ratification_id)
     standing = await get_standing(actor.user_id, community_id)
-    assert actor.user_id is not None or not standing.member
     return await _store(
         community_id, ratification, actor, standing, actor.user_id, choice, "online", now
     )
@@ -168,7 +167,7 @@ async def _store(
         place = await member_household(voter_id, community_id)
         household = place.household_id if place else None
     subject = RatificationSubject(
-        window=vote_window(now, ratification.opens_at, ratification.closes_at),
+        window=window_at(now, ratification.opens_at, ratification.closes_at),
         household_mode=ratification.mode == "household",
         in_household=household is not None,
         counted=ratification.counted_at is not None,
@@ -236,6 +235,11 @@ async def _upsert(
             updated_at=now,
             using_db=conn,
         )
+        await (
+            Ratification.filter(id=ratification.id)
+            .using_db(conn)
+            .update(vote_count=F("vote_count") + 1)
+        )
     else:
         existing.choice, existing.voter_id, existing.updated_at = choice, voter_id, now
         existing.entered_by_id = entered_by
@@ -243,8 +247,6 @@ async def _upsert(
             update_fields=["choice", "voter_id", "updated_at", "entered_by_id"], using_db=conn
         )
         vote = existing
-    count = await RatificationVote.filter(ratification_id=ratification.id).using_db(conn).count()
-    await Ratification.filter(id=ratification.id).using_db(conn).update(vote_count=count)
     if channel == "paper":
         await record(
             conn,
@@ -267,7 +269,7 @@ async def count_ratification(
     if actor is not None:
         standing = await get_standing(actor.user_id, community_id)
         subject = RatificationSubject(
-            window=vote_window(now, ratification.opens_at, ratification.closes_at),
+            window=window_at(now, ratification.opens_at, ratification.closes_at),
             counted=ratification.counted_at is not None,
         )
         require("conventions.count", actor, standing, subject)

@@ -19,6 +19,7 @@ from participation.accounts.services import keep_result_step
 from participation.audit.services import audit_row
 from participation.communities.queries import STANDING_SQL, get_standing, standing_of
 from participation.core import codes
+from participation.core.clock import window_at
 from participation.core.db import (
     Sql,
     Steps,
@@ -197,7 +198,7 @@ def _ballot_steps(ballot: _Ballot, code: str, now: datetime, seal: Seal | None) 
     subject = RoundSubject(
         status=RoundStatus(voting.status),
         vote_unit=VoteUnit(voting.vote_unit),
-        window=rules.voting_window(now, voting.opens_at, voting.closes_at),
+        window=window_at(now, voting.opens_at, voting.closes_at),
         in_household=household_id is not None,
     )
     if not can("voting.see", ballot.actor, actor_standing, subject):

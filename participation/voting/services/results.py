@@ -10,12 +10,13 @@ from typing import cast
 
 import participation.voting.notices  # noqa: F401 - registers the notice kinds sent here
 from participation.audit.services import record
+from participation.core.clock import Window, window_at
 from participation.core.db import transaction
 from participation.core.errors import N_, Conflict, Invalid
 from participation.core.permissions import Actor
 from participation.notifications.services import notify
 from participation.proposals import services as proposal_services
-from participation.voting import open_data, queries, rules, tally
+from participation.voting import open_data, queries, tally
 from participation.voting.models import (
     Ballot,
     BallotChoice,
@@ -24,7 +25,7 @@ from participation.voting.models import (
     RoundResult,
     VotingRound,
 )
-from participation.voting.rules import ResultRule, RoundStatus, Window
+from participation.voting.rules import ResultRule, RoundStatus
 from participation.voting.services.rounds import require_manager
 
 
@@ -39,7 +40,7 @@ async def close_round(
     if voting.status == RoundStatus.DRAFT.value:
         raise Invalid(N_("Only an open round can be closed."))
     if voting.status == RoundStatus.OPEN.value:
-        if rules.voting_window(now, voting.opens_at, voting.closes_at) is not Window.OVER:
+        if window_at(now, voting.opens_at, voting.closes_at) is not Window.OVER:
             raise Invalid(N_("Voting is still open; it can be counted after it closes."))
         async with transaction() as conn:
             closed = (

@@ -1,4 +1,5 @@
-"""A ratification vote's window: open from its opening (inclusive) to its closing (exclusive)."""
+"""A vote's window (participation/core/clock.py, for ballots and ratifications): open from
+its opening (inclusive) to its closing (exclusive)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from participation.conventions.rules import Window, vote_window
+from participation.core.clock import Window, window_at
 
 OPENS = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 CLOSES = OPENS + timedelta(days=1)
@@ -22,4 +23,4 @@ CLOSES = OPENS + timedelta(days=1)
     ],
 )
 def test_the_window(moment: datetime, window: Window) -> None:
-    assert vote_window(moment, OPENS, CLOSES) is window
+    assert window_at(moment, OPENS, CLOSES) is window
