@@ -3,6 +3,7 @@ text, amendments and vote, any two versions compared, and the JSON anyone may re
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -151,6 +152,9 @@ class ConventionPage:
     adopted_by: RatificationView | None
     subject: ConventionSubject
     by_article: dict[int, list[AmendmentView]] = field(default_factory=dict)
+    # The accepted amendments that made each article what it is: its changes, and the insert
+    # that created it.
+    shaped_by: dict[int, list[AmendmentView]] = field(default_factory=dict)
 
     @property
     def open_amendments(self) -> list[AmendmentView]:
@@ -166,6 +170,27 @@ async def get_convention(community_id: int, convention_id: int) -> Convention:
     if found is None or found.current_version_id is None:
         raise NotFound()
     return found
+
+
+async def check_part_of(
+    community_id: int,
+    convention_id: int,
+    *,
+    amendment_id: int | None = None,
+    ratification_id: int | None = None,
+) -> None:
+    """A forged pairing in a URL (another convention's amendment or vote) is a 404 like a
+    missing id."""
+    if amendment_id is not None:
+        found = await Amendment.exists(
+            id=amendment_id, convention_id=convention_id, convention__community_id=community_id
+        )
+    else:
+        found = await Ratification.exists(
+            id=ratification_id, convention_id=convention_id, convention__community_id=community_id
+        )
+    if not found:
+        raise NotFound()
 
 
 async def convention_page(
@@ -212,6 +237,7 @@ async def convention_page(
     by_article: dict[int, list[AmendmentView]] = {}
     for a in amendments:
         by_article.setdefault(a.article_key, []).append(a)
+    shaped_by = _shaped_by(versions.values(), {a.id: a for a in amendments})
     held = await Ratification.filter(convention_id=convention.id).order_by("-id")
     my_votes: dict[int, RatificationVote] = {}
     if viewer_id is not None:
@@ -248,7 +274,29 @@ async def convention_page(
         adopted_by=adopted_by,
         subject=ConventionSubject(phase),
         by_article=by_article,
+        shaped_by=shaped_by,
     )
+
+
+def _shaped_by(
+    versions: Iterable[ConventionVersion], amendments: dict[int, AmendmentView]
+) -> dict[int, list[AmendmentView]]:
+    """Article key → the accepted amendments behind it. An insert names the article it follows,
+    not the one it made: a version's new keys go to its inserts in the order they were applied
+    (by id, as ``apply_changes`` gives out keys)."""
+    shaped: dict[int, list[AmendmentView]] = {}
+    keys_before: set[int] = set()
+    for version in sorted(versions, key=lambda v: v.number):
+        keys = {int(row["key"]) for row in version.articles}
+        applied = [amendments[i] for i in sorted(version.amendment_ids) if i in amendments]
+        inserts = [a for a in applied if a.kind is AmendmentKind.INSERT]
+        for key, amendment in zip(sorted(keys - keys_before), inserts, strict=False):
+            shaped.setdefault(key, []).append(amendment)
+        for amendment in applied:
+            if amendment.kind is AmendmentKind.CHANGE:
+                shaped.setdefault(amendment.article_key, []).append(amendment)
+        keys_before = keys
+    return shaped
 
 
 def _ratification_view(
@@ -274,6 +322,13 @@ def _ratification_view(
         my_choice=my.choice if my else None,
         my_channel=my.channel if my else None,
     )
+
+
+async def version_text(convention_id: int, number: int) -> VersionText:
+    found = await ConventionVersion.filter(convention_id=convention_id, number=number).first()
+    if found is None:
+        raise NotFound()
+    return _text(found)
 
 
 @dataclass(frozen=True)

@@ -128,3 +128,41 @@ def vote_refusal(actor: Actor, standing: Standing, subject: RatificationSubject)
     if not fits_mode(actor, standing, subject):
         return Invalid(N_("Households vote on this convention, and you are not in one yet."))
     return Conflict(PAPER_STANDS)
+
+
+KIND_LABELS: dict[AmendmentKind, str] = {
+    AmendmentKind.CHANGE: N_("Change this article"),
+    AmendmentKind.INSERT: N_("Insert a new article after this one"),
+    AmendmentKind.DELETE: N_("Delete this article"),
+}
+
+STATUS_LABELS: dict[AmendmentStatus, str] = {
+    AmendmentStatus.OPEN: N_("Open for support"),
+    AmendmentStatus.ACCEPTED: N_("Accepted by the committee"),
+    AmendmentStatus.REJECTED: N_("Not accepted by the committee"),
+    AmendmentStatus.WITHDRAWN: N_("Withdrawn by its author"),
+}
+
+MAJORITY_LABELS: dict[str, str] = {
+    "simple": N_("Simple majority: more yes than no"),
+    "two_thirds": N_("Two thirds of the yes and no votes"),
+    "three_quarters": N_("Three quarters of the yes and no votes"),
+}
+
+MODE_LABELS: dict[str, str] = {
+    "resident": N_("One vote per verified resident"),
+    "household": N_("One vote per household"),
+}
+
+CHOICE_LABELS: dict[str, str] = {
+    "yes": N_("Yes, adopt it"),
+    "no": N_("No"),
+    "abstain": N_("Abstain"),
+}
+
+OUTCOME_LABELS: dict[str, str] = {
+    "adopted": N_("Adopted by vote"),
+    "rejected": N_("Rejected by vote"),
+    # A vote without its quorum says nothing about the text: never shown as a rejection.
+    "no_quorum": N_("No decision: too few took part (quorum not reached)"),
+}

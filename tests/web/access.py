@@ -25,6 +25,7 @@ from tests.support import (
     make_verified,
     now,
 )
+from tests.web.convention_scene import ConventionScene, build_convention_scene
 from tests.web.helpers import (
     PROPOSAL_AUTHOR,
     ProposalScene,
@@ -130,6 +131,12 @@ def seen_by_managers(status: int) -> dict[str, int]:
 @dataclass
 class MatrixScene(Scene):
     plots: PlotScene | None = None
+    conventions: ConventionScene | None = None
+
+
+def conventions_of(scene: Scene) -> ConventionScene:
+    assert isinstance(scene, MatrixScene) and scene.conventions is not None
+    return scene.conventions
 
 
 def plots_of(scene: Scene) -> PlotScene:
@@ -157,6 +164,10 @@ class Case:
     task: str = "task_id"
     team: str = "team_id"
     user: str = ""
+    # Which of the ConventionScene's conventions {convention_id} is, and which vote
+    # {ratification_id}.
+    convention: str = "drafting_id"
+    vote: str = "vote_id"
 
     def fields(self, scene: Scene) -> dict[str, Any]:
         return {**self.data, **(self.form(scene) if self.form else {})}
@@ -196,6 +207,10 @@ _URL_PARTS: dict[str, Callable[[Case, Scene], object]] = {
     "task_id": lambda case, scene: getattr(plots_of(scene), case.task),
     "team_id": lambda case, scene: getattr(plots_of(scene), case.team),
     "log_id": lambda case, scene: plots_of(scene).log_id,
+    "convention_id": lambda case, scene: getattr(conventions_of(scene), case.convention),
+    "amendment_id": lambda case, scene: conventions_of(scene).amendment_id,
+    "ratification_id": lambda case, scene: getattr(conventions_of(scene), case.vote),
+    "number": lambda case, scene: 1,
 }
 
 
@@ -267,6 +282,8 @@ async def run_matrix(
         scene.voting = await build_voting_scene(world)
     if "plots" in wanted:
         scene.plots = await build_plot_scene(world)
+    if "conventions" in wanted:
+        scene.conventions = await build_convention_scene(world)
     user = await sign_in_as(actor, client, world)
     if scene.plots is not None:
         scene.plots.actor_id = user.id if user else None

@@ -26,6 +26,14 @@ from participation.communities.models import (
     Membership,
     VerificationRequest,
 )
+from participation.conventions.models import (
+    Amendment,
+    AmendmentSupport,
+    Convention,
+    ConventionVersion,
+    Ratification,
+    RatificationVote,
+)
 from participation.core.permissions import Actor
 from participation.media.models import Photo
 from participation.media.storage import Storage
@@ -295,6 +303,24 @@ async def snapshot() -> dict[str, list[tuple[Any, ...]]]:
             await VerificationRequest.all().values_list(
                 "id", "membership_id", "household_label", "note", "status", "reason"
             )
+        ),
+        "convention": sorted(
+            await Convention.all().values_list(
+                "id", "status", "current_version_id", "adopted_version_id", "title"
+            )
+        ),
+        "convention_version": sorted(await ConventionVersion.all().values_list("id", "number")),
+        "amendment": sorted(
+            await Amendment.all().values_list("id", "status", "support_count", "body", "reason")
+        ),
+        "amendment_support": sorted(
+            await AmendmentSupport.all().values_list("amendment_id", "user_id")
+        ),
+        "ratification": sorted(
+            await Ratification.all().values_list("id", "vote_count", "counted_at", "closes_at")
+        ),
+        "ratification_vote": sorted(
+            await RatificationVote.all().values_list("id", "voter_key", "choice", "channel")
         ),
         "audit_entry": sorted(await AuditEntry.all().values_list("id", "action", "target")),
         "proposal": sorted(

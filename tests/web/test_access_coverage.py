@@ -6,6 +6,7 @@ from starlette.applications import Starlette
 
 from tests.web import (
     test_access_communities,
+    test_access_conventions,
     test_access_plots,
     test_access_proposals,
     test_access_voting,
@@ -18,6 +19,7 @@ MATRICES: dict[str, tuple[Case, ...]] = {
     "proposals": test_access_proposals.MATRIX,
     "voting": test_access_voting.MATRIX,
     "plots": test_access_plots.MATRIX,
+    "conventions": test_access_conventions.MATRIX,
 }
 
 

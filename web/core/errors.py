@@ -97,11 +97,14 @@ def error_response(
         return HTMLResponse(f"<h1>{status_code}</h1>", status_code=status_code, headers=headers)
 
 
+def status_of(exc: DomainError) -> int:
+    """The HTTP status of a domain error, for its error page or a form shown again with it."""
+    return next((code for kind, code in STATUS_FOR_ERROR.items() if isinstance(exc, kind)), 400)
+
+
 async def domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
-    status_code = next(
-        (code for kind, code in STATUS_FOR_ERROR.items() if isinstance(exc, kind)), 400
-    )
+    status_code = status_of(exc)
     headers = None
     if isinstance(exc, RateLimited | Busy):
         headers = {"Retry-After": str(exc.retry_after)}

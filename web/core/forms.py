@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlsplit
+from zoneinfo import ZoneInfo
 
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
@@ -10,7 +12,7 @@ from starlette.formparsers import MultiPartParser
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from participation.core.errors import N_, NotFound
+from participation.core.errors import N_, Invalid, NotFound
 from participation.core.text import parse_whole_number
 from web.core.middleware import BodyTooLarge
 
@@ -196,3 +198,19 @@ def safe_next(target: str | None) -> str:
     if parts.scheme or parts.netloc:
         return "/"
     return target
+
+
+def local_input(moment: datetime, zone: str) -> str:
+    """A UTC moment as the value of a datetime-local field in the community's time zone."""
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M")
+
+
+def parse_local(text: str, zone: str, field: str) -> datetime:
+    """A datetime-local field's value, read in the community's time zone, as a UTC moment."""
+    try:
+        moment = datetime.fromisoformat(text.strip()[:32])
+        if not 2000 <= moment.year <= 2100:
+            raise ValueError(moment.year)
+        return moment.replace(tzinfo=ZoneInfo(zone), second=0, microsecond=0).astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise Invalid(N_("Please give a date and time."), field=field) from None

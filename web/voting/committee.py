@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -19,24 +18,18 @@ from participation.voting.models import VotingRound
 from web.communities.committee import community_where
 from web.core import kept
 from web.core.clock import now
-from web.core.forms import flash, form_fields, form_with_lists, parse_id, path_id, see_other
+from web.core.forms import (
+    flash,
+    form_fields,
+    form_with_lists,
+    local_input,
+    parse_id,
+    parse_local,
+    path_id,
+    see_other,
+)
 from web.core.templating import render
 from web.voting.ballots import RoundStep, ids, labels, round_url, show_receipt
-
-
-def _local(moment: datetime, zone: str) -> str:
-    """A UTC moment as the value of a datetime-local field in the community's time zone."""
-    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M")
-
-
-def _parse_local(text: str, zone: str, field: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text.strip()[:32])
-        if not 2000 <= moment.year <= 2100:
-            raise ValueError(moment.year)
-        return moment.replace(tzinfo=ZoneInfo(zone), second=0, microsecond=0).astimezone(UTC)
-    except (ValueError, OverflowError):
-        raise Invalid(N_("Please give a date and time."), field=field) from None
 
 
 def _number(fields: dict[str, str], name: str, *, max_digits: int = 9) -> int:
@@ -54,8 +47,8 @@ def _round_input(
         title=fields.get("title", ""),
         description=fields.get("description", ""),
         budget_yuan=_number(fields, "budget_yuan"),
-        opens_at=_parse_local(fields.get("opens_at", ""), zone, "opens_at"),
-        closes_at=_parse_local(fields.get("closes_at", ""), zone, "closes_at"),
+        opens_at=parse_local(fields.get("opens_at", ""), zone, "opens_at"),
+        closes_at=parse_local(fields.get("closes_at", ""), zone, "closes_at"),
         min_projects=_number(fields, "min_projects", max_digits=3),
         max_projects=_number(fields, "max_projects", max_digits=3),
         min_spend_percent=_number(fields, "min_spend_percent", max_digits=3),
@@ -100,8 +93,8 @@ async def new_form(request: Request) -> Response:
     start = now(request)
     form = {
         "budget_yuan": "50000",
-        "opens_at": _local(start, community.timezone),
-        "closes_at": _local(start + timedelta(days=14), community.timezone),
+        "opens_at": local_input(start, community.timezone),
+        "closes_at": local_input(start + timedelta(days=14), community.timezone),
         "vote_unit": rules.VoteUnit.RESIDENT.value,
         "result_rule": rules.ResultRule.EQUAL_SHARES.value,
         "min_projects": "0",
@@ -137,8 +130,8 @@ async def edit_form(request: Request) -> Response:
         "title": voting.title,
         "description": voting.description,
         "budget_yuan": str(voting.budget_yuan),
-        "opens_at": _local(voting.opens_at, community.timezone),
-        "closes_at": _local(voting.closes_at, community.timezone),
+        "opens_at": local_input(voting.opens_at, community.timezone),
+        "closes_at": local_input(voting.closes_at, community.timezone),
         "min_projects": str(voting.min_projects),
         "max_projects": str(voting.max_projects),
         "min_spend_percent": str(voting.min_spend_percent),
