@@ -100,6 +100,8 @@ can_support = register(
     "conventions.support",
     is_verified_resident & is_open_amendment & ~is_amendment_author,
 )
+# The discussion of an amendment: verified residents and the committee, in any phase.
+can_comment = register("conventions.comment", is_verified_resident | is_committee)
 can_withdraw = register("conventions.withdraw_amendment", is_amendment_author & is_open_amendment)
 can_vote = register(
     "conventions.vote", is_verified_resident & is_voting_now & fits_mode & not_on_paper

@@ -9,6 +9,7 @@ from participation.accounts import services as accounts
 from participation.communities import services as communities
 from participation.communities.models import Community
 from participation.core.permissions import Actor
+from participation.demo.conventions import seed_conventions
 from participation.demo.plots import seed_plots
 from participation.demo.proposals import seed_proposals
 from participation.demo.voting import seed_voting
@@ -41,7 +42,8 @@ class DemoSite:
 
 async def seed_demo(provider: str, now: datetime, site: DemoSite | None = None) -> DemoFacts:
     """Community 玉林东路社区 with a committee member, residents and a fresh household code;
-    with ``site``, also a dozen micro-projects in every state with photos, votes and plots."""
+    with ``site``, also a dozen micro-projects in every state with photos, votes, plots and
+    conventions."""
     community = await Community.get_or_none(slug=DEMO_SLUG)
     if community is None:
         community = await communities.create_community(
@@ -80,6 +82,7 @@ async def seed_demo(provider: str, now: datetime, site: DemoSite | None = None) 
         await seed_proposals(community.id, resident_ids, committee.id, site.storage, now)
         await seed_voting(community.id, resident_ids, committee.id, now, site.proposal_url)
         await seed_plots(community.id, resident_ids, committee.id, site.storage, now)
+        await seed_conventions(community.id, resident_ids, committee.id, now)
     household = "3栋2单元501"
     [fresh] = await communities.issue_household_codes(None, community.id, [household], now=now)
     return DemoFacts(

@@ -101,35 +101,6 @@ class Support(Model):
         unique_together = (("proposal", "user"),)
 
 
-class Comment(Model):
-    # On a proposal or on one of its progress updates; one level of replies.
-    id = fields.IntField(primary_key=True)
-    proposal: fields.ForeignKeyRelation[Proposal] = fields.ForeignKeyField(
-        "huakai.Proposal", related_name="comments", on_delete=fields.CASCADE
-    )
-    update: fields.ForeignKeyNullableRelation[ProgressUpdate] = fields.ForeignKeyField(
-        "huakai.ProgressUpdate", related_name="comments", null=True, on_delete=fields.CASCADE
-    )
-    parent: fields.ForeignKeyNullableRelation[Comment] = fields.ForeignKeyField(
-        "huakai.Comment", related_name="replies", null=True, on_delete=fields.CASCADE
-    )
-    author: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
-        "huakai.User", related_name="comments", on_delete=fields.CASCADE
-    )
-    proposal_id: int
-    update_id: int | None
-    parent_id: int | None
-    author_id: int
-    body = fields.TextField()
-    created_at = fields.DatetimeField()
-    edited_at = fields.DatetimeField(null=True)
-    deleted_at = fields.DatetimeField(null=True)
-
-    class Meta:
-        table = "comment"
-        indexes = (("proposal_id", "update_id", "id"),)
-
-
 class ProgressUpdate(Model):
     # 进展更新 on a selected project. Residents' photo updates wait for committee approval.
     id = fields.IntField(primary_key=True)

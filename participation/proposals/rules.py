@@ -99,11 +99,6 @@ class ProposalSubject:
 
 
 @dataclass(frozen=True)
-class CommentSubject:
-    author_id: int
-
-
-@dataclass(frozen=True)
 class InvitationSubject:
     """An invitation to co-author a proposal: whom it invites, and whether they accepted."""
 
@@ -114,7 +109,6 @@ class InvitationSubject:
 is_author = about_subject("is_author", lambda a, p: a.user_id == p.author_id)
 is_co_author = about_subject("is_co_author", lambda a, p: a.user_id in p.co_author_ids)
 is_public = of_subject("is_public", lambda p: p.status in PUBLIC)
-wrote_comment = about_subject("wrote_comment", lambda a, c: a.user_id == c.author_id)
 invited = about_subject("invited", lambda a, i: a.user_id == i.invitee_id and not i.accepted)
 
 can_propose = register("proposals.propose", is_verified_resident)
@@ -130,7 +124,6 @@ can_edit = register("proposals.edit", is_author)
 can_track = register("proposals.track", is_author | is_co_author | is_committee | is_platform_admin)
 # Other verified residents may post updates too; the committee publishes them.
 can_post_update = register("proposals.post_update", can_track | is_verified_resident)
-can_edit_comment = register("proposals.edit_comment", wrote_comment)
 # An invitation to co-author is accepted by the neighbour it invites, once.
 can_accept_invitation = register("proposals.accept_invitation", invited)
 

@@ -174,7 +174,9 @@ class Walk:
             }"""
         )
         for stored in self.demo.stored_text:
-            text = text.replace(stored, " ")
+            # Only where it stands on its own: a random two-letter piece of a stored token
+            # ("JP") must not cut a word of the page ("JPEG") into an English-looking one.
+            text = re.sub(rf"(?<![A-Za-z]){re.escape(stored)}(?![A-Za-z])", " ", text)
         return {w for w in LATIN_WORD.findall(text) if w not in TECHNICAL}
 
 

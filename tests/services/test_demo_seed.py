@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from participation.conventions.models import Amendment, Convention, RatificationVote
+from participation.conventions.queries import convention_page
+from participation.conventions.rules import AmendmentStatus, Phase
 from participation.demo.seed import DemoSite, seed_demo
 from participation.media.storage import LocalStorage
 from participation.notifications.models import Notification
@@ -22,8 +25,10 @@ async def test_demo_shows_every_state_and_seeding_twice_adds_nothing(
     assert await ProposalPhoto.all().count() >= 3
     assert any(tmp_path.rglob("*.webp"))
     count, events = await Proposal.all().count(), await ProposalEvent.all().count()
+    conventions = await _convention_counts()
     again = await seed_demo("demo", now(), site)
     assert (await Proposal.all().count(), await ProposalEvent.all().count()) == (count, events)
+    assert await _convention_counts() == conventions
     assert again.unused_code != facts.unused_code
 
 
@@ -59,3 +64,44 @@ async def test_demo_has_adopted_plots_with_care_two_teams_and_a_waiting_list(
     plots = await Plot.all().count()
     await seed_demo("demo", now(), DemoSite(LocalStorage(tmp_path), proposal_url))
     assert await Plot.all().count() == plots and await Team.all().count() == 2
+
+
+async def _convention_counts() -> tuple[int, int, int]:
+    return (
+        await Convention.all().count(),
+        await Amendment.all().count(),
+        await RatificationVote.all().count(),
+    )
+
+
+async def test_demo_has_an_adopted_convention_and_a_draft_being_amended(
+    database: str, tmp_path: Path
+) -> None:
+    await seed_demo("demo", now(), DemoSite(LocalStorage(tmp_path), proposal_url))
+    adopted = await Convention.get(title="玉林东路社区居民公约")
+    page = await convention_page(adopted.community_id, adopted.id, None)
+    assert page.phase is Phase.ADOPTED
+    assert [number for number, _at in page.versions] == [1, 2, 3]
+    assert page.adopted is not None and page.adopted.number == 3
+    assert 8 <= len(page.adopted.articles) <= 10
+    kinds = {a.kind.value for a in page.amendments if a.status is AmendmentStatus.ACCEPTED}
+    assert kinds == {"change", "insert", "delete"}
+    assert [a.reason for a in page.amendments if a.status is AmendmentStatus.REJECTED]
+    [ratification] = page.ratifications
+    assert page.adopted_by == ratification
+    assert ratification.counted and ratification.mode == "household"
+    assert ratification.outcome is not None and ratification.outcome.status == "adopted"
+    assert ratification.closes_at < now()
+    assert (ratification.quorum_percent, ratification.majority) == (30, "two_thirds")
+    channels = await RatificationVote.filter(ratification_id=ratification.id).values_list(
+        "channel", flat=True
+    )
+    assert "paper" in channels and "online" in channels
+
+    draft = await Convention.get(title="小区文明养犬公约（草案）")
+    page = await convention_page(draft.community_id, draft.id, None)
+    assert page.phase is Phase.DRAFTING
+    assert 4 <= len(page.current.articles) <= 5
+    assert len(page.open_amendments) >= 2
+    assert len({a.author_id for a in page.open_amendments}) == len(page.open_amendments)
+    assert any(a.support_count for a in page.open_amendments)

@@ -196,7 +196,11 @@ _URL_PARTS: dict[str, Callable[[Case, Scene], object]] = {
     "code_id": lambda case, scene: scene.code_id,
     "request_id": lambda case, scene: scene.request_id,
     "proposal_id": _proposal_id,
-    "comment_id": lambda case, scene: proposals_of(scene).comment_id,
+    "comment_id": lambda case, scene: (
+        conventions_of(scene).comment_id
+        if case.route.startswith("/c/{slug}/conventions")
+        else proposals_of(scene).comment_id
+    ),
     "update_id": lambda case, scene: proposals_of(scene).update_id,
     "milestone_id": lambda case, scene: proposals_of(scene).milestone_id,
     "key": lambda case, scene: proposals_of(scene).photo_key,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from participation.accounts.models import Identity
-from participation.conventions import services
+from participation.conventions import comments, services
 from participation.conventions.models import Ratification
 from participation.core.permissions import Actor
 from tests.support import World, make_committee, make_user, make_verified, now
@@ -21,6 +21,7 @@ ARTICLES = ["爱护公共绿地。", "垃圾分类投放。", "晚上十点以�
 class ConventionScene:
     drafting_id: int  # in drafting, with the author's open amendment to article 1
     amendment_id: int
+    comment_id: int  # the author's comment on that amendment
     ready_id: int  # in drafting with no open amendment: its vote can be scheduled
     voting_id: int  # its vote (one per verified resident) is open now
     vote_id: int
@@ -79,6 +80,9 @@ async def build_convention_scene(world: World) -> ConventionScene:
     amendment = await services.propose_amendment(
         author, community.id, drafting_id, "change", 1, "爱护公共绿地和花草。", "更具体", now=now()
     )
+    talk = await comments.post_comment(
+        author, community.id, drafting_id, amendment.id, "我来解释一下", now=now()
+    )
     ready_id = await draft("待表决的公约")
     voting_id = await draft("表决中的公约")
     vote_id = await vote_on(voting_id, closes_in=timedelta(days=3))
@@ -92,6 +96,7 @@ async def build_convention_scene(world: World) -> ConventionScene:
     return ConventionScene(
         drafting_id=drafting_id,
         amendment_id=amendment.id,
+        comment_id=talk,
         ready_id=ready_id,
         voting_id=voting_id,
         vote_id=vote_id,

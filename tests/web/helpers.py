@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 
 from participation.accounts.models import User
 from participation.audit.models import AuditEntry
+from participation.comments.models import Comment
 from participation.communities.models import (
     Community,
     Household,
@@ -50,7 +51,6 @@ from participation.plots.models import (
 )
 from participation.proposals import services as proposals
 from participation.proposals.models import (
-    Comment,
     Milestone,
     ProgressUpdate,
     Proposal,
@@ -353,8 +353,8 @@ async def snapshot() -> dict[str, list[tuple[Any, ...]]]:
         "comment": sorted(
             await Comment.all().values_list(
                 "id",
-                "proposal_id",
-                "update_id",
+                "thread",
+                "part_id",
                 "parent_id",
                 "author_id",
                 "body",

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from participation.comments.models import Comment
 from participation.conventions.models import (
     Amendment,
     AmendmentSupport,
@@ -51,6 +52,15 @@ async def _supported(scene: Scene) -> bool:
 
 async def _withdrawn(scene: Scene) -> bool:
     return await Amendment.exists(id=conventions_of(scene).amendment_id, status="withdrawn")
+
+
+async def _commented(scene: Scene) -> bool:
+    thread = f"amendment:{conventions_of(scene).amendment_id}"
+    return await Comment.exists(thread=thread, body="矩阵里的评论")
+
+
+async def _comment_deleted(scene: Scene) -> bool:
+    return await Comment.exists(id=conventions_of(scene).comment_id, deleted_at__isnull=False)
 
 
 async def _decided(scene: Scene) -> bool:
@@ -141,6 +151,20 @@ MATRIX: tuple[Case, ...] = (
     ),
     Case(
         "POST", _ONE + "/amendments/{amendment_id}/withdraw", author_only(303), changed=_withdrawn
+    ),
+    # The discussion: verified residents and the committee post; the author deletes their own.
+    Case(
+        "POST",
+        _ONE + "/amendments/{amendment_id}/comments",
+        {**residents_here(303), "committee": 303},
+        data={"body": "矩阵里的评论"},
+        changed=_commented,
+    ),
+    Case(
+        "POST",
+        _ONE + "/amendments/{amendment_id}/comments/{comment_id}/delete",
+        author_only(303),
+        changed=_comment_deleted,
     ),
     Case("GET", _ONE + "/decide", committee_only(200)),
     Case("POST", _ONE + "/decide", committee_only(303), form=_decision, changed=_decided),

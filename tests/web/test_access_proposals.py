@@ -6,8 +6,8 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from participation.comments.models import Comment
 from participation.proposals.models import (
-    Comment,
     Milestone,
     ProgressUpdate,
     Proposal,
@@ -53,7 +53,9 @@ async def _supported(scene: Scene) -> bool:
 
 
 async def _commented(scene: Scene) -> bool:
-    return await Comment.exists(proposal_id=proposals_of(scene).submitted_id, body="矩阵评论")
+    return await Comment.exists(
+        thread=f"proposal:{proposals_of(scene).submitted_id}", body="矩阵评论"
+    )
 
 
 async def _comment_edited(scene: Scene) -> bool:

@@ -129,6 +129,15 @@ async def test_a_convention_from_pasted_text_to_adopted_print(
     )
     assert proposed.status_code == 303, proposed.text
     change = await Amendment.get(article_key=3)
+    said = await post_form(
+        client,
+        f"{url}/amendments/{change.id}/comments",
+        {"body": "九点太早了吧？"},
+        token_from=url,
+    )
+    assert said.status_code == 303
+    page = await other_client.get(url)
+    assert "九点太早了吧？" in page.text and f'id="amendment-{change.id}-discussion"' in page.text
     support = await post_form(
         client, f"{url}/amendments/{change.id}/support", {"supported": "1"}, token_from=url
     )

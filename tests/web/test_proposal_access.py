@@ -10,7 +10,8 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from participation.proposals.models import Comment, ProgressUpdate, Proposal
+from participation.comments.models import Comment
+from participation.proposals.models import ProgressUpdate, Proposal
 from tests.support import World, csrf_token, login
 from tests.web.access import ACTORS, sign_in_as
 from tests.web.helpers import (

@@ -110,7 +110,7 @@ async def test_resident_cannot_review_and_other_community_id_is_404(
 async def test_comments_replies_edit_and_delete(
     client: httpx.AsyncClient, other_client: httpx.AsyncClient
 ) -> None:
-    from participation.proposals.models import Comment
+    from participation.comments.models import Comment
 
     world = await make_world()
     base = f"/c/{world.community.slug}/proposals"
@@ -128,7 +128,7 @@ async def test_comments_replies_edit_and_delete(
         client, f"{detail_url}/comments", {"body": HOSTILE}, token_from=detail_url
     )
     assert posted.status_code == 303
-    first = await Comment.get(proposal__community_id=world.community.id)
+    first = await Comment.get(thread__startswith="proposal:")
     neighbour = await login(other_client, "neighbour")
     await make_verified(world.community, neighbour, "2栋202")
     page = (await other_client.get(detail_url)).text
@@ -162,4 +162,4 @@ async def test_comments_replies_edit_and_delete(
     assert deleted.status_code == 303
     after = (await other_client.get(detail_url)).text
     assert "改好了" not in after and "同意！" in after
-    assert await Comment.filter(proposal__community_id=world.community.id).count() == 2
+    assert await Comment.filter(thread__startswith="proposal:").count() == 2

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from web.conventions.amending import amend_form, propose, support, withdraw
+from web.conventions.amending import (
+    amend_form,
+    comment,
+    delete_comment,
+    propose,
+    support,
+    withdraw,
+)
 from web.conventions.drafting import (
     create,
     decide,
@@ -59,6 +66,18 @@ routes = [
         withdraw,
         methods=["POST"],
         name="conventions:withdraw",
+    ),
+    Route(
+        _ONE + "/amendments/{amendment_id}/comments",
+        comment,
+        methods=["POST"],
+        name="conventions:comment",
+    ),
+    Route(
+        _ONE + "/amendments/{amendment_id}/comments/{comment_id}/delete",
+        delete_comment,
+        methods=["POST"],
+        name="conventions:comment_delete",
     ),
     Route(_ONE + "/decide", decide_form, name="conventions:decide_form"),
     Route(_ONE + "/decide", decide, methods=["POST"], name="conventions:decide"),

@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from participation.communities import queries as communities
 from participation.communities.queries import CommunityInfo
-from participation.conventions import queries, services
+from participation.conventions import comments, queries, services
 from participation.conventions.diff import diff
 from participation.conventions.rules import AmendmentKind
 from participation.core.errors import N_, DomainError, Invalid, NotFound
@@ -17,7 +17,7 @@ from web.conventions.labels import labels
 from web.conventions.pages import convention_url
 from web.core.clock import now
 from web.core.errors import status_of
-from web.core.forms import flash, form_fields, parse_id, path_id, see_other
+from web.core.forms import flash, form_fields, optional_id, parse_id, path_id, see_other
 from web.core.templating import render
 from web.core.users import require_user
 
@@ -164,3 +164,41 @@ async def withdraw(request: Request) -> Response:
     return see_other(
         f"{convention_url(request, community, convention_id)}#amendment-{amendment_id}"
     )
+
+
+async def comment(request: Request) -> Response:
+    require_user(request)
+    community = await communities.get_community(request.path_params["slug"])
+    convention_id = path_id(request, "convention_id")
+    amendment_id = path_id(request, "amendment_id")
+    fields = await form_fields(request)
+    try:
+        await comments.post_comment(
+            request.state.actor,
+            community.id,
+            convention_id,
+            amendment_id,
+            fields.get("body", ""),
+            parent_id=optional_id(fields.get("parent_id")),
+            now=now(request),
+        )
+    except Invalid as exc:
+        flash(request, exc.message, **exc.params)
+    return see_other(amendment_url(request, community, convention_id, amendment_id))
+
+
+async def delete_comment(request: Request) -> Response:
+    require_user(request)
+    community = await communities.get_community(request.path_params["slug"])
+    convention_id = path_id(request, "convention_id")
+    amendment_id = path_id(request, "amendment_id")
+    await form_fields(request)
+    await comments.delete_comment(
+        request.state.actor,
+        community.id,
+        convention_id,
+        amendment_id,
+        path_id(request, "comment_id"),
+        now=now(request),
+    )
+    return see_other(amendment_url(request, community, convention_id, amendment_id))

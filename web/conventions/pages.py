@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from participation.communities import queries as communities
 from participation.communities.queries import CommunityInfo
-from participation.conventions import queries
+from participation.conventions import comments, queries
 from participation.conventions.ratification import percent
 from participation.core.errors import NotFound
 from participation.core.permissions import Standing
@@ -84,6 +84,7 @@ async def detail(request: Request) -> Response:
             "vote": vote,
             "vote_subject": vote_subject,
             "adoption": adoption_facts(page),
+            "discussions": await comments.discussions(a.id for a in page.amendments),
             **labels(),
         },
         private=actor.user_id is not None,

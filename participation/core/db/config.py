@@ -12,6 +12,7 @@ MODEL_MODULES = [
     "participation.audit.models",
     "participation.ratelimit.models",
     "participation.notifications.models",
+    "participation.comments.models",
     "participation.proposals.models",
     "participation.media.models",
     "participation.voting.models",

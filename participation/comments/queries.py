@@ -1,0 +1,62 @@
+"""Threads as pages show them: top-level comments in posting order with their replies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from participation.comments.models import Comment
+from participation.comments.rules import CommentSubject
+
+
+@dataclass(frozen=True)
+class CommentView:
+    id: int
+    author: str
+    author_id: int
+    body: str
+    created_at: datetime
+    edited: bool
+    deleted: bool
+    part_id: int | None
+    replies: list[CommentView]
+
+    @property
+    def subject(self) -> CommentSubject:
+        return CommentSubject(self.author_id)
+
+
+async def list_comments(thread: str) -> list[CommentView]:
+    return (await list_threads([thread])).get(thread, [])
+
+
+async def list_threads(threads: Iterable[str]) -> dict[str, list[CommentView]]:
+    """Several threads in one query (a convention's amendments), each in posting order."""
+    keys = list(threads)
+    if not keys:
+        return {}
+    rows = await Comment.filter(thread__in=keys).select_related("author").order_by("id")
+    replies: dict[int, list[CommentView]] = {}
+    for c in rows:
+        if c.parent_id is not None:
+            replies.setdefault(c.parent_id, []).append(_view(c, []))
+    found: dict[str, list[CommentView]] = {}
+    for c in rows:
+        if c.parent_id is None:
+            found.setdefault(c.thread, []).append(_view(c, replies.get(c.id, [])))
+    return found
+
+
+def _view(c: Comment, replies: list[CommentView]) -> CommentView:
+    return CommentView(
+        id=c.id,
+        author=c.author.display_name,
+        author_id=c.author_id,
+        body="" if c.deleted_at else c.body,
+        created_at=c.created_at,
+        edited=c.edited_at is not None,
+        deleted=c.deleted_at is not None,
+        part_id=c.part_id,
+        replies=replies,
+    )
