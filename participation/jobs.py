@@ -24,6 +24,7 @@ Job = Callable[[datetime], Awaitable[str]]
 JOBS: tuple[Job, ...] = (
     plots_jobs.follow_up,
     conventions_jobs.count_closed_votes,
+    conventions_jobs.remind_closing_votes,
     accounts_jobs.forget_expired,
 )
 

@@ -13,6 +13,7 @@ class Comment(Model):
     # In the thread of one discussed thing ("proposal:12", "amendment:5"); ``part_id`` is a
     # part of it the comment is about (a proposal's progress update); one level of replies.
     id = fields.IntField(primary_key=True)
+    # The default only fills the column for rows that existed before it (migration 0011).
     thread = fields.CharField(max_length=40, default="", db_default="")
     part_id = fields.IntField(null=True)
     parent: fields.ForeignKeyNullableRelation[Comment] = fields.ForeignKeyField(

@@ -1,12 +1,17 @@
 """The conventions' periodic work, run by the scheduler (participation/jobs.py) or `huakai
-follow-up`: votes that have closed are counted, each once (counting claims the vote with a
-conditional update, so several workers running this at once count it once)."""
+follow-up`: votes that have closed are counted, each once, and voters who have not voted are
+told a day before a vote closes, once (both claim the vote with a conditional update, so
+several workers running this at once do each once)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from participation.conventions.services import count_ratification, due_ratifications
+from participation.conventions.services import (
+    count_ratification,
+    due_ratifications,
+    remind_closing,
+)
 from participation.core.errors import Conflict
 
 
@@ -19,3 +24,7 @@ async def count_closed_votes(now: datetime) -> str:
             continue  # another worker counted it meanwhile
         counted += 1
     return f"conventions: {counted} closed votes counted"
+
+
+async def remind_closing_votes(now: datetime) -> str:
+    return f"conventions: {await remind_closing(now)} voters told a vote closes soon"

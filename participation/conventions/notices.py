@@ -19,6 +19,10 @@ register_kind(
     N_("Residents vote on %(convention)s: its page says when, and what is needed to adopt it."),
 )
 register_kind(
+    "conventions.vote_closing",
+    N_("Voting on %(convention)s closes within a day, and you have not voted yet."),
+)
+register_kind(
     "conventions.result",
     N_("The vote on %(convention)s has been counted: see the result."),
 )

@@ -52,6 +52,7 @@ MATRIX: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("conventions.support", "open amendment", RESIDENTS - {"author"}),
     ("conventions.support", "accepted amendment", frozenset()),
     ("conventions.support", "open amendment, consolidation", RESIDENTS - {"author"}),
+    ("conventions.comment", "none", RESIDENTS),
     ("conventions.withdraw_amendment", "open amendment", frozenset({"author"})),
     ("conventions.withdraw_amendment", "rejected amendment", frozenset()),
     ("conventions.decide", "open amendment", MANAGERS),

@@ -352,6 +352,33 @@ async def test_the_scheduler_counts_closed_votes_once(world: World) -> None:
     assert (await Convention.get(id=convention.id)).status == "adopted"
 
 
+async def test_a_day_before_closing_those_who_have_not_voted_are_told_once(
+    world: World,
+) -> None:
+    from participation.jobs import run_all
+
+    committee = await committee_of(world)
+    voted, one, two = await voters(world, 3, same_household=False)
+    housemate = await make_user("housemate", "同住的人")
+    await make_verified(world.community, housemate, household="2栋")  # two's household
+    _convention, ratification = await scheduled(world, committee, mode="household")
+    here = world.community.id
+    await services.cast_vote(by(voted), here, ratification.id, "yes", now=now())
+    await services.cast_vote(by(housemate), here, ratification.id, "no", now=now())
+
+    closing = now() + timedelta(days=6, hours=1)  # the vote closes in 23 hours
+    assert "conventions: 0 voters told a vote closes soon" in await run_all(now())
+    assert "conventions: 2 voters told a vote closes soon" in await run_all(closing)
+    assert "conventions: 0 voters told a vote closes soon" in await run_all(closing)
+    told = await Notification.filter(kind="conventions.vote_closing").values_list(
+        "user_id", flat=True
+    )
+    # Not the voter, nor the one whose household has voted; the committee member (verified
+    # in a household of their own) and the household that has not voted are told.
+    assert sorted(told) == sorted([one.id, committee.id])
+    assert two.id not in told
+
+
 async def test_open_data_has_every_version_and_the_result_but_no_voter(world: World) -> None:
     committee = await committee_of(world)
     [voter] = await voters(world, 1)

@@ -89,6 +89,7 @@ class Electorate:
     residents: int
     households: int
     resident_ids: list[int]
+    household_of: dict[int, int | None]  # each resident's household
 
 
 async def electorate(community_id: int, conn: BaseDBAsyncClient | None = None) -> Electorate:
@@ -97,7 +98,12 @@ async def electorate(community_id: int, conn: BaseDBAsyncClient | None = None) -
     )
     rows = await (query.using_db(conn) if conn else query).values("user_id", "household_id")
     households = {row["household_id"] for row in rows if row["household_id"] is not None}
-    return Electorate(len(rows), len(households), sorted(row["user_id"] for row in rows))
+    return Electorate(
+        len(rows),
+        len(households),
+        sorted(row["user_id"] for row in rows),
+        {row["user_id"]: row["household_id"] for row in rows},
+    )
 
 
 async def get_membership(user_id: int, community_id: int) -> Membership | None:

@@ -16,6 +16,7 @@ from participation.conventions.services.ratify import (
     count_ratification,
     due_ratifications,
     enter_paper_vote,
+    remind_closing,
     schedule_ratification,
 )
 
@@ -30,6 +31,7 @@ __all__ = [
     "move_phase",
     "open_draft",
     "propose_amendment",
+    "remind_closing",
     "schedule_ratification",
     "start_revision",
     "support_amendment",

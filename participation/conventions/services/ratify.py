@@ -5,7 +5,7 @@ the community office; once it closes the result is counted once, with its turnou
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import cast
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -347,3 +347,47 @@ async def due_ratifications(now: datetime) -> list[tuple[int, int]]:
         "convention__community_id", "id"
     )
     return [(int(c), int(r)) for c, r in rows]
+
+
+CLOSING_SOON = timedelta(hours=24)
+
+
+async def remind_closing(now: datetime) -> int:
+    """Tell the eligible voters who have not voted yet that a vote closes within a day: once
+    per vote (claimed), returns how many were told."""
+    due = await Ratification.filter(
+        opens_at__lte=now,
+        closes_at__gt=now,
+        closes_at__lte=now + CLOSING_SOON,
+        closing_notice_at__isnull=True,
+        counted_at__isnull=True,
+    ).select_related("convention")
+    told = 0
+    for ratification in due:
+        convention = ratification.convention
+        async with transaction() as conn:
+            if not await claim_once(conn, Ratification, ratification.id, "closing_notice_at", now):
+                continue
+            voted = set(
+                await RatificationVote.filter(ratification_id=ratification.id)
+                .using_db(conn)
+                .values_list("voter_key", flat=True)
+            )
+            people = await electorate(convention.community_id, conn)
+            mode = cast(Mode, ratification.mode)
+            for user_id in people.resident_ids:
+                household = people.household_of.get(user_id)
+                if mode == "household" and household is None:
+                    continue
+                if ballot_key(mode, user_id, household) in voted:
+                    continue
+                await notify(
+                    conn,
+                    user_id,
+                    "conventions.vote_closing",
+                    now=now,
+                    convention=convention.title,
+                    convention_id=convention.id,
+                )
+                told += 1
+    return told
