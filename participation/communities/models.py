@@ -31,6 +31,10 @@ class Community(Model):
     lapse_days = fields.IntField(default=14, db_default=14)
     lapse_grace_days = fields.IntField(default=7, db_default=7)
     auto_approve_adoptions = fields.BooleanField(default=False, db_default=False)
+    # Conventions: who ratifies them, "household" (one vote per household) or "resident".
+    convention_vote_mode = fields.CharField(
+        max_length=16, default="household", db_default="household"
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -195,7 +195,7 @@ def test_a_convention_is_drafted_amended_and_adopted_by_households(
     # The vote: households, quorum 30%, two thirds.
     committee.goto(url)
     committee.get_by_role("link", name=zh("Schedule the ratification vote")).click()
-    committee.get_by_role("radio", name=zh("One vote per household")).check()
+    expect(committee.locator("#vote-mode")).to_contain_text(zh("One vote per household"))
     committee.get_by_label(re.compile(re.escape(zh("Quorum")))).fill("30")
     committee.get_by_role("radio", name=zh("Two thirds of the yes and no votes")).check()
     committee.get_by_label(zh("Voting opens")).fill(local_time(now() - timedelta(minutes=5)))

@@ -26,6 +26,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Locator, Page, Request, expect
 
+from participation.conventions import comments as amendment_comments
+from participation.conventions import services as conventions_services
 from participation.plots import care
 from participation.proposals.rules import Status
 from tests.browser.support import (
@@ -332,6 +334,13 @@ def test_committee_forms(open_page: OpenPage, live_server: LiveServer) -> None:
     expect(
         committee.page.get_by_label(zh("Days without a care log before the team is reminded"))
     ).to_have_value("10")
+    committee.page.get_by_role("radio", name=zh("One vote per verified resident")).check()
+    committee.submit(committee.button(zh("Save")).nth(3))
+    committee.expect_notice("Convention settings saved.")
+    committee.expect_at(settings, settings_heading, anchor="#convention-settings")
+    expect(
+        committee.page.get_by_role("radio", name=zh("One vote per verified resident"))
+    ).to_be_checked()
 
     # Issuing codes is a plain form (hx-boost="false"): it lands on the sheet, which a reload
     # shows again, with the same codes and none issued anew.
@@ -660,3 +669,85 @@ def test_account_forms(open_page: OpenPage, live_server: LiveServer) -> None:
     resident.submit(resident.button("中文"), boosted=False)
     resident.expect_at(proposals, zh("Micro-projects"))
     assert html_lang(resident.page) == "zh-Hans"
+
+
+# --- conventions ---------------------------------------------------------------------------------
+
+DRAFT = "小区文明养犬公约（草案）"
+ADOPTED = "玉林东路社区居民公约"
+
+
+@pytest.fixture
+def conventions(live_server: LiveServer) -> dict[str, int]:
+    """A draft with 田秀芳's amendment and her comment on it, and an adopted convention."""
+    hood = live_server.neighbourhood
+    tian, li, _zhang = hood.residents
+
+    async def work() -> dict[str, int]:
+        here, committee = hood.community_id, hood.committee
+        draft = await conventions_services.open_draft(
+            committee, here, DRAFT, "", ["外出牵绳。", "及时清理粪便。"], now=now()
+        )
+        amendment = await conventions_services.propose_amendment(
+            tian, here, draft.id, "change", 1, "外出一律牵绳。", "说得更清楚", now=now()
+        )
+        said = await amendment_comments.post_comment(
+            tian, here, draft.id, amendment.id, "我先说两句", now=now()
+        )
+        adopted = await conventions_services.open_draft(
+            committee, here, ADOPTED, "", ["爱护绿地。"], now=now()
+        )
+        rules = conventions_services.VoteRules(
+            "resident", 10, "simple", now() - timedelta(hours=1), now() + timedelta(days=1)
+        )
+        vote = await conventions_services.schedule_ratification(
+            committee, here, adopted.id, rules, now=now()
+        )
+        await conventions_services.cast_vote(li, here, vote.id, "yes", now=now())
+        later = now() + timedelta(days=2)
+        await conventions_services.count_ratification(committee, here, vote.id, now=later)
+        return {
+            "draft": draft.id,
+            "amendment": amendment.id,
+            "comment": said,
+            "adopted": adopted.id,
+        }
+
+    return live_server.in_database(work)
+
+
+def test_convention_forms(
+    open_page: OpenPage, live_server: LiveServer, conventions: dict[str, int]
+) -> None:
+    base = f"/c/{COMMUNITY_SLUG}/conventions"
+    draft, adopted = f"{base}/{conventions['draft']}", f"{base}/{conventions['adopted']}"
+    amendment = f"#amendment-{conventions['amendment']}"
+
+    tian = visitor(open_page, live_server)
+    tian.goto(draft)
+    tian.sign_in(TIAN, TIAN_NAME)
+    tian.submit(tian.button(zh("Delete"), tian.page.locator(f"#comment-{conventions['comment']}")))
+    tian.expect_at(draft, DRAFT, anchor=amendment)
+    expect(tian.page.locator(f"#comment-{conventions['comment']}")).to_contain_text(
+        zh("This comment was deleted by its author.")
+    )
+    tian.submit(tian.button(zh("Withdraw my amendment")))
+    tian.expect_notice("Your amendment is withdrawn.")
+    tian.expect_at(draft, DRAFT, anchor=amendment)
+
+    committee = visitor(open_page, live_server)
+    committee.goto(draft)
+    committee.sign_in(COMMITTEE.subject, COMMITTEE.name)
+    committee.submit(committee.button(zh("Close to new amendments")))
+    committee.expect_notice("Amendments are closed while the committee decides on them.")
+    committee.expect_at(draft, DRAFT)
+    committee.submit(committee.button(zh("Reopen to amendments")))
+    committee.expect_notice("The draft is open to amendments again.")
+    committee.expect_at(draft, DRAFT)
+    committee.goto(adopted)
+    committee.submit(committee.button(zh("Start a revision")))
+    committee.expect_notice(
+        "A revision is open. The adopted text stays in force until a new one is adopted."
+    )
+    committee.expect_at(adopted, ADOPTED)
+    expect(committee.page.locator("#in-force")).to_have_count(0)  # no new version yet

@@ -278,6 +278,7 @@ async def snapshot() -> dict[str, list[tuple[Any, ...]]]:
                 "support_threshold",
                 "hidden_categories",
                 "custom_categories",
+                "convention_vote_mode",
             )
         ),
         "membership": sorted(

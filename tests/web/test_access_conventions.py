@@ -10,6 +10,7 @@ import pytest
 from starlette.applications import Starlette
 
 from participation.comments.models import Comment
+from participation.communities.models import Community
 from participation.conventions.models import (
     Amendment,
     AmendmentSupport,
@@ -36,6 +37,10 @@ _ONE = "/c/{slug}/conventions/{convention_id}"
 _VOTE = _ONE + "/votes/{ratification_id}"
 # Verified residents here who did not write the scene's amendment.
 SUPPORTERS = ("resident", "volunteer", *TEAM_ACTORS)
+
+
+async def _mode_saved(scene: Scene) -> bool:
+    return await Community.exists(id=scene.world.community.id, convention_vote_mode="resident")
 
 
 async def _created(scene: Scene) -> bool:
@@ -106,7 +111,6 @@ def _paper(scene: Scene) -> dict[str, Any]:
 
 
 _SCHEDULE = {
-    "mode": "resident",
     "quorum_percent": "30",
     "majority": "two_thirds",
     "opens_at": "2026-01-01T08:00",
@@ -114,6 +118,13 @@ _SCHEDULE = {
 }
 
 MATRIX: tuple[Case, ...] = (
+    Case(
+        "POST",
+        "/c/{slug}/committee/settings/conventions",
+        committee_only(303),
+        data={"convention_vote_mode": "resident"},
+        changed=_mode_saved,
+    ),
     Case("GET", "/c/{slug}/conventions", everyone(200)),
     Case("GET", _ONE, everyone(200)),
     Case("GET", _ONE + "/convention.json", everyone(200)),

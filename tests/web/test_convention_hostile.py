@@ -356,3 +356,53 @@ async def test_unverified_and_other_community_members_cannot_vote(
         assert refused.status_code == 403
         assert "Only verified residents of this community vote on its convention." in refused.text
     assert not await RatificationVote.exists(ratification_id=scene.vote_id)
+
+
+# --- 18 and 23: injected fields, and the same amendment posted twice at once ------------------
+
+
+async def test_injected_fields_are_ignored_and_a_double_submit_makes_one_amendment(
+    client: httpx.AsyncClient,
+) -> None:
+    world = await make_world()
+    scene = await build_convention_scene(world)
+    proposer = await _resident(client, world)
+    token = await csrf_token(client, BASE)
+    url = f"{_one(scene.ready_id)}/amendments"
+    fields = {
+        "csrf_token": token,
+        "article_key": "2",
+        "kind": "change",
+        "body": "垃圾分类投放，定时定点。",
+        "rationale": "更清楚",
+        # Injected: none of these is the form's to set.
+        "author_id": str(scene.paper_voter_id),
+        "status": "accepted",
+        "support_count": "99",
+        "community_id": str(world.other.id),
+        "convention_id": str(scene.other_id),
+        "result_version_id": "1",
+    }
+    posted = await asyncio.gather(*(client.post(url, data=fields) for _ in range(10)))
+    assert {r.status_code for r in posted} == {303}
+    assert len({r.headers["location"] for r in posted}) == 1
+    [amendment] = await Amendment.filter(convention_id=scene.ready_id)
+    assert amendment.author_id == proposer.id
+    assert (amendment.status, amendment.support_count) == ("open", 0)
+    assert amendment.result_version_id is None
+    assert not await Amendment.filter(convention_id=scene.other_id).exists()
+
+    # Injected into the committee's decision and the vote: ignored as well.
+    await _committee(client, world)
+    decided = await client.post(
+        f"{_one(scene.ready_id)}/decide",
+        data={
+            "csrf_token": await csrf_token(client, BASE),
+            f"decision-{amendment.id}": "accept",
+            f"reason-{amendment.id}": "好",
+            "decided_by_id": str(proposer.id),
+            f"decision-{scene.amendment_id}": "accept",  # another convention's: refused whole
+        },
+    )
+    assert decided.status_code == 404
+    assert (await Amendment.get(id=amendment.id)).status == "open"

@@ -159,7 +159,6 @@ async def test_a_convention_from_pasted_text_to_adopted_print(
         client,
         f"{url}/vote",
         {
-            "mode": "household",
             "quorum_percent": "30",
             "majority": "two_thirds",
             "opens_at": local(now() - timedelta(minutes=5)),
@@ -193,3 +192,48 @@ async def test_a_convention_from_pasted_text_to_adopted_print(
     assert "2 of 3 households" in printed.text
     data = json.loads((await client.get(f"{url}/convention.json")).text)
     assert data["status"] == "adopted" and len(data["versions"]) == 2
+
+
+async def test_who_votes_is_the_communitys_setting_kept_by_each_vote(
+    client: httpx.AsyncClient,
+) -> None:
+    world = await make_world()
+    committee = await login(client, "committee")
+    await make_committee(world.community, committee)
+    settings = "/c/yulin/committee/settings"
+    refused = await post_form(
+        client, f"{settings}/conventions", {"convention_vote_mode": "everyone"}, token_from=settings
+    )
+    assert refused.status_code == 422 and 'id="convention-settings-error"' in refused.text
+    saved = await post_form(
+        client, f"{settings}/conventions", {"convention_vote_mode": "resident"}, token_from=settings
+    )
+    assert saved.headers["location"].endswith("#convention-settings")
+    base = "/c/yulin/conventions"
+    created = await post_form(
+        client, base, {"title": "公约", "article": "爱护花草。"}, token_from=f"{base}/new"
+    )
+    url = created.headers["location"]
+    form = await client.get(f"{url}/vote/new", headers=ENGLISH)
+    assert "Who votes: One vote per verified resident" in form.text
+    scheduled = await post_form(
+        client,
+        f"{url}/vote",
+        {
+            "mode": "household",  # not the form's to choose: ignored
+            "quorum_percent": "30",
+            "majority": "simple",
+            "opens_at": local(now()),
+            "closes_at": local(now() + timedelta(days=3)),
+        },
+        token_from=f"{url}/vote/new",
+    )
+    assert scheduled.status_code == 303, scheduled.text
+    await post_form(
+        client,
+        f"{settings}/conventions",
+        {"convention_vote_mode": "household"},
+        token_from=settings,
+    )
+    [vote] = await Ratification.all()
+    assert vote.mode == "resident"  # the vote keeps the setting it was scheduled with

@@ -9,6 +9,7 @@ from web.communities.committee import decide, members, requests_page, set_role
 from web.communities.pages import detail, join, redeem_code, request_verification, verify
 from web.communities.settings import (
     settings_page,
+    update_convention_settings,
     update_plot_settings,
     update_proposal_settings,
     update_settings,
@@ -37,6 +38,12 @@ routes = [
         update_proposal_settings,
         methods=["POST"],
         name="committee:update_proposal_settings",
+    ),
+    Route(
+        "/c/{slug}/committee/settings/conventions",
+        update_convention_settings,
+        methods=["POST"],
+        name="committee:update_convention_settings",
     ),
     Route(
         "/c/{slug}/committee/settings/plots",

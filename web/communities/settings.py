@@ -7,6 +7,9 @@ from starlette.responses import Response
 
 from participation.communities import services
 from participation.communities.queries import CommunityInfo
+from participation.conventions import settings as convention_settings
+from participation.conventions.ratification import MODES
+from participation.conventions.rules import MODE_LABELS
 from participation.core.errors import N_, Invalid
 from participation.core.text import parse_whole_number
 from participation.plots import settings as plot_settings
@@ -33,6 +36,7 @@ def _settings_page(
     proposals_form: dict[str, str] | None = None,
     plots_error: Invalid | None = None,
     plots_form: dict[str, str] | None = None,
+    conventions_error: Invalid | None = None,
     status_code: int = 200,
 ) -> Response:
     """Both settings forms; a form sent back with an error keeps what the committee typed."""
@@ -59,6 +63,9 @@ def _settings_page(
             "proposals_form": proposals_form,
             "plots_error": plots_error,
             "plots_form": plots_form,
+            "conventions_error": conventions_error,
+            "vote_modes": MODES,
+            "mode_labels": MODE_LABELS,
             "default_categories": DEFAULT_CATEGORIES,
             "always_offered": ALWAYS_OFFERED,
         },
@@ -129,6 +136,22 @@ async def update_plot_settings(request: Request) -> Response:
         )
     flash(request, N_("Plot settings saved."))
     return _back_to_settings(request, community, "#plot-settings")
+
+
+async def update_convention_settings(request: Request) -> Response:
+    community = await community_where(request, "communities.manage_settings")
+    fields = await form_fields(request)
+    try:
+        await convention_settings.update_convention_settings(
+            request.state.actor,
+            community.id,
+            vote_mode=fields.get("convention_vote_mode", ""),
+            now=now(request),
+        )
+    except Invalid as exc:
+        return _settings_page(request, community, conventions_error=exc, status_code=422)
+    flash(request, N_("Convention settings saved."))
+    return _back_to_settings(request, community, "#convention-settings")
 
 
 def _back_to_settings(request: Request, community: CommunityInfo, anchor: str) -> Response:

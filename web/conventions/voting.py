@@ -11,7 +11,7 @@ from starlette.responses import Response
 from participation.communities import queries as communities
 from participation.communities.queries import CommunityInfo
 from participation.conventions import queries, services
-from participation.conventions.ratification import MAJORITIES, MODES
+from participation.conventions.ratification import MAJORITIES
 from participation.conventions.rules import is_voting_now
 from participation.core.clock import Window
 from participation.core.errors import N_, Conflict, DomainError, Invalid
@@ -55,7 +55,6 @@ async def _schedule_page(
             "page": page,
             "form": form,
             "error": error,
-            "modes": MODES,
             "majorities": MAJORITIES,
             **labels(),
         },
@@ -68,7 +67,6 @@ async def schedule_form(request: Request) -> Response:
     community = await community_where(request, MANAGE)
     start = now(request)
     form = {
-        "mode": "household",
         "quorum_percent": "30",
         "majority": "simple",
         "opens_at": local_input(start, community.timezone),
@@ -77,12 +75,14 @@ async def schedule_form(request: Request) -> Response:
     return await _schedule_page(request, community, path_id(request, "convention_id"), form)
 
 
-def _rules(fields: dict[str, str], zone: str) -> services.VoteRules:
+def _rules(fields: dict[str, str], community: CommunityInfo) -> services.VoteRules:
+    """The vote's rules as the committee sets them; who votes is the community's setting."""
+    zone = community.timezone
     quorum = parse_whole_number(fields.get("quorum_percent", "").rstrip("%％ "), max_digits=3)
     if quorum is None:
         raise Invalid(N_("The quorum is a share from 1 to 100 per cent."), field="quorum_percent")
     return services.VoteRules(
-        mode=fields.get("mode", ""),
+        mode=community.convention_vote_mode,
         quorum_percent=quorum,
         majority=fields.get("majority", ""),
         opens_at=parse_local(fields.get("opens_at", ""), zone, "opens_at"),
@@ -99,7 +99,7 @@ async def schedule(request: Request) -> Response:
             request.state.actor,
             community.id,
             convention_id,
-            _rules(fields, community.timezone),
+            _rules(fields, community),
             now=now(request),
         )
     except (Invalid, Conflict) as exc:

@@ -44,13 +44,15 @@ class CommunityInfo:
     lapse_days: int
     lapse_grace_days: int
     auto_approve_adoptions: bool
+    convention_vote_mode: str
     created_at: datetime
 
 
 _COMMUNITY_SQL = (
     "SELECT id, slug, name, street, district, timezone, default_locale, verify_by_code, "
     "verify_by_request, household_member_cap, support_threshold, hidden_categories, "
-    "custom_categories, lapse_days, lapse_grace_days, auto_approve_adoptions, created_at "
+    "custom_categories, lapse_days, lapse_grace_days, auto_approve_adoptions, "
+    "convention_vote_mode, created_at "
     'FROM "community" WHERE slug = ? LIMIT 1'
 )
 

@@ -30,7 +30,7 @@ from participation.conventions.rules import (
 from participation.conventions.services.drafting import locked_convention
 from participation.conventions.text import Change, apply_changes, articles_of, rows_of
 from participation.core.db import transaction
-from participation.core.errors import N_, Invalid, NotFound
+from participation.core.errors import N_, Conflict, Invalid, NotFound
 from participation.core.permissions import Actor, require
 from participation.core.text import clean_multiline
 from participation.notifications.services import notify
@@ -87,17 +87,38 @@ async def propose_amendment(
             N_("Please say why, in at most 1,000 characters: neighbours decide on reasons."),
             field="rationale",
         )
-    return await Amendment.create(
-        convention_id=convention.id,
-        version_id=version.id,
-        kind=what.value,
-        article_key=article_key,
-        base_text=base,
-        body=text,
-        rationale=reason,
-        author_id=actor.user_id,
-        created_at=now,
-    )
+    async with transaction() as conn:
+        # The convention's row is the lock: a double click or a retried post finds the first
+        # one's amendment and lands on it, instead of publishing the same change twice.
+        current = await locked_convention(conn, community_id, convention.id)
+        if current.current_version_id != version.id:
+            raise Conflict(N_("The text has changed meanwhile; reload it and propose again."))
+        same = (
+            await Amendment.filter(
+                convention_id=convention.id,
+                author_id=actor.user_id,
+                kind=what.value,
+                article_key=article_key,
+                body=text,
+                status=AmendmentStatus.OPEN.value,
+            )
+            .using_db(conn)
+            .first()
+        )
+        if same is not None:
+            return same
+        return await Amendment.create(
+            convention_id=convention.id,
+            version_id=version.id,
+            kind=what.value,
+            article_key=article_key,
+            base_text=base,
+            body=text,
+            rationale=reason,
+            author_id=actor.user_id,
+            created_at=now,
+            using_db=conn,
+        )
 
 
 async def _amendment(community_id: int, amendment_id: int) -> tuple[Amendment, AmendmentSubject]:
