@@ -130,6 +130,7 @@ async def test_the_follow_up_warns_a_quiet_team_once_and_says_so(client: httpx.A
         "plot follow-up: 1 teams warned, 1 committees asked, "
         "0 teams reminded of their term's end, 0 members of their rota week",
         "conventions: 0 closed votes counted",
+        "conventions: 0 voters told a vote closes soon",
         "0 expired receipts and code sheets forgotten",
     ]
     assert (await run_all(now()))[0] == (
