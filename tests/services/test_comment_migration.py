@@ -14,10 +14,8 @@ from tortoise.migrations.executor import MigrationTarget
 from participation.comments.models import Comment
 from participation.core import db
 from participation.core.db.migrations import _executor
-from participation.core.permissions import Actor
 from participation.proposals import comments
-from participation.proposals import services as proposals
-from tests.support import make_user, make_verified, make_world, now
+from tests.support import now
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -41,30 +39,78 @@ async def at_0010(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
         await db.disconnect()
 
 
-async def test_every_proposal_comment_lands_in_its_proposals_thread(at_0010: str) -> None:
-    world = await make_world()
-    author = await make_user("m-author", "老李")
-    await make_verified(world.community, author, household="1栋101")
-    by = Actor(user_id=author.id)
-    ids = []
-    for title in ("口袋花园", "阳台花箱"):
-        data = proposals.ProposalInput(
-            title=title, body="种花", category="pocket_garden", cost_yuan="500"
-        )
-        ids.append((await proposals.create_proposal(by, world.community.id, data, now=now())).id)
-    insert = db.placeholders(
-        "INSERT INTO comment (proposal_id, update_id, parent_id, author_id, body, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)"
-    )
+async def _insert(table: str, row: dict[str, object]) -> int:
+    """A row as the schema at 0010 has it, written in SQL: the models describe the newest
+    schema, which a database at 0010 does not have yet."""
     conn = db.client()
-    rows = [
-        (ids[0], None, None, "第一条"),
-        (ids[0], None, 1, "回复"),
-        (ids[1], None, None, "另一个"),
+    columns = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    await conn.execute_query(
+        db.placeholders(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})'), list(row.values())
+    )
+    rows = await db.fetch_all(f'SELECT MAX(id) AS id FROM "{table}"', [])
+    return int(rows[0]["id"])
+
+
+async def test_every_proposal_comment_lands_in_its_proposals_thread(at_0010: str) -> None:
+    at = now()
+    author = await _insert(
+        "user",
+        {
+            "display_name": "老李",
+            "is_admin": False,
+            "disabled": False,
+            "session_version": 1,
+            "created_at": at,
+        },
+    )
+    community = await _insert(
+        "community",
+        {
+            "slug": "yulin",
+            "name": "玉林东路社区",
+            "street": "",
+            "district": "",
+            "timezone": "Asia/Shanghai",
+            "default_locale": "zh_Hans",
+            "verify_by_code": True,
+            "verify_by_request": True,
+            "household_member_cap": 6,
+            "support_threshold": 0,
+            "created_at": at,
+        },
+    )
+    ids = [
+        await _insert(
+            "proposal",
+            {
+                "title": title,
+                "body": "种花",
+                "category": "pocket_garden",
+                "cost_yuan": 500,
+                "feasibility_note": "",
+                "location": "",
+                "status": "submitted",
+                "support_count": 0,
+                "created_at": at,
+                "updated_at": at,
+                "author_id": author,
+                "community_id": community,
+            },
+        )
+        for title in ("口袋花园", "阳台花箱")
     ]
-    for proposal_id, update_id, parent_id, body in rows:
-        await conn.execute_query(
-            insert, [proposal_id, update_id, parent_id, author.id, body, now()]
+    rows = [(ids[0], None, "第一条"), (ids[0], 1, "回复"), (ids[1], None, "另一个")]
+    for proposal_id, parent_id, body in rows:
+        await _insert(
+            "comment",
+            {
+                "proposal_id": proposal_id,
+                "parent_id": parent_id,
+                "author_id": author,
+                "body": body,
+                "created_at": at,
+            },
         )
 
     await db.migrate(at_0010)
