@@ -60,3 +60,22 @@ def _view(c: Comment, replies: list[CommentView]) -> CommentView:
         part_id=c.part_id,
         replies=replies,
     )
+
+
+@dataclass(frozen=True)
+class CommentRow:
+    """One comment as the capability owning its thread (and moderation) sees it."""
+
+    id: int
+    thread: str
+    author_id: int
+    body: str
+    deleted: bool
+
+
+async def get_comment(comment_id: int, *, thread_prefix: str) -> CommentRow | None:
+    """The comment, if it is in a thread whose key starts with ``thread_prefix``."""
+    c = await Comment.filter(id=comment_id, thread__startswith=thread_prefix).first()
+    if c is None:
+        return None
+    return CommentRow(c.id, c.thread, c.author_id, c.body, c.deleted_at is not None)

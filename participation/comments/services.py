@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from tortoise.backends.base.client import BaseDBAsyncClient
+
 from participation.comments.models import Comment
 from participation.comments.rules import CommentSubject
 from participation.core.errors import N_, Invalid, NotFound
@@ -87,3 +89,9 @@ async def delete_comment(actor: Actor, thread: str, comment_id: int, *, now: dat
     comment = await get_own_comment(actor, thread, comment_id)
     if comment.deleted_at is None:
         await Comment.filter(id=comment.id).update(deleted_at=now, body="")
+
+
+async def replace_text(conn: BaseDBAsyncClient, comment_id: int, body: str) -> None:
+    """The comment's text replaced as it is (moderation taking personal information out, or
+    putting it back on appeal): not an edit, so no "edited" mark."""
+    await Comment.filter(id=comment_id).using_db(conn).update(body=body)

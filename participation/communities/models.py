@@ -35,6 +35,8 @@ class Community(Model):
     convention_vote_mode = fields.CharField(
         max_length=16, default="household", db_default="household"
     )
+    # Moderation: reports from trusted residents that hide an item pending review.
+    report_threshold = fields.IntField(default=3, db_default=3)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -26,6 +26,10 @@ BREAKS = {
         "participation/notifications/kinds.py",
         "import participation.proposals.queries",
     ),
+    "moderation-knows-no-content": (
+        "participation/moderation/queries.py",
+        "import participation.proposals.queries",
+    ),
     "demo-for-the-cli": ("web/core/app.py", "import participation.demo.seed"),
     "only-services-and-queries-of-plots": (
         "participation/voting/queries.py",

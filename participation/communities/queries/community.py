@@ -45,6 +45,7 @@ class CommunityInfo:
     lapse_grace_days: int
     auto_approve_adoptions: bool
     convention_vote_mode: str
+    report_threshold: int
     created_at: datetime
 
 
@@ -52,7 +53,7 @@ _COMMUNITY_SQL = (
     "SELECT id, slug, name, street, district, timezone, default_locale, verify_by_code, "
     "verify_by_request, household_member_cap, support_threshold, hidden_categories, "
     "custom_categories, lapse_days, lapse_grace_days, auto_approve_adoptions, "
-    "convention_vote_mode, created_at "
+    "convention_vote_mode, report_threshold, created_at "
     'FROM "community" WHERE slug = ? LIMIT 1'
 )
 

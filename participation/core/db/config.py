@@ -18,6 +18,7 @@ MODEL_MODULES = [
     "participation.voting.models",
     "participation.plots.models",
     "participation.conventions.models",
+    "participation.moderation.models",
 ]
 SQLITE_BUSY_TIMEOUT_MS = 5000
 # Every SQLite connection's settings, tortoise's and the loop's own (core/db/fast.py).

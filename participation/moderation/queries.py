@@ -1,0 +1,153 @@
+"""Reads of moderation: the committee's queue, the public log with its monthly counts, and
+what capabilities ask before showing content (is it hidden? is its author suspended?)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from participation.moderation.kinds import KINDS, Item
+from participation.moderation.models import (
+    Appeal,
+    ModeratedItem,
+    ModerationEntry,
+    Report,
+    Suspension,
+)
+from participation.moderation.rules import ItemSubject
+
+
+@dataclass(frozen=True)
+class ReportView:
+    reason: str
+    text: str
+    counts: bool
+    created_at: datetime
+    reporter: str  # for the committee only: never shown to the author
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    moderated_id: int
+    kind: str
+    label: str
+    item: Item | None  # None: the content is gone
+    author: str
+    author_history: int  # earlier log entries about this author in the community
+    hidden: bool
+    hidden_by: str
+    open_reports: int
+    counted_reports: int
+    first_reported_at: datetime | None
+    reports: list[ReportView]
+    subject: ItemSubject
+
+
+async def queue(community_id: int, *, escalated: bool = False) -> list[QueueEntry]:
+    """Items with open reports, most reported first, then the longest waiting. ``escalated``:
+    the platform admin's share (items by committee members)."""
+    rows = (
+        await ModeratedItem.filter(
+            community_id=community_id, open_reports__gt=0, escalated=escalated
+        )
+        .select_related("author")
+        .order_by("-open_reports", "first_reported_at", "id")
+    )
+    reports: dict[int, list[ReportView]] = {}
+    for r in (
+        await Report.filter(item_id__in=[m.id for m in rows], open=True)
+        .select_related("reporter")
+        .order_by("id")
+    ):
+        reports.setdefault(r.item_id, []).append(
+            ReportView(r.reason, r.text, r.counts, r.created_at, r.reporter.display_name)
+        )
+    history: Counter[int] = Counter(
+        row["subject_id"]
+        for row in await ModerationEntry.filter(
+            community_id=community_id, subject_id__in=[m.author_id for m in rows]
+        ).values("subject_id")
+    )
+    found = []
+    for m in rows:
+        content = KINDS.get(m.kind)
+        found.append(
+            QueueEntry(
+                moderated_id=m.id,
+                kind=m.kind,
+                label=content.label if content else m.kind,
+                item=await content.find(m.item_id) if content else None,
+                author=m.author.display_name,
+                author_history=history.get(m.author_id, 0),
+                hidden=m.hidden,
+                hidden_by=m.hidden_by,
+                open_reports=m.open_reports,
+                counted_reports=m.counted_reports,
+                first_reported_at=m.first_reported_at,
+                reports=reports.get(m.id, []),
+                subject=ItemSubject(m.author_id, m.escalated),
+            )
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One line of the public log: never the content, nor who reported it or who acted."""
+
+    id: int
+    created_at: datetime
+    kind: str
+    action: str
+    reason: str
+    role: str
+    public_reason: str
+    days: int | None
+
+
+async def public_log(community_id: int, *, limit: int = 200) -> list[LogEntry]:
+    rows = (
+        await ModerationEntry.filter(community_id=community_id)
+        .order_by("-created_at", "-id")
+        .limit(limit)
+    )
+    return [
+        LogEntry(e.id, e.created_at, e.kind, e.action, e.reason, e.role, e.public_reason, e.days)
+        for e in rows
+    ]
+
+
+async def monthly_counts(community_id: int) -> dict[str, Counter[str]]:
+    """Actions per month ("2026-12") in the community's log, newest month first."""
+    counts: dict[str, Counter[str]] = {}
+    for created_at, action in await ModerationEntry.filter(community_id=community_id).values_list(
+        "created_at", "action"
+    ):
+        counts.setdefault(created_at.strftime("%Y-%m"), Counter())[action] += 1
+    return dict(sorted(counts.items(), reverse=True))
+
+
+async def hidden_ids(kind: str, ids: Iterable[int]) -> set[int]:
+    """Which of these items of ``kind`` are hidden (lists, search, feeds and open data leave
+    them out; their pages show a placeholder to all but their author and the committee)."""
+    wanted = list(ids)
+    if not wanted:
+        return set()
+    rows = await ModeratedItem.filter(kind=kind, item_id__in=wanted, hidden=True).values("item_id")
+    return {row["item_id"] for row in rows}
+
+
+async def is_suspended(user_id: int, community_id: int, now: datetime) -> bool:
+    return await Suspension.exists(
+        user_id=user_id, community_id=community_id, until__gt=now, lifted_at__isnull=True
+    )
+
+
+async def open_appeals(community_id: int) -> list[Appeal]:
+    return (
+        await Appeal.filter(entry__community_id=community_id, status="open")
+        .select_related("entry", "author")
+        .order_by("created_at", "id")
+    )

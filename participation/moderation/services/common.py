@@ -1,0 +1,64 @@
+"""What moderation's use cases share: the item a request names, and the log's rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from participation.core.db import is_postgres
+from participation.core.errors import NotFound
+from participation.moderation.kinds import KINDS, Item
+from participation.moderation.models import ModeratedItem, ModerationEntry
+
+
+async def find_item(community_id: int, kind: str, item_id: int) -> Item:
+    """The item, if it is content of a kind moderation knows, in this community: anything
+    else (another community's, a missing id, an unknown kind) is the same 404."""
+    content = KINDS.get(kind)
+    found = await content.find(item_id) if content else None
+    if found is None or found.community_id != community_id:
+        raise NotFound()
+    return found
+
+
+async def locked_item(conn: BaseDBAsyncClient, moderated_id: int) -> ModeratedItem:
+    query = ModeratedItem.filter(id=moderated_id).using_db(conn)
+    if is_postgres():
+        query = query.select_for_update()
+    found = await query.first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+async def log(
+    conn: BaseDBAsyncClient,
+    *,
+    community_id: int,
+    kind: str,
+    action: str,
+    role: str,
+    now: datetime,
+    item: ModeratedItem | None = None,
+    actor_id: int | None = None,
+    subject_id: int | None = None,
+    reason: str = "",
+    public_reason: str = "",
+    days: int | None = None,
+) -> ModerationEntry:
+    """A row of the public moderation log (who acted is kept, the log shows the role)."""
+    return await ModerationEntry.create(
+        community_id=community_id,
+        item_id=item.id if item else None,
+        actor_id=actor_id,
+        subject_id=subject_id,
+        kind=kind,
+        action=action,
+        role=role,
+        reason=reason,
+        public_reason=public_reason,
+        days=days,
+        created_at=now,
+        using_db=conn,
+    )
