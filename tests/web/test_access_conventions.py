@@ -31,7 +31,7 @@ from tests.web.access import (
     residents_here,
     run_matrix,
 )
-from tests.web.helpers import Scene
+from tests.web.helpers import Scene, sqlite_only
 
 _ONE = "/c/{slug}/conventions/{convention_id}"
 _VOTE = _ONE + "/votes/{ratification_id}"
@@ -225,6 +225,9 @@ MATRIX: tuple[Case, ...] = (
 )
 
 
+# The rules are the same code on either backend, and the services' rules matrices run on
+# both: the routes' matrix runs once, on SQLite, to keep the tier within its time.
+@sqlite_only
 @pytest.mark.parametrize("actor", ACTORS)
 async def test_access_matrix(
     app: Starlette, client: httpx.AsyncClient, world: World, actor: str
