@@ -6,7 +6,17 @@ from __future__ import annotations
 from types import ModuleType
 
 import participation.capabilities  # noqa: F401 - every capability's notice kinds
-from web import accounts, communities, conventions, plots, proposals, site, teams, voting
+from web import (
+    accounts,
+    communities,
+    conventions,
+    moderation,
+    plots,
+    proposals,
+    site,
+    teams,
+    voting,
+)
 from web.core.page_cache import Shareable
 
 CAPABILITIES: tuple[ModuleType, ...] = (
@@ -18,6 +28,7 @@ CAPABILITIES: tuple[ModuleType, ...] = (
     plots,
     teams,
     conventions,
+    moderation,
 )
 
 # The pages anonymous visitors share (web/core/page_cache.py), as each capability names them.

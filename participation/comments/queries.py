@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from participation.comments.models import Comment
@@ -21,6 +21,8 @@ class CommentView:
     deleted: bool
     part_id: int | None
     replies: list[CommentView]
+    # Hidden by moderation: shown to its author (with a note) and the committee only.
+    hidden: bool = False
 
     @property
     def subject(self) -> CommentSubject:
@@ -46,6 +48,18 @@ async def list_threads(threads: Iterable[str]) -> dict[str, list[CommentView]]:
         if c.parent_id is None:
             found.setdefault(c.thread, []).append(_view(c, replies.get(c.id, [])))
     return found
+
+
+def comment_ids(threads: Iterable[list[CommentView]]) -> set[int]:
+    """Every comment's id in these threads, replies too."""
+    return {v.id for views in threads for c in views for v in (c, *c.replies)}
+
+
+def mark_hidden(views: list[CommentView], hidden: set[int]) -> list[CommentView]:
+    """The thread with the comments moderation hides marked as such."""
+    return [
+        replace(c, hidden=c.id in hidden, replies=mark_hidden(c.replies, hidden)) for c in views
+    ]
 
 
 def _view(c: Comment, replies: list[CommentView]) -> CommentView:

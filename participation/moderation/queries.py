@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from participation.core.errors import NotFound
 from participation.moderation.kinds import KINDS, Item
 from participation.moderation.models import (
     Appeal,
@@ -17,6 +18,16 @@ from participation.moderation.models import (
     Suspension,
 )
 from participation.moderation.rules import ItemSubject
+
+
+async def find_item(community_id: int, kind: str, item_id: int) -> Item:
+    """The item, if it is content of a kind moderation knows, in this community: anything
+    else (another community's, a missing id, an unknown kind) is the same 404."""
+    content = KINDS.get(kind)
+    found = await content.find(item_id) if content else None
+    if found is None or found.community_id != community_id:
+        raise NotFound()
+    return found
 
 
 @dataclass(frozen=True)
@@ -117,6 +128,13 @@ async def public_log(community_id: int, *, limit: int = 200) -> list[LogEntry]:
         LogEntry(e.id, e.created_at, e.kind, e.action, e.reason, e.role, e.public_reason, e.days)
         for e in rows
     ]
+
+
+async def log_entry(community_id: int, entry_id: int) -> LogEntry:
+    e = await ModerationEntry.filter(id=entry_id, community_id=community_id).first()
+    if e is None:
+        raise NotFound()
+    return LogEntry(e.id, e.created_at, e.kind, e.action, e.reason, e.role, e.public_reason, e.days)
 
 
 async def monthly_counts(community_id: int) -> dict[str, Counter[str]]:

@@ -13,6 +13,7 @@ from participation.comments.services import EDIT_WINDOW
 from participation.communities.queries import get_standing
 from participation.core.errors import NotFound
 from participation.core.permissions import Actor, require
+from participation.moderation.queries import hidden_ids
 from participation.proposals.models import ProgressUpdate
 from participation.proposals.queries import visible_proposal
 
@@ -78,5 +79,8 @@ async def delete_comment(
 
 
 async def list_comments(proposal_id: int) -> list[CommentView]:
-    """Threads in posting order: top-level comments with their replies."""
-    return await queries.list_comments(thread_of(proposal_id))
+    """Threads in posting order: top-level comments with their replies, those moderation
+    hides marked."""
+    views = await queries.list_comments(thread_of(proposal_id))
+    hidden = await hidden_ids("proposal_comment", queries.comment_ids([views]))
+    return queries.mark_hidden(views, hidden)

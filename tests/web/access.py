@@ -36,6 +36,7 @@ from tests.web.helpers import (
     build_voting_scene,
     tiny_png,
 )
+from tests.web.moderation_scene import ModerationScene, build_moderation_scene
 from tests.web.plot_scene import (
     PLOT_LEADER,
     PLOT_MEMBER,
@@ -132,11 +133,17 @@ def seen_by_managers(status: int) -> dict[str, int]:
 class MatrixScene(Scene):
     plots: PlotScene | None = None
     conventions: ConventionScene | None = None
+    moderation: ModerationScene | None = None
 
 
 def conventions_of(scene: Scene) -> ConventionScene:
     assert isinstance(scene, MatrixScene) and scene.conventions is not None
     return scene.conventions
+
+
+def moderation_of(scene: Scene) -> ModerationScene:
+    assert isinstance(scene, MatrixScene) and scene.moderation is not None
+    return scene.moderation
 
 
 def plots_of(scene: Scene) -> PlotScene:
@@ -215,6 +222,11 @@ _URL_PARTS: dict[str, Callable[[Case, Scene], object]] = {
     "amendment_id": lambda case, scene: conventions_of(scene).amendment_id,
     "ratification_id": lambda case, scene: getattr(conventions_of(scene), case.vote),
     "number": lambda case, scene: 1,
+    "kind": lambda case, scene: "proposal_comment",
+    "item_id": lambda case, scene: proposals_of(scene).comment_id,
+    "entry_id": lambda case, scene: moderation_of(scene).entry_id,
+    "moderated_id": lambda case, scene: moderation_of(scene).moderated_id,
+    "appeal_id": lambda case, scene: moderation_of(scene).appeal_id,
 }
 
 
@@ -288,6 +300,8 @@ async def run_matrix(
         scene.plots = await build_plot_scene(world)
     if "conventions" in wanted:
         scene.conventions = await build_convention_scene(world)
+    if "moderation" in wanted:
+        scene.moderation = await build_moderation_scene(world, proposals_of(scene))
     user = await sign_in_as(actor, client, world)
     if scene.plots is not None:
         scene.plots.actor_id = user.id if user else None

@@ -7,6 +7,7 @@ from starlette.applications import Starlette
 from tests.web import (
     test_access_communities,
     test_access_conventions,
+    test_access_moderation,
     test_access_plots,
     test_access_proposals,
     test_access_voting,
@@ -20,6 +21,7 @@ MATRICES: dict[str, tuple[Case, ...]] = {
     "voting": test_access_voting.MATRIX,
     "plots": test_access_plots.MATRIX,
     "conventions": test_access_conventions.MATRIX,
+    "moderation": test_access_moderation.MATRIX,
 }
 
 

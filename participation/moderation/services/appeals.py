@@ -32,9 +32,11 @@ def entry_subject(entry: ModerationEntry, *, escalated: bool) -> EntrySubject:
     )
 
 
-async def appeal(
-    actor: Actor, community_id: int, entry_id: int, text: str, *, now: datetime
-) -> Appeal:
+async def appealable(
+    actor: Actor, community_id: int, entry_id: int
+) -> tuple[ModerationEntry, ModeratedItem | None]:
+    """The action, if the actor may appeal against it (its content's author, or the member
+    it suspended)."""
     entry = await ModerationEntry.filter(id=entry_id, community_id=community_id).first()
     if entry is None:
         raise NotFound()
@@ -45,6 +47,13 @@ async def appeal(
         NO_STANDING,
         entry_subject(entry, escalated=bool(item and item.escalated)),
     )
+    return entry, item
+
+
+async def appeal(
+    actor: Actor, community_id: int, entry_id: int, text: str, *, now: datetime
+) -> Appeal:
+    entry, item = await appealable(actor, community_id, entry_id)
     reasons = clean_multiline(text, max_length=NOTE_MAX)
     if reasons is None:
         raise Invalid(N_("Please give your reasons in at most 1,000 characters."), field="text")
@@ -87,12 +96,12 @@ async def decide_appeal(
         raise NotFound()
     entry = found.entry
     standing = await get_standing(actor.user_id, community_id)
-    require(
-        "moderation.decide_appeal",
-        actor,
-        standing,
-        entry_subject(entry, escalated=found.escalated),
-    )
+    item = await ModeratedItem.get_or_none(id=entry.item_id) if entry.item_id else None
+    # Asked now, not when the appeal was made: someone who joined the committee since may
+    # decide it; only when nobody but the one who acted is on it does it go to the admin.
+    others = [i for i in await committee_ids(community_id) if i != entry.actor_id]
+    escalated = bool(item and item.escalated) or not others
+    require("moderation.decide_appeal", actor, standing, entry_subject(entry, escalated=escalated))
     public = clean_multiline(reason, max_length=NOTE_MAX) if reason.strip() else None
     if public is None:
         raise Invalid(N_("Please give the reason residents will see."), field="reason")
@@ -117,7 +126,7 @@ async def decide_appeal(
             kind=entry.kind,
             action="appeal_upheld" if uphold else "appeal_overturned",
             role="committee" if standing.committee else "admin",
-            item=await ModeratedItem.get_or_none(id=entry.item_id) if entry.item_id else None,
+            item=item,
             actor_id=actor.user_id,
             subject_id=entry.subject_id,
             reason=entry.reason,

@@ -8,18 +8,10 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from participation.core.db import is_postgres
 from participation.core.errors import NotFound
-from participation.moderation.kinds import KINDS, Item
 from participation.moderation.models import ModeratedItem, ModerationEntry
+from participation.moderation.queries import find_item
 
-
-async def find_item(community_id: int, kind: str, item_id: int) -> Item:
-    """The item, if it is content of a kind moderation knows, in this community: anything
-    else (another community's, a missing id, an unknown kind) is the same 404."""
-    content = KINDS.get(kind)
-    found = await content.find(item_id) if content else None
-    if found is None or found.community_id != community_id:
-        raise NotFound()
-    return found
+__all__ = ["find_item", "locked_item", "log"]
 
 
 async def locked_item(conn: BaseDBAsyncClient, moderated_id: int) -> ModeratedItem:

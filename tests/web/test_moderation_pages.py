@@ -1,0 +1,144 @@
+"""Moderation over HTTP: three trusted residents report a comment and it is hidden for the
+public (the author still sees it, with a note); the committee keeps it; another is hidden
+with a reason and shows in the public log without its content; its author appeals and a
+second committee member decides. Report text is escaped on the committee's queue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import httpx
+
+from participation.comments.models import Comment
+from participation.communities.models import Membership
+from participation.core.permissions import Actor
+from participation.proposals import services as proposals
+from participation.proposals.rules import Status
+from tests.support import HOSTILE, login, make_committee, make_verified, make_world, now, post_form
+from tests.web.helpers import ENGLISH, assert_inert
+
+FIRST = "楼下的花坛每天都有人乱扔烟头，管理处根本不管"
+SECOND = "加我微信买便宜花苗，量大从优"
+
+
+async def signed_in(
+    browsers: Callable[[], httpx.AsyncClient],
+    world,
+    subject: str,
+    *,
+    committee: bool = False,  # type: ignore[no-untyped-def]
+) -> tuple[httpx.AsyncClient, int]:
+    browser = browsers()
+    user = await login(browser, subject)
+    await make_verified(world.community, user, household=f"{subject}栋")
+    await Membership.filter(user_id=user.id).update(joined_at=now() - timedelta(days=10))
+    if committee:
+        await make_committee(world.community, user)
+    return browser, user.id
+
+
+async def test_reported_hidden_kept_hidden_appealed_and_decided(
+    client: httpx.AsyncClient, browsers: Callable[[], httpx.AsyncClient]
+) -> None:
+    world = await make_world()
+    author, author_id = await signed_in(browsers, world, "m-author")
+    data = proposals.ProposalInput(
+        title="花坛改造", body="种花", category="greening", cost_yuan="800"
+    )
+    proposal = await proposals.create_proposal(
+        Actor(user_id=author_id), world.community.id, data, now=now()
+    )
+    await proposals.move_as_author(
+        Actor(user_id=author_id), world.community.id, proposal.id, Status.SUBMITTED, now=now()
+    )
+    page = f"/c/yulin/proposals/{proposal.id}"
+    for text in (FIRST, SECOND):
+        posted = await post_form(author, f"{page}/comments", {"body": text}, token_from=page)
+        assert posted.status_code == 303
+    first, second = [c.id for c in await Comment.all().order_by("id")]
+
+    reporters = [await signed_in(browsers, world, f"m-reporter-{n}") for n in range(3)]
+    shown = await reporters[0][0].get(page)
+    assert f'/c/yulin/report/proposal_comment/{first}"' in shown.text
+    for browser, _id in reporters:
+        form = await browser.get(f"/c/yulin/report/proposal_comment/{first}")
+        assert form.status_code == 200
+        sent = await post_form(
+            browser,
+            f"/c/yulin/report/proposal_comment/{first}",
+            {"reason": "offensive", "text": HOSTILE},
+            token_from=f"/c/yulin/report/proposal_comment/{first}",
+        )
+        assert sent.status_code == 303 and sent.headers["location"].endswith(f"#comment-{first}")
+
+    public = (await client.get(page, headers=ENGLISH)).text
+    assert FIRST not in public and "Hidden while the committee reviews it." in public
+    own = (await author.get(page, headers=ENGLISH)).text
+    assert FIRST in own and 'class="notice hidden-banner"' in own
+
+    committee, _ = await signed_in(browsers, world, "m-committee", committee=True)
+    queue = await committee.get("/c/yulin/committee/moderation", headers=ENGLISH)
+    assert queue.status_code == 200 and FIRST in queue.text
+    assert_inert(queue.text, HOSTILE)
+    moderated = queue.text.split('id="moderated-')[1].split('"')[0]
+    kept = await post_form(
+        committee,
+        f"/c/yulin/committee/moderation/items/{moderated}",
+        {"action": "keep"},
+        token_from="/c/yulin/committee/moderation",
+    )
+    assert kept.status_code == 303
+    assert FIRST in (await client.get(page)).text
+
+    # The second comment: reported once, hidden by the committee with a reason.
+    await post_form(
+        reporters[0][0],
+        f"/c/yulin/report/proposal_comment/{second}",
+        {"reason": "spam"},
+        token_from=page,
+    )
+    queue = await committee.get("/c/yulin/committee/moderation")
+    moderated = queue.text.split('id="moderated-')[1].split('"')[0]
+    hidden = await post_form(
+        committee,
+        f"/c/yulin/committee/moderation/items/{moderated}",
+        {"action": "hide", "reason": "spam", "note": "卖花苗的广告"},
+        token_from="/c/yulin/committee/moderation",
+    )
+    assert hidden.status_code == 303
+    log = (await client.get("/c/yulin/moderation", headers=ENGLISH)).text  # anonymous
+    assert "Spam or advertising" in log and "community committee" in log
+    assert SECOND not in log and "卖花苗的广告" not in log and "m-reporter" not in log
+    entry = log.split('<li id="entry-')[1].split('"')[0]
+
+    appeal = await author.get(f"/c/yulin/moderation/{entry}/appeal")
+    assert appeal.status_code == 200
+    refused = await reporters[0][0].get(f"/c/yulin/moderation/{entry}/appeal")
+    assert refused.status_code == 403
+    sent = await post_form(
+        author,
+        f"/c/yulin/moderation/{entry}/appeal",
+        {"text": "我是在分享便宜的花苗，不是广告"},
+        token_from=f"/c/yulin/moderation/{entry}/appeal",
+    )
+    assert sent.status_code == 303
+    queue = await committee.get("/c/yulin/committee/moderation")
+    appeal_id = queue.text.split('id="appeal-')[1].split('"')[0]
+    own_decision = await post_form(
+        committee,
+        f"/c/yulin/committee/moderation/appeals/{appeal_id}",
+        {"outcome": "overturn", "reason": "我自己改主意"},
+        token_from="/c/yulin/committee/moderation",
+    )
+    assert own_decision.status_code == 403  # four eyes: not the one who hid it
+    colleague, _ = await signed_in(browsers, world, "m-colleague", committee=True)
+    decided = await post_form(
+        colleague,
+        f"/c/yulin/committee/moderation/appeals/{appeal_id}",
+        {"outcome": "uphold", "reason": "确实是广告"},
+        token_from="/c/yulin/committee/moderation",
+    )
+    assert decided.status_code == 303
+    log = (await client.get("/c/yulin/moderation", headers=ENGLISH)).text
+    assert "Appeal: the decision stands" in log and "确实是广告" in log
