@@ -9,6 +9,7 @@ from participation.audit.queries import list_audit
 from participation.communities import queries, services
 from participation.communities.queries import CommunityInfo
 from participation.core.errors import N_, Invalid
+from participation.core.permissions import Standing
 from web.core.clock import now
 from web.core.forms import flash, form_fields, path_id, see_other
 from web.core.templating import render
@@ -20,6 +21,13 @@ async def community_where(request: Request, rule: str) -> CommunityInfo:
     403 for those it refuses; anonymous visitors sign in first."""
     require_user(request)
     return await queries.community_where(request.state.actor, request.path_params["slug"], rule)
+
+
+async def community_and_standing(request: Request) -> tuple[CommunityInfo, Standing]:
+    """The community of a page anyone may open, and the visitor's standing in it (what its
+    ``can(...)`` questions are asked with)."""
+    community = await queries.get_community(request.path_params["slug"])
+    return community, await queries.get_standing(request.state.actor.user_id, community.id)
 
 
 async def committee_community(request: Request) -> CommunityInfo:

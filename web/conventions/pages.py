@@ -14,7 +14,7 @@ from participation.communities.queries import CommunityInfo
 from participation.conventions import comments, queries
 from participation.conventions.ratification import percent
 from participation.core.errors import NotFound
-from participation.core.permissions import Standing
+from web.communities.committee import community_and_standing
 from web.conventions.labels import labels
 from web.core.clock import now
 from web.core.downloads import download
@@ -28,14 +28,8 @@ def convention_url(request: Request, community: CommunityInfo, convention_id: in
     )
 
 
-async def _community(request: Request) -> tuple[CommunityInfo, Standing]:
-    community = await communities.get_community(request.path_params["slug"])
-    standing = await communities.get_standing(request.state.actor.user_id, community.id)
-    return community, standing
-
-
 async def list_conventions(request: Request) -> Response:
-    community, standing = await _community(request)
+    community, standing = await community_and_standing(request)
     rows = await queries.list_conventions(community.id)
     return render(
         request,
@@ -61,7 +55,7 @@ def adoption_facts(page: queries.ConventionPage) -> dict[str, Any] | None:
 
 
 async def detail(request: Request) -> Response:
-    community, standing = await _community(request)
+    community, standing = await community_and_standing(request)
     actor = request.state.actor
     page = await queries.convention_page(
         community.id, path_id(request, "convention_id"), actor.user_id
@@ -92,7 +86,7 @@ async def detail(request: Request) -> Response:
 
 
 async def version_page(request: Request) -> Response:
-    community, standing = await _community(request)
+    community, standing = await community_and_standing(request)
     page = await queries.convention_page(community.id, path_id(request, "convention_id"), None)
     number = path_id(request, "number")
     text = await queries.version_text(page.id, number)
@@ -105,7 +99,7 @@ async def version_page(request: Request) -> Response:
 
 async def compare(request: Request) -> Response:
     """Any two versions, article by article; ``old`` and ``new`` default to the last change."""
-    community, standing = await _community(request)
+    community, standing = await community_and_standing(request)
     page = await queries.convention_page(community.id, path_id(request, "convention_id"), None)
     latest = page.current.number
     old = _version_number(request, "old", max(latest - 1, 1))
@@ -138,7 +132,7 @@ def _version_number(request: Request, name: str, default: int) -> int:
 
 async def print_page(request: Request) -> Response:
     """The text in force (or the draft, marked as such) for the notice board, on A4."""
-    community, standing = await _community(request)
+    community, standing = await community_and_standing(request)
     page = await queries.convention_page(community.id, path_id(request, "convention_id"), None)
     return render(
         request,
@@ -155,7 +149,7 @@ async def print_page(request: Request) -> Response:
 
 
 async def download_json(request: Request) -> Response:
-    community, _standing = await _community(request)
+    community, _standing = await community_and_standing(request)
     convention_id = path_id(request, "convention_id")
     data = await queries.open_data(community.id, convention_id, community.slug)
     return download(

@@ -15,7 +15,7 @@ from participation.core.text import parse_whole_number
 from participation.moderation import queries, rules, services
 from participation.moderation.kinds import KINDS, Item
 from participation.moderation.rules import ItemSubject
-from web.communities.committee import community_where
+from web.communities.committee import community_and_standing, community_where
 from web.core.clock import now
 from web.core.errors import status_of
 from web.core.forms import flash, form_fields, path_id, see_other
@@ -36,14 +36,8 @@ def item_url(request: Request, item: Item) -> str:
     return request.app.url_path_for(item.route, **item.params) + item.anchor
 
 
-async def _place(request: Request) -> tuple[CommunityInfo, Standing]:
-    community = await communities.get_community(request.path_params["slug"])
-    standing = await communities.get_standing(request.state.actor.user_id, community.id)
-    return community, standing
-
-
 async def moderation_log(request: Request) -> Response:
-    community, standing = await _place(request)
+    community, standing = await community_and_standing(request)
     return render(
         request,
         "moderation/log.html",
@@ -91,7 +85,7 @@ async def _report_page(
 
 async def report_form(request: Request) -> Response:
     require_user(request)
-    community, standing = await _place(request)
+    community, standing = await community_and_standing(request)
     item = await _reported(request, community)
     # The rule its service enforces: members report what others posted.
     require("moderation.report", request.state.actor, standing, ItemSubject(item.author_id, False))
@@ -100,7 +94,7 @@ async def report_form(request: Request) -> Response:
 
 async def report(request: Request) -> Response:
     require_user(request)
-    community, standing = await _place(request)
+    community, standing = await community_and_standing(request)
     item = await _reported(request, community)
     fields = await form_fields(request)
     try:
@@ -195,13 +189,13 @@ async def _appeal_page(
 
 async def appeal_form(request: Request) -> Response:
     require_user(request)
-    community, _standing = await _place(request)
+    community, _standing = await community_and_standing(request)
     return await _appeal_page(request, community, await _entry(request, community))
 
 
 async def appeal(request: Request) -> Response:
     require_user(request)
-    community, _standing = await _place(request)
+    community, _standing = await community_and_standing(request)
     entry = await _entry(request, community)
     fields = await form_fields(request)
     try:
