@@ -11,7 +11,7 @@ from participation.comments.queries import CommentView
 from participation.communities.queries import get_standing
 from participation.conventions.queries import check_part_of
 from participation.core.permissions import Actor, require
-from participation.moderation.queries import hidden_ids
+from participation.moderation.queries import hidden_ids, require_not_suspended
 
 
 def thread_of(amendment_id: int) -> str:
@@ -30,6 +30,7 @@ async def post_comment(
 ) -> int:
     await check_part_of(community_id, convention_id, amendment_id=amendment_id)
     require("conventions.comment", actor, await get_standing(actor.user_id, community_id))
+    await require_not_suspended(actor.user_id, community_id, now)
     posted = await services.post_comment(
         actor, thread_of(amendment_id), body, now=now, parent_id=parent_id
     )

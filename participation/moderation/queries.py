@@ -7,8 +7,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from participation.core.errors import NotFound
+from participation.communities.queries import community_by_id
+from participation.core.errors import N_, NotAllowed, NotFound
 from participation.moderation.kinds import KINDS, Item
 from participation.moderation.models import (
     Appeal,
@@ -161,6 +163,25 @@ async def is_suspended(user_id: int, community_id: int, now: datetime) -> bool:
     return await Suspension.exists(
         user_id=user_id, community_id=community_id, until__gt=now, lifted_at__isnull=True
     )
+
+
+async def require_not_suspended(user_id: int | None, community_id: int, now: datetime) -> None:
+    """Posting in a community, refused while the committee has suspended the poster there."""
+    if user_id is None:
+        return
+    found = (
+        await Suspension.filter(
+            user_id=user_id, community_id=community_id, until__gt=now, lifted_at__isnull=True
+        )
+        .order_by("-until")
+        .first()
+    )
+    if found is not None:
+        zone = ZoneInfo((await community_by_id(community_id)).timezone)
+        raise NotAllowed(
+            N_("The committee has suspended you from posting here until %(until)s."),
+            until=found.until.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+        )
 
 
 async def open_appeals(community_id: int) -> list[Appeal]:

@@ -13,7 +13,7 @@ from participation.comments.services import EDIT_WINDOW
 from participation.communities.queries import get_standing
 from participation.core.errors import NotFound
 from participation.core.permissions import Actor, require
-from participation.moderation.queries import hidden_ids
+from participation.moderation.queries import hidden_ids, require_not_suspended
 from participation.proposals.models import ProgressUpdate
 from participation.proposals.queries import visible_proposal
 
@@ -48,6 +48,7 @@ async def post_comment(
 ) -> Comment:
     proposal = await visible_proposal(actor, community_id, proposal_id)
     require("proposals.comment", actor, await get_standing(actor.user_id, community_id))
+    await require_not_suspended(actor.user_id, community_id, now)
     if update_id is not None and not await ProgressUpdate.exists(
         id=update_id, proposal_id=proposal.id, status="published"
     ):

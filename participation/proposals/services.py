@@ -24,6 +24,7 @@ from participation.core.permissions import Actor, require
 from participation.core.text import clean_line, clean_multiline, parse_whole_number
 from participation.media.services import accept_photo
 from participation.media.storage import Storage
+from participation.moderation.queries import require_not_suspended
 from participation.notifications.services import notify
 from participation.proposals import categories, rules
 from participation.proposals.models import Proposal, ProposalEvent, ProposalPhoto, Support
@@ -134,6 +135,7 @@ async def create_proposal(
 ) -> Proposal:
     """A new draft, visible only to its author until submitted."""
     require("proposals.propose", actor, await get_standing(actor.user_id, community_id))
+    await require_not_suspended(actor.user_id, community_id, now)
     clean = clean_proposal(data, await _offered_keys(community_id))
     async with transaction() as conn:
         proposal = await Proposal.create(

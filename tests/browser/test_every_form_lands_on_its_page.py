@@ -341,6 +341,12 @@ def test_committee_forms(open_page: OpenPage, live_server: LiveServer) -> None:
     expect(
         committee.page.get_by_role("radio", name=zh("One vote per verified resident"))
     ).to_be_checked()
+    committee.page.get_by_label(
+        zh("Reports from trusted residents that hide an item until the committee reviews it")
+    ).fill("4")
+    committee.submit(committee.button(zh("Save")).nth(4))
+    committee.expect_notice("Moderation settings saved.")
+    committee.expect_at(settings, settings_heading, anchor="#moderation-settings")
 
     # Issuing codes is a plain form (hx-boost="false"): it lands on the sheet, which a reload
     # shows again, with the same codes and none issued anew.

@@ -298,3 +298,32 @@ async def test_reports_are_for_members_about_others_content_here(world: World) -
             by(neighbour), world.community.id, "proposal_comment", comment_id, "other", now=now()
         )
     assert not await Report.exists()
+
+
+async def test_a_suspended_member_cannot_post_here_until_it_ends_or_is_lifted(
+    world: World,
+) -> None:
+    author, reporter = await resident(world, "作者"), await resident(world, "举报人")
+    committee, colleague = await resident(world, "王主任"), await resident(world, "李委员")
+    for member in (committee, colleague):
+        await make_committee(world.community, member)
+    comment_id = await a_comment(world, author)
+    await report(world, reporter, comment_id)
+    item = await ModeratedItem.get(item_id=comment_id)
+    entry = await services.act(
+        by(committee),
+        world.community.id,
+        item.id,
+        services.Action.SUSPEND,
+        reason="offensive",
+        days=3,
+        now=now(),
+    )
+    assert entry is not None
+    with pytest.raises(NotAllowed, match="suspended"):
+        await a_comment(world, author)
+    made = await services.appeal(by(author), world.community.id, entry.id, "我道歉", now=now())
+    await services.decide_appeal(
+        by(colleague), world.community.id, made.id, uphold=False, reason="已道歉", now=now()
+    )
+    await a_comment(world, author)  # lifted: posting works again

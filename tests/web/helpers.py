@@ -279,6 +279,7 @@ async def snapshot() -> dict[str, list[tuple[Any, ...]]]:
                 "hidden_categories",
                 "custom_categories",
                 "convention_vote_mode",
+                "report_threshold",
             )
         ),
         "membership": sorted(

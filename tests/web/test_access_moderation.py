@@ -8,6 +8,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from participation.communities.models import Community
 from participation.moderation.models import Appeal, ModeratedItem, Report
 from tests.support import World
 from tests.web.access import (
@@ -36,6 +37,10 @@ REPORTERS = (
 _REPORT = "/c/{slug}/report/{kind}/{item_id}"
 
 
+async def _threshold_saved(scene: Scene) -> bool:
+    return await Community.exists(id=scene.world.community.id, report_threshold=5)
+
+
 async def _reported(scene: Scene) -> bool:
     item = await ModeratedItem.get(kind="proposal_comment", item_id=proposals_of(scene).comment_id)
     return await Report.filter(item_id=item.id).count() == 2
@@ -54,6 +59,13 @@ async def _decided(scene: Scene) -> bool:
 
 
 MATRIX: tuple[Case, ...] = (
+    Case(
+        "POST",
+        "/c/{slug}/committee/settings/moderation",
+        committee_only(303),
+        data={"report_threshold": "5"},
+        changed=_threshold_saved,
+    ),
     Case("GET", "/c/{slug}/moderation", everyone(200)),
     Case("GET", _REPORT, only(REPORTERS, 200)),
     Case(

@@ -11,7 +11,7 @@ from datetime import timedelta
 import httpx
 
 from participation.comments.models import Comment
-from participation.communities.models import Membership
+from participation.communities.models import Community, Membership
 from participation.core.permissions import Actor
 from participation.proposals import services as proposals
 from participation.proposals.rules import Status
@@ -142,3 +142,21 @@ async def test_reported_hidden_kept_hidden_appealed_and_decided(
     assert decided.status_code == 303
     log = (await client.get("/c/yulin/moderation", headers=ENGLISH)).text
     assert "Appeal: the decision stands" in log and "确实是广告" in log
+
+
+async def test_the_threshold_is_a_community_setting_within_bounds(
+    browsers: Callable[[], httpx.AsyncClient],
+) -> None:
+    world = await make_world()
+    committee, _ = await signed_in(browsers, world, "t-committee", committee=True)
+    settings = "/c/yulin/committee/settings"
+    for bad in ("1", "51", "三", ""):
+        refused = await post_form(
+            committee, f"{settings}/moderation", {"report_threshold": bad}, token_from=settings
+        )
+        assert refused.status_code == 422 and 'id="moderation-settings-error"' in refused.text
+    saved = await post_form(
+        committee, f"{settings}/moderation", {"report_threshold": "5"}, token_from=settings
+    )
+    assert saved.headers["location"].endswith("#moderation-settings")
+    assert (await Community.get(id=world.community.id)).report_threshold == 5

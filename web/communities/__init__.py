@@ -10,6 +10,7 @@ from web.communities.pages import detail, join, redeem_code, request_verificatio
 from web.communities.settings import (
     settings_page,
     update_convention_settings,
+    update_moderation_settings,
     update_plot_settings,
     update_proposal_settings,
     update_settings,
@@ -44,6 +45,12 @@ routes = [
         update_convention_settings,
         methods=["POST"],
         name="committee:update_convention_settings",
+    ),
+    Route(
+        "/c/{slug}/committee/settings/moderation",
+        update_moderation_settings,
+        methods=["POST"],
+        name="committee:update_moderation_settings",
     ),
     Route(
         "/c/{slug}/committee/settings/plots",

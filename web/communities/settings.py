@@ -12,6 +12,7 @@ from participation.conventions.ratification import MODES
 from participation.conventions.rules import MODE_LABELS
 from participation.core.errors import N_, Invalid
 from participation.core.text import parse_whole_number
+from participation.moderation import settings as moderation_settings
 from participation.plots import settings as plot_settings
 from participation.proposals import settings as proposal_settings
 from participation.proposals.categories import ALWAYS_OFFERED
@@ -37,6 +38,8 @@ def _settings_page(
     plots_error: Invalid | None = None,
     plots_form: dict[str, str] | None = None,
     conventions_error: Invalid | None = None,
+    moderation_error: Invalid | None = None,
+    moderation_form: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
     """Both settings forms; a form sent back with an error keeps what the committee typed."""
@@ -64,6 +67,9 @@ def _settings_page(
             "plots_error": plots_error,
             "plots_form": plots_form,
             "conventions_error": conventions_error,
+            "moderation_error": moderation_error,
+            "moderation_form": moderation_form
+            or {"report_threshold": str(community.report_threshold)},
             "vote_modes": MODES,
             "mode_labels": MODE_LABELS,
             "default_categories": DEFAULT_CATEGORIES,
@@ -152,6 +158,24 @@ async def update_convention_settings(request: Request) -> Response:
         return _settings_page(request, community, conventions_error=exc, status_code=422)
     flash(request, N_("Convention settings saved."))
     return _back_to_settings(request, community, "#convention-settings")
+
+
+async def update_moderation_settings(request: Request) -> Response:
+    community = await community_where(request, "communities.manage_settings")
+    fields = await form_fields(request)
+    try:
+        await moderation_settings.update_moderation_settings(
+            request.state.actor,
+            community.id,
+            report_threshold=fields.get("report_threshold", ""),
+            now=now(request),
+        )
+    except Invalid as exc:
+        return _settings_page(
+            request, community, moderation_error=exc, moderation_form=fields, status_code=422
+        )
+    flash(request, N_("Moderation settings saved."))
+    return _back_to_settings(request, community, "#moderation-settings")
 
 
 def _back_to_settings(request: Request, community: CommunityInfo, anchor: str) -> Response:

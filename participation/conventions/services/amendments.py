@@ -33,6 +33,7 @@ from participation.core.db import transaction
 from participation.core.errors import N_, Conflict, Invalid, NotFound
 from participation.core.permissions import Actor, require
 from participation.core.text import clean_multiline
+from participation.moderation.queries import require_not_suspended
 from participation.notifications.services import notify
 
 RATIONALE_MAX = 1000
@@ -62,6 +63,7 @@ async def propose_amendment(
         standing,
         ConventionSubject(Phase(convention.status)),
     )
+    await require_not_suspended(actor.user_id, community_id, now)
     try:
         what = AmendmentKind(kind)
     except ValueError:
