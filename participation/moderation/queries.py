@@ -159,6 +159,17 @@ async def hidden_ids(kind: str, ids: Iterable[int]) -> set[int]:
     return {row["item_id"] for row in rows}
 
 
+def not_hidden_sql(kind: str, id_column: str) -> tuple[str, list[object]]:
+    """A WHERE clause (and its parameters) leaving out the items of ``kind`` moderation hides,
+    for a capability's own list query in plain SQL; ``id_column`` is our own column name,
+    never user input."""
+    clause = (
+        "NOT EXISTS (SELECT 1 FROM moderated_item WHERE moderated_item.kind = ? "  # noqa: S608
+        f"AND moderated_item.item_id = {id_column} AND moderated_item.hidden = ?)"
+    )
+    return clause, [kind, True]
+
+
 async def is_suspended(user_id: int, community_id: int, now: datetime) -> bool:
     return await Suspension.exists(
         user_id=user_id, community_id=community_id, until__gt=now, lifted_at__isnull=True

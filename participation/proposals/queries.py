@@ -14,6 +14,7 @@ from participation.core.errors import N_, Invalid, NotFound
 from participation.core.permissions import NO_STANDING, Actor, can, require
 from participation.core.text import parse_whole_number
 from participation.media.queries import PhotoView, photo_view, variant_names
+from participation.moderation.queries import not_hidden_sql
 from participation.proposals import rules
 from participation.proposals.models import (
     Proposal,
@@ -96,6 +97,9 @@ async def list_proposals(
     statuses = [filters.status] if filters.status else [s.value for s in LISTED]
     where = [f"community_id = ? AND status IN ({', '.join('?' * len(statuses))})"]
     params: list[Any] = [community_id, *statuses]
+    hidden_clause, hidden_params = not_hidden_sql("proposal", "proposal.id")
+    where.append(hidden_clause)
+    params += hidden_params
     if filters.category:
         where.append("category = ?")
         params.append(filters.category)

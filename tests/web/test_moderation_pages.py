@@ -160,3 +160,36 @@ async def test_the_threshold_is_a_community_setting_within_bounds(
     )
     assert saved.headers["location"].endswith("#moderation-settings")
     assert (await Community.get(id=world.community.id)).report_threshold == 5
+
+
+async def test_a_hidden_proposal_leaves_the_list_and_shows_a_placeholder(
+    client: httpx.AsyncClient, browsers: Callable[[], httpx.AsyncClient]
+) -> None:
+    import participation.capabilities  # noqa: F401 - the content kinds moderation knows
+    from participation.moderation import services as moderation
+
+    world = await make_world()
+    author, author_id = await signed_in(browsers, world, "p-author")
+    data = proposals.ProposalInput(
+        title="楼顶菜园计划", body="种菜", category="greening", cost_yuan="800"
+    )
+    proposal = await proposals.create_proposal(
+        Actor(user_id=author_id), world.community.id, data, now=now()
+    )
+    await proposals.move_as_author(
+        Actor(user_id=author_id), world.community.id, proposal.id, Status.SUBMITTED, now=now()
+    )
+    page = f"/c/yulin/proposals/{proposal.id}"
+    assert "楼顶菜园计划" in (await client.get("/c/yulin/proposals")).text
+    for n in range(3):
+        _browser, reporter = await signed_in(browsers, world, f"p-reporter-{n}")
+        await moderation.report_item(
+            Actor(user_id=reporter), world.community.id, "proposal", proposal.id, "spam", now=now()
+        )
+    assert "楼顶菜园计划" not in (await client.get("/c/yulin/proposals?q=菜园")).text
+    placeholder = await client.get(page, headers=ENGLISH)
+    assert placeholder.status_code == 200
+    assert "Hidden while the committee reviews it." in placeholder.text
+    assert "楼顶菜园计划" not in placeholder.text
+    own = (await author.get(page, headers=ENGLISH)).text
+    assert "楼顶菜园计划" in own and 'class="notice hidden-banner"' in own

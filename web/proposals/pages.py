@@ -12,6 +12,7 @@ from participation.communities import queries as communities
 from participation.communities.queries import CommunityInfo
 from participation.core.errors import N_, Invalid, NotFound
 from participation.core.permissions import NO_STANDING, can
+from participation.moderation.queries import hidden_ids
 from participation.proposals import (
     categories,
     coauthors,
@@ -89,6 +90,19 @@ async def detail(request: Request, *, fragment: str = "support") -> Response:
         request.state.actor, community.id, path_id(request, "proposal_id")
     )
     standing = await communities.get_standing(request.state.actor.user_id, community.id)
+    actor = request.state.actor
+    hidden = bool(await hidden_ids("proposal", [found.proposal.id]))
+    if (
+        hidden
+        and actor.user_id != found.proposal.author_id
+        and not can("moderation.see_queue", actor, standing)
+    ):
+        return render(
+            request,
+            "moderation/hidden.html",
+            {"community": community, "standing": standing},
+            private=actor.user_id is not None,
+        )
     co_authors = await coauthors.list_co_authors(found.proposal.id)
     return render(
         request,
@@ -100,6 +114,7 @@ async def detail(request: Request, *, fragment: str = "support") -> Response:
             "comments": await comments.list_comments(found.proposal.id),
             "comment_error": None,
             "comment_edit_window": comments.EDIT_WINDOW,
+            "hidden": hidden,
             "photos": await queries.list_photos(found.proposal.id),
             "co_authors": co_authors,
             "milestones": await tracking.list_milestones(found.proposal.id),
