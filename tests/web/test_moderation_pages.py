@@ -193,3 +193,46 @@ async def test_a_hidden_proposal_leaves_the_list_and_shows_a_placeholder(
     assert "楼顶菜园计划" not in placeholder.text
     own = (await author.get(page, headers=ENGLISH)).text
     assert "楼顶菜园计划" in own and 'class="notice hidden-banner"' in own
+
+
+async def test_a_hidden_amendment_is_a_placeholder_on_its_conventions_page(
+    client: httpx.AsyncClient, browsers: Callable[[], httpx.AsyncClient]
+) -> None:
+    import participation.capabilities  # noqa: F401 - the content kinds moderation knows
+    from participation.conventions import services as conventions
+    from participation.moderation import services as moderation
+
+    world = await make_world()
+    committee, committee_id = await signed_in(browsers, world, "a-committee", committee=True)
+    author, author_id = await signed_in(browsers, world, "a-author")
+    draft = await conventions.open_draft(
+        Actor(user_id=committee_id), world.community.id, "公约", "", ["爱护花草。"], now=now()
+    )
+    amendment = await conventions.propose_amendment(
+        Actor(user_id=author_id),
+        world.community.id,
+        draft.id,
+        "change",
+        1,
+        "爱护花草树木。",
+        "加我微信领花苗",
+        now=now(),
+    )
+    page = f"/c/yulin/conventions/{draft.id}"
+    shown = (await committee.get(page)).text
+    assert f'/c/yulin/report/amendment/{amendment.id}"' in shown
+    for n in range(3):
+        _browser, reporter = await signed_in(browsers, world, f"a-reporter-{n}")
+        await moderation.report_item(
+            Actor(user_id=reporter),
+            world.community.id,
+            "amendment",
+            amendment.id,
+            "spam",
+            now=now(),
+        )
+    public = (await client.get(page, headers=ENGLISH)).text
+    assert "加我微信领花苗" not in public and "Hidden while the committee reviews it." in public
+    own = (await author.get(page, headers=ENGLISH)).text
+    assert "加我微信领花苗" in own and 'class="notice hidden-banner"' in own
+    assert "加我微信领花苗" in (await committee.get(page)).text  # the committee reviews it

@@ -14,6 +14,7 @@ from participation.communities.queries import CommunityInfo
 from participation.conventions import comments, queries
 from participation.conventions.ratification import percent
 from participation.core.errors import NotFound
+from participation.moderation.queries import hidden_ids
 from web.communities.committee import community_and_standing
 from web.conventions.labels import labels
 from web.core.clock import now
@@ -79,6 +80,7 @@ async def detail(request: Request) -> Response:
             "vote_subject": vote_subject,
             "adoption": adoption_facts(page),
             "discussions": await comments.discussions(a.id for a in page.amendments),
+            "hidden_amendments": await hidden_ids("amendment", [a.id for a in page.amendments]),
             **labels(),
         },
         private=actor.user_id is not None,
