@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -23,6 +23,8 @@ class CommentView:
     replies: list[CommentView]
     # Hidden by moderation: shown to its author (with a note) and the committee only.
     hidden: bool = False
+    # The text as others see it (personal information masked), when it differs from body.
+    public_body: str | None = None
 
     @property
     def subject(self) -> CommentSubject:
@@ -55,11 +57,24 @@ def comment_ids(threads: Iterable[list[CommentView]]) -> set[int]:
     return {v.id for views in threads for c in views for v in (c, *c.replies)}
 
 
-def mark_hidden(views: list[CommentView], hidden: set[int]) -> list[CommentView]:
-    """The thread with the comments moderation hides marked as such."""
+def moderated(
+    views: list[CommentView], hidden: set[int], public_text: Callable[[str], str]
+) -> list[CommentView]:
+    """The thread as moderation has it: the comments it hides marked, and each text as others
+    may read it (``public_text`` masks personal information)."""
     return [
-        replace(c, hidden=c.id in hidden, replies=mark_hidden(c.replies, hidden)) for c in views
+        replace(
+            c,
+            hidden=c.id in hidden,
+            public_body=_differs(c.body, public_text(c.body)),
+            replies=moderated(c.replies, hidden, public_text),
+        )
+        for c in views
     ]
+
+
+def _differs(body: str, public: str) -> str | None:
+    return public if public != body else None
 
 
 def _view(c: Comment, replies: list[CommentView]) -> CommentView:

@@ -11,6 +11,7 @@ from participation.comments.queries import CommentView
 from participation.communities.queries import get_standing
 from participation.conventions.queries import check_part_of
 from participation.core.permissions import Actor, require
+from participation.moderation.personal_data import mask
 from participation.moderation.queries import hidden_ids, require_not_suspended
 
 
@@ -55,4 +56,4 @@ async def discussions(amendment_ids: Iterable[int]) -> dict[int, list[CommentVie
     ids = list(amendment_ids)
     threads = await queries.list_threads(thread_of(i) for i in ids)
     hidden = await hidden_ids("amendment_comment", queries.comment_ids(threads.values()))
-    return {i: queries.mark_hidden(threads.get(thread_of(i), []), hidden) for i in ids}
+    return {i: queries.moderated(threads.get(thread_of(i), []), hidden, mask) for i in ids}

@@ -13,6 +13,7 @@ from participation.comments.services import EDIT_WINDOW
 from participation.communities.queries import get_standing
 from participation.core.errors import NotFound
 from participation.core.permissions import Actor, require
+from participation.moderation.personal_data import mask
 from participation.moderation.queries import hidden_ids, require_not_suspended
 from participation.proposals.models import ProgressUpdate
 from participation.proposals.queries import visible_proposal
@@ -84,4 +85,4 @@ async def list_comments(proposal_id: int) -> list[CommentView]:
     hides marked."""
     views = await queries.list_comments(thread_of(proposal_id))
     hidden = await hidden_ids("proposal_comment", queries.comment_ids([views]))
-    return queries.mark_hidden(views, hidden)
+    return queries.moderated(views, hidden, mask)

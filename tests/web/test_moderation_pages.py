@@ -236,3 +236,29 @@ async def test_a_hidden_amendment_is_a_placeholder_on_its_conventions_page(
     own = (await author.get(page, headers=ENGLISH)).text
     assert "加我微信领花苗" in own and 'class="notice hidden-banner"' in own
     assert "加我微信领花苗" in (await committee.get(page)).text  # the committee reviews it
+
+
+async def test_personal_information_in_a_comment_is_masked_for_others(
+    client: httpx.AsyncClient, browsers: Callable[[], httpx.AsyncClient]
+) -> None:
+    world = await make_world()
+    author, author_id = await signed_in(browsers, world, "pi-author")
+    committee, _ = await signed_in(browsers, world, "pi-committee", committee=True)
+    data = proposals.ProposalInput(
+        title="换花苗", body="大家来换", category="greening", cost_yuan="0"
+    )
+    proposal = await proposals.create_proposal(
+        Actor(user_id=author_id), world.community.id, data, now=now()
+    )
+    await proposals.move_as_author(
+        Actor(user_id=author_id), world.community.id, proposal.id, Status.SUBMITTED, now=now()
+    )
+    page = f"/c/yulin/proposals/{proposal.id}"
+    said = "有兴趣的打 138-1234-5678，我住3栋2单元501室"
+    await post_form(author, f"{page}/comments", {"body": said}, token_from=page)
+    public = (await client.get(page)).text
+    assert "138****5678" in public and "3栋2单元***室" in public
+    assert "138-1234-5678" not in public and "2单元501室" not in public
+    own = (await author.get(page, headers=ENGLISH)).text
+    assert said in own and "Others see the phone numbers" in own
+    assert said in (await committee.get(page)).text
