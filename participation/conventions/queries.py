@@ -193,6 +193,36 @@ async def check_part_of(
         raise NotFound()
 
 
+@dataclass(frozen=True)
+class ConventionOutline:
+    """What a page about a convention's text needs around it (a version, two compared):
+    without its amendments, their diffs and its votes."""
+
+    id: int
+    title: str
+    current_number: int
+    adopted_number: int | None
+    versions: list[tuple[int, datetime]]  # (number, created_at), oldest first
+
+
+async def convention_outline(community_id: int, convention_id: int) -> ConventionOutline:
+    convention = await get_convention(community_id, convention_id)
+    rows = await ConventionVersion.filter(convention_id=convention.id).values(
+        "id", "number", "created_at"
+    )
+    number_of_id = {row["id"]: row["number"] for row in rows}
+    assert convention.current_version_id is not None
+    return ConventionOutline(
+        id=convention.id,
+        title=convention.title,
+        current_number=number_of_id[convention.current_version_id],
+        adopted_number=number_of_id.get(convention.adopted_version_id)
+        if convention.adopted_version_id
+        else None,
+        versions=sorted((row["number"], row["created_at"]) for row in rows),
+    )
+
+
 async def convention_page(
     community_id: int, convention_id: int, viewer_id: int | None
 ) -> ConventionPage:
@@ -344,10 +374,13 @@ async def compare_versions(
 ) -> tuple[VersionText, VersionText, list[ArticleDiff]]:
     """Two versions, article by article (matched by their keys), in the newer one's order
     with deleted articles where they stood."""
-    convention = await get_convention(community_id, convention_id)
     found = {
         v.number: _text(v)
-        for v in await ConventionVersion.filter(convention_id=convention.id, number__in=[old, new])
+        for v in await ConventionVersion.filter(
+            convention_id=convention_id,
+            convention__community_id=community_id,
+            number__in=[old, new],
+        )
     }
     if old not in found or new not in found:
         raise NotFound()

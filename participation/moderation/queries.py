@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from tortoise.queryset import QuerySet
+
 from participation.communities.queries import community_by_id
 from participation.core.errors import N_, NotAllowed, NotFound
 from participation.moderation.kinds import KINDS, Item
@@ -170,23 +172,21 @@ def not_hidden_sql(kind: str, id_column: str) -> tuple[str, list[object]]:
     return clause, [kind, True]
 
 
-async def is_suspended(user_id: int, community_id: int, now: datetime) -> bool:
-    return await Suspension.exists(
+def _in_force(user_id: int, community_id: int, now: datetime) -> QuerySet[Suspension]:
+    return Suspension.filter(
         user_id=user_id, community_id=community_id, until__gt=now, lifted_at__isnull=True
     )
+
+
+async def is_suspended(user_id: int, community_id: int, now: datetime) -> bool:
+    return await _in_force(user_id, community_id, now).exists()
 
 
 async def require_not_suspended(user_id: int | None, community_id: int, now: datetime) -> None:
     """Posting in a community, refused while the committee has suspended the poster there."""
     if user_id is None:
         return
-    found = (
-        await Suspension.filter(
-            user_id=user_id, community_id=community_id, until__gt=now, lifted_at__isnull=True
-        )
-        .order_by("-until")
-        .first()
-    )
+    found = await _in_force(user_id, community_id, now).order_by("-until").first()
     if found is not None:
         zone = ZoneInfo((await community_by_id(community_id)).timezone)
         raise NotAllowed(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -102,80 +105,93 @@ async def update_settings(request: Request) -> Response:
     return see_other(request.app.url_path_for("committee:settings", slug=community.slug))
 
 
-async def update_proposal_settings(request: Request) -> Response:
-    community = await community_where(request, "communities.manage_settings")
-    fields = await form_fields(request)
-    try:
-        await proposal_settings.update_proposal_settings(
-            request.state.actor,
-            community.id,
-            support_threshold=fields.get("support_threshold", ""),
-            hidden_categories=[
-                key for key in DEFAULT_CATEGORIES if fields.get(f"offer_{key}") != "1"
-            ],
-            custom_categories=fields.get("custom_categories", ""),
-            now=now(request),
-        )
-    except Invalid as exc:
-        return _settings_page(
-            request, community, proposals_error=exc, proposals_form=fields, status_code=422
-        )
-    flash(request, N_("Micro-project settings saved."))
-    return _back_to_settings(request, community, "#proposal-settings")
+SaveSection = Callable[[Request, CommunityInfo, dict[str, str]], Awaitable[None]]
 
 
-async def update_plot_settings(request: Request) -> Response:
-    community = await community_where(request, "communities.manage_settings")
-    fields = await form_fields(request)
-    try:
-        await plot_settings.update_plot_settings(
-            request.state.actor,
-            community.id,
-            lapse_days=fields.get("lapse_days", ""),
-            lapse_grace_days=fields.get("lapse_grace_days", ""),
-            auto_approve_adoptions=fields.get("auto_approve_adoptions") == "1",
-            now=now(request),
-        )
-    except Invalid as exc:
-        return _settings_page(
-            request, community, plots_error=exc, plots_form=fields, status_code=422
-        )
-    flash(request, N_("Plot settings saved."))
-    return _back_to_settings(request, community, "#plot-settings")
+def _section(
+    save: SaveSection, done: str, anchor: str, error: str, form: str | None = None
+) -> Callable[[Request], Awaitable[Response]]:
+    """The endpoint of one part of the settings page: it saves through its capability's
+    service and comes back to that part; refused, the page again with the part's ``error``
+    (and what was typed, as its ``form``)."""
+
+    async def endpoint(request: Request) -> Response:
+        community = await community_where(request, "communities.manage_settings")
+        fields = await form_fields(request)
+        try:
+            await save(request, community, fields)
+        except Invalid as exc:
+            shown: dict[str, Any] = {error: exc, **({form: fields} if form else {})}
+            return _settings_page(request, community, status_code=422, **shown)
+        flash(request, done)
+        return _back_to_settings(request, community, anchor)
+
+    return endpoint
 
 
-async def update_convention_settings(request: Request) -> Response:
-    community = await community_where(request, "communities.manage_settings")
-    fields = await form_fields(request)
-    try:
-        await convention_settings.update_convention_settings(
-            request.state.actor,
-            community.id,
-            vote_mode=fields.get("convention_vote_mode", ""),
-            now=now(request),
-        )
-    except Invalid as exc:
-        return _settings_page(request, community, conventions_error=exc, status_code=422)
-    flash(request, N_("Convention settings saved."))
-    return _back_to_settings(request, community, "#convention-settings")
+async def _save_proposals(request: Request, community: CommunityInfo, f: dict[str, str]) -> None:
+    await proposal_settings.update_proposal_settings(
+        request.state.actor,
+        community.id,
+        support_threshold=f.get("support_threshold", ""),
+        hidden_categories=[key for key in DEFAULT_CATEGORIES if f.get(f"offer_{key}") != "1"],
+        custom_categories=f.get("custom_categories", ""),
+        now=now(request),
+    )
 
 
-async def update_moderation_settings(request: Request) -> Response:
-    community = await community_where(request, "communities.manage_settings")
-    fields = await form_fields(request)
-    try:
-        await moderation_settings.update_moderation_settings(
-            request.state.actor,
-            community.id,
-            report_threshold=fields.get("report_threshold", ""),
-            now=now(request),
-        )
-    except Invalid as exc:
-        return _settings_page(
-            request, community, moderation_error=exc, moderation_form=fields, status_code=422
-        )
-    flash(request, N_("Moderation settings saved."))
-    return _back_to_settings(request, community, "#moderation-settings")
+async def _save_plots(request: Request, community: CommunityInfo, f: dict[str, str]) -> None:
+    await plot_settings.update_plot_settings(
+        request.state.actor,
+        community.id,
+        lapse_days=f.get("lapse_days", ""),
+        lapse_grace_days=f.get("lapse_grace_days", ""),
+        auto_approve_adoptions=f.get("auto_approve_adoptions") == "1",
+        now=now(request),
+    )
+
+
+async def _save_conventions(request: Request, community: CommunityInfo, f: dict[str, str]) -> None:
+    await convention_settings.update_convention_settings(
+        request.state.actor,
+        community.id,
+        vote_mode=f.get("convention_vote_mode", ""),
+        now=now(request),
+    )
+
+
+async def _save_moderation(request: Request, community: CommunityInfo, f: dict[str, str]) -> None:
+    await moderation_settings.update_moderation_settings(
+        request.state.actor,
+        community.id,
+        report_threshold=f.get("report_threshold", ""),
+        now=now(request),
+    )
+
+
+update_proposal_settings = _section(
+    _save_proposals,
+    N_("Micro-project settings saved."),
+    "#proposal-settings",
+    "proposals_error",
+    "proposals_form",
+)
+update_plot_settings = _section(
+    _save_plots, N_("Plot settings saved."), "#plot-settings", "plots_error", "plots_form"
+)
+update_convention_settings = _section(
+    _save_conventions,
+    N_("Convention settings saved."),
+    "#convention-settings",
+    "conventions_error",
+)
+update_moderation_settings = _section(
+    _save_moderation,
+    N_("Moderation settings saved."),
+    "#moderation-settings",
+    "moderation_error",
+    "moderation_form",
+)
 
 
 def _back_to_settings(request: Request, community: CommunityInfo, anchor: str) -> Response:

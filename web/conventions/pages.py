@@ -89,7 +89,7 @@ async def detail(request: Request) -> Response:
 
 async def version_page(request: Request) -> Response:
     community, standing = await community_and_standing(request)
-    page = await queries.convention_page(community.id, path_id(request, "convention_id"), None)
+    page = await queries.convention_outline(community.id, path_id(request, "convention_id"))
     number = path_id(request, "number")
     text = await queries.version_text(page.id, number)
     return render(
@@ -102,8 +102,8 @@ async def version_page(request: Request) -> Response:
 async def compare(request: Request) -> Response:
     """Any two versions, article by article; ``old`` and ``new`` default to the last change."""
     community, standing = await community_and_standing(request)
-    page = await queries.convention_page(community.id, path_id(request, "convention_id"), None)
-    latest = page.current.number
+    page = await queries.convention_outline(community.id, path_id(request, "convention_id"))
+    latest = page.current_number
     old = _version_number(request, "old", max(latest - 1, 1))
     new = _version_number(request, "new", latest)
     older, newer, rows = await queries.compare_versions(community.id, page.id, old, new)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
@@ -65,7 +64,7 @@ async def report_item(
     )
     escalated = (await get_standing(item.author_id, community_id)).committee
     async with transaction() as conn:
-        moderated = await _moderated_item(conn, item, escalated=escalated, now=now)
+        moderated = await _moderated_item(item, escalated=escalated, now=now)
         try:
             async with transaction() as inner:
                 report = await Report.create(
@@ -112,9 +111,7 @@ async def report_item(
     return report
 
 
-async def _moderated_item(
-    conn: BaseDBAsyncClient, item: Item, *, escalated: bool, now: datetime
-) -> ModeratedItem:
+async def _moderated_item(item: Item, *, escalated: bool, now: datetime) -> ModeratedItem:
     """The item's moderation row, made by the first report (parallel first reports race on
     UNIQUE(kind, item_id): the loser reads the winner's row)."""
     found = await ModeratedItem.filter(kind=item.kind, item_id=item.item_id).first()
