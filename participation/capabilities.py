@@ -8,6 +8,7 @@ from __future__ import annotations
 import participation.conventions.moderation
 import participation.conventions.notices
 import participation.moderation.notices
+import participation.plots.moderation
 import participation.plots.notices
 import participation.proposals.moderation
 import participation.proposals.notices

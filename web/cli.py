@@ -149,6 +149,7 @@ def _demo_block(settings: Settings, idp_url: str, facts: Any) -> str:
         "  in its 'sub' box (any name; a new name is a new resident).\n"
         "  登录：点“登录”，选演示登录服务，在 sub 一栏填一个名字（随便填；新名字就是新居民）。\n"
         f"  Committee / 社区两委:        {facts.committee_login}\n"
+        f"  Second member (appeals) / 第二位两委成员（复核申诉）: {facts.second_committee_login}\n"
         f"  Unused household code / 未用的住户认证码 ({facts.household}): {facts.unused_code}\n"
         "  Stop / 停止: Ctrl+C\n"
         f"{rule}\n"

@@ -10,6 +10,7 @@ from participation.communities import services as communities
 from participation.communities.models import Community
 from participation.core.permissions import Actor
 from participation.demo.conventions import seed_conventions
+from participation.demo.moderation import seed_moderation
 from participation.demo.plots import seed_plots
 from participation.demo.proposals import seed_proposals
 from participation.demo.voting import seed_voting
@@ -19,6 +20,10 @@ from participation.voting.open_data import ProposalUrl
 DEMO_SLUG = "yulin-east"
 COMMITTEE_NAME = "王主任"
 COMMITTEE_SUBJECT = "committee-wang"
+# A second committee member: moderation's four eyes (an appeal against 王主任's decision is
+# decided by someone else on the committee).
+SECOND_COMMITTEE_NAME = "刘委员"
+SECOND_COMMITTEE_SUBJECT = "committee-liu"
 RESIDENTS = [("tian-xiufang", "田秀芳"), ("li-family", "李家"), ("zhang-wei", "张伟")]
 VOLUNTEER = ("chen-volunteer", "陈阿姨")
 
@@ -27,6 +32,7 @@ VOLUNTEER = ("chen-volunteer", "陈阿姨")
 class DemoFacts:
     community_slug: str
     committee_login: str
+    second_committee_login: str
     unused_code: str
     household: str
 
@@ -41,9 +47,9 @@ class DemoSite:
 
 
 async def seed_demo(provider: str, now: datetime, site: DemoSite | None = None) -> DemoFacts:
-    """Community 玉林东路社区 with a committee member, residents and a fresh household code;
-    with ``site``, also a dozen micro-projects in every state with photos, votes, plots and
-    conventions."""
+    """Community 玉林东路社区 with two committee members, residents and a fresh household code;
+    with ``site``, also a dozen micro-projects in every state with photos, votes, plots,
+    conventions and moderation (reports in the queue, the public log, an appeal)."""
     community = await Community.get_or_none(slug=DEMO_SLUG)
     if community is None:
         community = await communities.create_community(
@@ -59,6 +65,13 @@ async def seed_demo(provider: str, now: datetime, site: DemoSite | None = None) 
         provider=provider, subject=COMMITTEE_SUBJECT, display_name=COMMITTEE_NAME, now=now
     )
     await communities.set_role(None, community.id, committee.id, "committee", True, now=now)
+    second = await accounts.sign_in(
+        provider=provider,
+        subject=SECOND_COMMITTEE_SUBJECT,
+        display_name=SECOND_COMMITTEE_NAME,
+        now=now,
+    )
+    await communities.set_role(None, community.id, second.id, "committee", True, now=now)
     verified_flat = ["1栋1单元101", "2栋3单元302", "5栋1单元601"]
     resident_ids: list[int] = []
     for (subject, name), flat in zip(RESIDENTS, verified_flat, strict=True):
@@ -83,11 +96,13 @@ async def seed_demo(provider: str, now: datetime, site: DemoSite | None = None) 
         await seed_voting(community.id, resident_ids, committee.id, now, site.proposal_url)
         await seed_plots(community.id, resident_ids, committee.id, site.storage, now)
         await seed_conventions(community.id, resident_ids, committee.id, now)
+        await seed_moderation(community.id, resident_ids, committee.id, now)
     household = "3栋2单元501"
     [fresh] = await communities.issue_household_codes(None, community.id, [household], now=now)
     return DemoFacts(
         community_slug=DEMO_SLUG,
         committee_login=COMMITTEE_SUBJECT,
+        second_committee_login=SECOND_COMMITTEE_SUBJECT,
         unused_code=fresh.code,
         household=household,
     )

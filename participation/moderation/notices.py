@@ -4,7 +4,8 @@ warned, suspended, and an appeal's outcome; and to the committee, an appeal to d
 from __future__ import annotations
 
 from participation.core.errors import N_
-from participation.notifications.kinds import register_kind
+from participation.moderation.queries import entry_slugs
+from participation.notifications.kinds import register_kind, register_target
 
 register_kind(
     "moderation.hidden_pending",
@@ -43,3 +44,6 @@ register_kind(
     "moderation.appeal_overturned",
     N_("Your appeal was decided: the decision is reversed. %(reason)s"),
 )
+
+# A notice about an action links to where its author may appeal against it.
+register_target("entry_id", route="moderation:appeal_form", slugs=entry_slugs)

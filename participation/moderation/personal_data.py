@@ -116,6 +116,24 @@ def mask(text: str, findings: Sequence[Finding] | None = None) -> str:
     character: never the birth date or the sex digit), address ``3栋2单元***室`` (the building
     and unit as typed, one ``*`` per room digit).
     """
+    return _replace(text, findings, masked_form)
+
+
+def masked_form(finding: Finding) -> str:
+    """How others see one finding: ``138****5678``."""
+    return _MASKERS[finding.kind](finding.text)
+
+
+def remove(text: str, findings: Sequence[Finding] | None = None) -> str:
+    """``text`` with each finding taken out (what the guard offers before posting), and the
+    spaces left around a removed number closed up."""
+    removed = _replace(text, findings, lambda finding: "")
+    return re.sub(r"[ \t]{2,}", " ", removed).strip()
+
+
+def _replace(
+    text: str, findings: Sequence[Finding] | None, replacement: Callable[[Finding], str]
+) -> str:
     if findings is None:
         findings = find_personal_data(text)
     parts: list[str] = []
@@ -123,7 +141,7 @@ def mask(text: str, findings: Sequence[Finding] | None = None) -> str:
     for finding in sorted(findings, key=lambda finding: finding.start):
         if finding.start < cursor or text[finding.start : finding.end] != finding.text:
             raise ValueError("findings must come from find_personal_data(text)")
-        parts += [text[cursor : finding.start], _MASKERS[finding.kind](finding.text)]
+        parts += [text[cursor : finding.start], replacement(finding)]
         cursor = finding.end
     parts.append(text[cursor:])
     return "".join(parts)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from tortoise.expressions import Subquery
 from tortoise.queryset import QuerySet
 
 from participation.communities.queries import community_by_id
@@ -79,12 +80,12 @@ async def queue(community_id: int, *, escalated: bool = False) -> list[QueueEntr
         reports.setdefault(r.item_id, []).append(
             ReportView(r.reason, r.text, r.counts, r.created_at, r.reporter.display_name)
         )
-    history: Counter[int] = Counter(
-        row["subject_id"]
-        for row in await ModerationEntry.filter(
-            community_id=community_id, subject_id__in=[m.author_id for m in rows]
-        ).values("subject_id")
-    )
+    entries = await ModerationEntry.filter(
+        community_id=community_id, subject_id__in=[m.author_id for m in rows]
+    ).values("subject_id", "item_id")
+    history: dict[int, Counter[int]] = {}  # author -> entries per item (None: a suspension)
+    for row in entries:
+        history.setdefault(row["subject_id"], Counter())[row["item_id"]] += 1
     found = []
     for m in rows:
         content = KINDS.get(m.kind)
@@ -95,7 +96,10 @@ async def queue(community_id: int, *, escalated: bool = False) -> list[QueueEntr
                 label=content.label if content else m.kind,
                 item=await content.find(m.item_id) if content else None,
                 author=m.author.display_name,
-                author_history=history.get(m.author_id, 0),
+                # About the author's other content: this item's own entries are on the card.
+                author_history=sum(
+                    n for item, n in history.get(m.author_id, Counter()).items() if item != m.id
+                ),
                 hidden=m.hidden,
                 hidden_by=m.hidden_by,
                 open_reports=m.open_reports,
@@ -141,6 +145,12 @@ async def log_entry(community_id: int, entry_id: int) -> LogEntry:
     return LogEntry(e.id, e.created_at, e.kind, e.action, e.reason, e.role, e.public_reason, e.days)
 
 
+async def entry_slugs(ids: set[int]) -> dict[int, str]:
+    """The community slug of each log entry (for the notices that link to an appeal)."""
+    rows = await ModerationEntry.filter(id__in=ids).values("id", "community__slug")
+    return {row["id"]: row["community__slug"] for row in rows}
+
+
 async def monthly_counts(community_id: int) -> dict[str, Counter[str]]:
     """Actions per month ("2026-12") in the community's log, newest month first."""
     counts: dict[str, Counter[str]] = {}
@@ -159,6 +169,12 @@ async def hidden_ids(kind: str, ids: Iterable[int]) -> set[int]:
         return set()
     rows = await ModeratedItem.filter(kind=kind, item_id__in=wanted, hidden=True).values("item_id")
     return {row["item_id"] for row in rows}
+
+
+def hidden_items(kind: str) -> Subquery:
+    """The ids of the items of ``kind`` moderation hides, for a capability's own query:
+    ``CareLog.exclude(id__in=hidden_items("care_log"))``."""
+    return Subquery(ModeratedItem.filter(kind=kind, hidden=True).values("item_id"))
 
 
 def not_hidden_sql(kind: str, id_column: str) -> tuple[str, list[object]]:

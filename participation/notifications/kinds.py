@@ -15,6 +15,9 @@ from dataclasses import dataclass
 
 # ids of objects of one kind -> the slug of each one's community (one query for them all)
 Slugs = Callable[[set[int]], Awaitable[dict[int, str]]]
+# ids of objects of one kind -> those moderation hides (their notices no longer say what they
+# are about, nor link to them)
+Hidden = Callable[[set[int]], Awaitable[set[int]]]
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,7 @@ class Target:
     route: str  # the page's route name, e.g. "plots:detail"
     param: str  # the route's parameter for the id
     slugs: Slugs
+    hidden: Hidden | None = None
 
 
 KINDS: dict[str, str] = {}  # kind -> its untranslated sentence (the payload fills it)
@@ -37,7 +41,9 @@ def register_kind(kind: str, message: str) -> None:
     KINDS[kind] = message
 
 
-def register_target(key: str, *, route: str, slugs: Slugs, param: str | None = None) -> None:
+def register_target(
+    key: str, *, route: str, slugs: Slugs, param: str | None = None, hidden: Hidden | None = None
+) -> None:
     if key in TARGETS:
         raise ValueError(f"notice target {key} registered twice")
-    TARGETS[key] = Target(key=key, route=route, param=param or key, slugs=slugs)
+    TARGETS[key] = Target(key=key, route=route, param=param or key, slugs=slugs, hidden=hidden)

@@ -15,6 +15,8 @@ LATEST = 50
 # Unknown kinds (from a newer release, or a kind no longer sent) read as a plain "something
 # happened".
 FALLBACK = N_("Something changed that concerns you.")
+# A notice about content moderation hides says no more than that.
+ABOUT_HIDDEN = N_("This notice is about something the committee has hidden while it reviews it.")
 
 
 @dataclass(frozen=True)
@@ -43,9 +45,13 @@ async def latest_notices(user_id: int) -> list[Notice]:
             .limit(LATEST - len(rows))
         )
     slugs = await _community_slugs(rows)
+    hidden = await _hidden(rows)
     notices = []
     for row in rows:
         payload = row.payload if isinstance(row.payload, dict) else {}
+        if any(target in hidden for target in _targets(payload)):
+            notices.append(Notice(ABOUT_HIDDEN, {}, row.created_at, row.read_at is None, None))
+            continue
         message = KINDS.get(row.kind, FALLBACK)
         params = {key: str(value) for key, value in payload.items()}
         try:
@@ -63,13 +69,29 @@ def _targets(payload: dict[str, object]) -> list[tuple[str, int]]:
     return [(key, value) for key in TARGETS if isinstance(value := payload.get(key), int)]
 
 
-async def _community_slugs(rows: list[Notification]) -> dict[tuple[str, int], str]:
-    """The community slug of each object the notices point at: a query per kind of object."""
+def _wanted(rows: list[Notification]) -> dict[str, set[int]]:
+    """The ids of the objects the notices point at, per payload key."""
     wanted: dict[str, set[int]] = {}
     for row in rows:
         payload = row.payload if isinstance(row.payload, dict) else {}
         for key, value in _targets(payload):
             wanted.setdefault(key, set()).add(value)
+    return wanted
+
+
+async def _hidden(rows: list[Notification]) -> set[tuple[str, int]]:
+    """(payload key, id) of the objects the notices point at that moderation hides."""
+    found: set[tuple[str, int]] = set()
+    for key, ids in _wanted(rows).items():
+        ask = TARGETS[key].hidden
+        if ask is not None:
+            found |= {(key, hidden_id) for hidden_id in await ask(ids)}
+    return found
+
+
+async def _community_slugs(rows: list[Notification]) -> dict[tuple[str, int], str]:
+    """The community slug of each object the notices point at: a query per kind of object."""
+    wanted = _wanted(rows)
     slugs: dict[tuple[str, int], str] = {}
     for key, ids in wanted.items():
         for found_id, slug in (await TARGETS[key].slugs(ids)).items():

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import participation.plots.notices  # noqa: F401 - registers the notice kinds sent here
-from participation.audit.services import record
 from participation.communities.queries import get_standing
 from participation.core.db import execute, timestamp, transaction
 from participation.core.errors import N_, Invalid, NotFound
@@ -27,8 +26,6 @@ from participation.plots.models import (
 )
 from participation.plots.queries import (
     active_adoption,
-    care_log_subject,
-    community_care_log,
     community_plot,
     member_ids,
     plot_subject,
@@ -226,23 +223,3 @@ async def log_care(
             .update(lapse_warned_at=None, release_prompted_at=None)
         )
     return log
-
-
-async def hide_care_log(
-    actor: Actor, community_id: int, log_id: int, hidden: bool, *, now: datetime
-) -> int:
-    """The committee hides an unsuitable care log (its minutes still count: the work was done)."""
-    log = await community_care_log(community_id, log_id)
-    standing = await get_standing(actor.user_id, community_id)
-    require("plots.hide_log", actor, standing, care_log_subject(log))
-    async with transaction() as conn:
-        await CareLog.filter(id=log.id).using_db(conn).update(hidden=hidden)
-        await record(
-            conn,
-            actor_id=actor.user_id,
-            community_id=community_id,
-            action="plots.hide_care_log" if hidden else "plots.show_care_log",
-            target=f"care_log:{log.id}",
-            at=now,
-        )
-    return log.plot_id

@@ -185,6 +185,8 @@ class CareLog(Model):
     note = fields.TextField(default="")
     done_at = fields.DatetimeField()
     created_at = fields.DatetimeField()
+    # No longer read or written: hiding a care log is moderation's (migration 0014 moved the
+    # hidden ones there). Kept until a release drops the column.
     hidden = fields.BooleanField(default=False)
 
     class Meta:

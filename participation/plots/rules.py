@@ -193,8 +193,6 @@ can_clear_nickname = register("plots.clear_nickname", leads_team | can_manage_pl
 can_renew = register("plots.renew", leads_team | can_manage_plots)
 can_hand_over = register("plots.hand_over", leads_team | can_manage_plots)
 can_release = register("plots.release", leads_team | can_manage_plots)
-# A care log whose note or photo is unsuitable is hidden by the committee (CareLogSubject).
-can_hide_log = register("plots.hide_log", can_manage_plots)
 # A volunteer's hours and certificate are theirs and the committee's (HoursSubject).
 can_see_hours = register("teams.see_hours", own_hours | can_manage_plots)
 

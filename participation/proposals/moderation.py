@@ -11,7 +11,7 @@ from participation.comments.services import replace_text
 from participation.core.errors import N_
 from participation.moderation.kinds import Item, register_content
 from participation.proposals.comments import thread_of
-from participation.proposals.models import Proposal
+from participation.proposals.models import ProgressUpdate, Proposal, ProposalPhoto
 from participation.proposals.rules import PUBLIC, Status
 
 
@@ -53,9 +53,52 @@ async def find_comment(comment_id: int) -> Item | None:
     )
 
 
+async def find_update(update_id: int) -> Item | None:
+    u = await ProgressUpdate.filter(id=update_id, status="published").first()
+    p = await _public_proposal(u.proposal_id) if u is not None else None
+    if u is None or p is None:
+        return None
+    params = {"slug": p.community.slug, "proposal_id": str(p.id)}
+    return Item(
+        "progress_update",
+        u.id,
+        p.community_id,
+        u.author_id,
+        u.body,
+        "proposals:detail",
+        params,
+        anchor=f"#update-{u.id}",
+    )
+
+
+async def redact_update(conn: BaseDBAsyncClient, update_id: int, text: str) -> None:
+    await ProgressUpdate.filter(id=update_id).using_db(conn).update(body=text)
+
+
+async def find_photo(photo_id: int) -> Item | None:
+    link = await ProposalPhoto.filter(photo_id=photo_id).select_related("photo").first()
+    p = await _public_proposal(link.proposal_id) if link is not None else None
+    if link is None or p is None:
+        return None
+    params = {"slug": p.community.slug, "proposal_id": str(p.id)}
+    return Item(
+        "photo",
+        photo_id,
+        p.community_id,
+        link.photo.owner_id,
+        "",
+        "proposals:detail",
+        params,
+        anchor=f"#photo-{photo_id}",
+    )
+
+
 register_content(
     "proposal", N_("Micro-project proposal"), find=find_proposal, redact=redact_proposal
 )
 register_content(
     "proposal_comment", N_("Comment on a proposal"), find=find_comment, redact=replace_text
 )
+register_content("progress_update", N_("Progress update"), find=find_update, redact=redact_update)
+# A photo is hidden, never edited: it has no text to redact.
+register_content("photo", N_("Photo"), find=find_photo)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from participation.core.errors import N_
+from participation.moderation.queries import hidden_ids
 from participation.notifications.kinds import register_kind, register_target
 from participation.proposals.queries import community_slugs
 
@@ -15,6 +16,19 @@ register_kind(
     N_("You are invited to co-author a proposal."),
 )
 
-register_target("proposal_id", route="proposals:detail", slugs=community_slugs)
+
+async def _hidden_proposals(ids: set[int]) -> set[int]:
+    return await hidden_ids("proposal", ids)
+
+
+register_target(
+    "proposal_id", route="proposals:detail", slugs=community_slugs, hidden=_hidden_proposals
+)
 # Notices from before proposal_id: the same page.
-register_target("proposal", route="proposals:detail", param="proposal_id", slugs=community_slugs)
+register_target(
+    "proposal",
+    route="proposals:detail",
+    param="proposal_id",
+    slugs=community_slugs,
+    hidden=_hidden_proposals,
+)

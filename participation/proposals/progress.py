@@ -15,6 +15,8 @@ from participation.core.text import clean_multiline
 from participation.media.queries import variant_names
 from participation.media.services import accept_photo
 from participation.media.storage import Storage
+from participation.moderation.queries import hidden_ids
+from participation.moderation.rules import ItemSubject
 from participation.proposals import rules
 from participation.proposals.models import ProgressPhoto, ProgressUpdate
 from participation.proposals.queries import proposal_subject, visible_proposal
@@ -130,11 +132,17 @@ class UpdatePhoto:
 @dataclass(frozen=True)
 class UpdateView:
     id: int
+    author_id: int
     author: str
     body: str
     status: str
     created_at: datetime
     photos: list[UpdatePhoto]
+    hidden: bool  # by moderation: a placeholder for all but its author and the committee
+
+    @property
+    def subject(self) -> ItemSubject:
+        return ItemSubject(self.author_id, escalated=False)
 
 
 async def list_updates(proposal_id: int, *, include_pending: bool) -> list[UpdateView]:
@@ -157,9 +165,17 @@ async def list_updates(proposal_id: int, *, include_pending: bool) -> list[Updat
             photos.setdefault(update_id, []).append(
                 UpdatePhoto(key, alt, role, variant_names(variants))
             )
+    hidden = await hidden_ids("progress_update", [u.id for u in rows])
     return [
         UpdateView(
-            u.id, u.author.display_name, u.body, u.status, u.created_at, photos.get(u.id, [])
+            u.id,
+            u.author_id,
+            u.author.display_name,
+            u.body,
+            u.status,
+            u.created_at,
+            photos.get(u.id, []),
+            hidden=u.id in hidden,
         )
         for u in rows
     ]

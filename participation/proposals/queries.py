@@ -14,7 +14,9 @@ from participation.core.errors import N_, Invalid, NotFound
 from participation.core.permissions import NO_STANDING, Actor, can, require
 from participation.core.text import parse_whole_number
 from participation.media.queries import PhotoView, photo_view, variant_names
-from participation.moderation.queries import not_hidden_sql
+from participation.moderation.personal_data import mask
+from participation.moderation.queries import hidden_ids, not_hidden_sql
+from participation.moderation.rules import ItemSubject
 from participation.proposals import rules
 from participation.proposals.models import (
     Proposal,
@@ -131,7 +133,7 @@ async def list_proposals(
         ProposalCard(
             id=row["id"],
             title=row["title"],
-            summary=_summary(row["body"]),
+            summary=_summary(mask(row["body"])),
             category=row["category"],
             status=row["status"],
             cost_yuan=row["cost_yuan"],
@@ -164,15 +166,17 @@ def search_grams(query: str) -> list[str]:
 
 
 async def _first_photos(proposal_ids: list[int]) -> dict[int, PhotoView]:
-    """The first photo of each proposal on the page, in one query."""
+    """The first photo of each proposal on the page (that moderation does not hide), in one
+    query."""
     if not proposal_ids:
         return {}
+    shown, shown_params = not_hidden_sql("photo", "ph.id")
     rows = await fetch_all(
         "SELECT pp.proposal_id, ph.storage_key, ph.alt_text, ph.width, ph.height, ph.variants "  # noqa: S608
         "FROM proposal_photo pp JOIN photo ph ON ph.id = pp.photo_id "
-        f"WHERE pp.proposal_id IN ({', '.join('?' * len(proposal_ids))}) "
+        f"WHERE pp.proposal_id IN ({', '.join('?' * len(proposal_ids))}) AND {shown} "
         "ORDER BY pp.proposal_id, pp.position, pp.id",
-        list(proposal_ids),
+        [*proposal_ids, *shown_params],
     )
     first: dict[int, PhotoView] = {}
     for row in rows:
@@ -189,20 +193,37 @@ async def _first_photos(proposal_ids: list[int]) -> dict[int, PhotoView]:
     return first
 
 
-async def list_photos(proposal_id: int) -> list[PhotoView]:
+@dataclass(frozen=True)
+class ProposalPhotoView:
+    id: int  # the photo's, as moderation knows it
+    photo: PhotoView
+    hidden: bool  # by moderation: a placeholder for all but its owner and the committee
+    subject: ItemSubject
+
+
+async def list_photos(proposal_id: int) -> list[ProposalPhotoView]:
     links = (
         await ProposalPhoto.filter(proposal_id=proposal_id)
         .select_related("photo")
         .order_by("position", "id")
     )
-    return [photo_view(link.photo) for link in links]
+    hidden = await hidden_ids("photo", [link.photo_id for link in links])
+    return [
+        ProposalPhotoView(
+            link.photo_id,
+            photo_view(link.photo),
+            link.photo_id in hidden,
+            ItemSubject(link.photo.owner_id, escalated=False),
+        )
+        for link in links
+    ]
 
 
 def _card(p: Proposal, thumbnail: PhotoView | None) -> ProposalCard:
     return ProposalCard(
         id=p.id,
         title=p.title,
-        summary=_summary(p.body),
+        summary=_summary(mask(p.body)),
         category=p.category,
         status=p.status,
         cost_yuan=p.cost_yuan,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
@@ -11,6 +12,7 @@ from participation.communities.queries import community_by_id, member_household
 from participation.core.clock import Window, window_at
 from participation.core.errors import N_, Invalid, NotFound
 from participation.core.permissions import Actor, Standing, can
+from participation.moderation.queries import hidden_ids
 from participation.proposals.queries import proposal_titles
 from participation.voting import open_data, rules
 from participation.voting.models import (
@@ -238,6 +240,17 @@ async def round_facts(voting: VotingRound) -> open_data.RoundFacts:
     )
 
 
+# A project whose proposal moderation hides keeps its place, cost and votes in the open data
+# (the count must add up), not its title.
+HIDDEN_TITLE = "[hidden by moderation]"
+
+
+async def open_titles(projects: Sequence[BallotProject]) -> dict[int, str]:
+    """Each project's title as the open data gives it (round project id -> title)."""
+    hidden = await hidden_ids("proposal", {p.proposal_id for p in projects})
+    return {p.id: HIDDEN_TITLE if p.proposal_id in hidden else p.title for p in projects}
+
+
 async def open_data_pb(voting: VotingRound, proposal_url: open_data.ProposalUrl | None) -> str:
     """The round's .pb file from its frozen ballots and counted result, with each project's
     proposal and its page; without ``proposal_url``, in the format from before they were
@@ -252,12 +265,13 @@ async def open_data_pb(voting: VotingRound, proposal_url: open_data.ProposalUrl 
     result = await RoundResult.get_or_none(round_id=voting.id, rule=voting.result_rule)
     winners = frozenset(result.winners if result else ())
     facts = await round_facts(voting)
+    titles = await open_titles(projects)
     return open_data.pabulib(
         facts,
         [
             open_data.ProjectFacts(
                 p.id,
-                p.title,
+                titles[p.id],
                 p.cost_yuan,
                 p.votes,
                 p.id in winners,

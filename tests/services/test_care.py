@@ -20,9 +20,12 @@ from PIL import Image
 from participation.accounts.models import User
 from participation.communities.models import Community
 from participation.core.errors import DomainError, Invalid, NotAllowed, NotFound
+from participation.core.permissions import Actor
 from participation.media.models import Photo
 from participation.media.services import accept_photo
 from participation.media.storage import LocalStorage
+from participation.moderation.queries import hidden_ids, public_log
+from participation.moderation.services import actions
 from participation.notifications.models import Notification
 from participation.plots import adoption, care, jobs, services, teams
 from participation.plots.care import CareInput
@@ -37,6 +40,7 @@ from participation.plots.models import (
     Team,
 )
 from participation.plots.plot_input import PlotInput
+from participation.plots.queries.care import care_timeline
 from participation.plots.teams import TeamInput
 from tests.services.conftest import People
 from tests.services.seed import as_actor, audit
@@ -525,34 +529,46 @@ async def test_parallel_logs_add_up_and_keep_the_newest_care(world: World, scene
 # --- hiding a log --------------------------------------------------------------------------------
 
 
+async def hide(who: Actor, community_id: int, log_id: int, hidden: bool) -> None:
+    await actions.hide_directly(
+        who, community_id, "care_log", log_id, hidden=hidden, reason="offensive", now=now()
+    )
+
+
+async def is_hidden(log_id: int) -> bool:
+    return log_id in await hidden_ids("care_log", [log_id])
+
+
 async def test_the_committee_hides_and_shows_a_log(
     world: World, people: People, scene: Scene
 ) -> None:
     entry = await log(world, scene.member, scene.plot, "40")
     committee = as_actor(people.committee)
-    await care.hide_care_log(committee, world.community.id, entry.id, True, now=now())
-    assert (await CareLog.get(id=entry.id)).hidden
+    await hide(committee, world.community.id, entry.id, True)
+    assert await is_hidden(entry.id)
+    assert [v.id for v in await care_timeline(plot_id=scene.plot.id)] == []
+    shown = await care_timeline(plot_id=scene.plot.id, show_hidden=True)
+    assert [(v.id, v.hidden) for v in shown] == [(entry.id, True)]
     assert (await stored(scene.plot)).care_minutes == 40  # the work was still done
-    await care.hide_care_log(committee, world.community.id, entry.id, False, now=now())
-    assert not (await CareLog.get(id=entry.id)).hidden
+    await hide(committee, world.community.id, entry.id, False)
+    assert not await is_hidden(entry.id)
     entries = [e for e in await audit() if e.target == f"care_log:{entry.id}"]
     assert [(e.action, e.actor_id) for e in entries] == [
-        ("plots.hide_care_log", people.committee.id),
-        ("plots.show_care_log", people.committee.id),
+        ("moderation.hide", people.committee.id),
+        ("moderation.keep", people.committee.id),
     ]
+    assert [e.action for e in await public_log(world.community.id)] == ["restore", "hide"]
 
 
 async def test_only_the_committee_hides_logs(world: World, people: People, scene: Scene) -> None:
     entry = await log(world, scene.member, scene.plot)
     for who in (scene.member, scene.leader, people.resident, people.other_committee):
         with pytest.raises(NotAllowed):
-            await care.hide_care_log(as_actor(who), world.community.id, entry.id, True, now=now())
+            await hide(as_actor(who), world.community.id, entry.id, True)
     with pytest.raises(NotFound):  # another community's committee, in its own community
-        await care.hide_care_log(
-            as_actor(people.other_committee), world.other.id, entry.id, True, now=now()
-        )
-    assert not (await CareLog.get(id=entry.id)).hidden
-    assert await audit("plots.hide_care_log") == []
+        await hide(as_actor(people.other_committee), world.other.id, entry.id, True)
+    assert not await is_hidden(entry.id)
+    assert await audit("moderation.hide") == []
 
 
 # --- lapse ---------------------------------------------------------------------------------------

@@ -2,11 +2,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from participation.comments.models import Comment
+from participation.communities.models import Community
 from participation.conventions.models import Amendment, Convention, RatificationVote
 from participation.conventions.queries import convention_page
 from participation.conventions.rules import AmendmentStatus, Phase
 from participation.demo.seed import DemoSite, seed_demo
 from participation.media.storage import LocalStorage
+from participation.moderation.models import Appeal, ModerationEntry, Report
+from participation.moderation.queries import public_log, queue
 from participation.notifications.models import Notification
 from participation.plots.models import Adoption, CareLog, CareLogPhoto, Plot, Team
 from participation.proposals.models import Proposal, ProposalEvent, ProposalPhoto
@@ -26,9 +30,11 @@ async def test_demo_shows_every_state_and_seeding_twice_adds_nothing(
     assert any(tmp_path.rglob("*.webp"))
     count, events = await Proposal.all().count(), await ProposalEvent.all().count()
     conventions = await _convention_counts()
+    moderation = await _moderation_counts()
     again = await seed_demo("demo", now(), site)
     assert (await Proposal.all().count(), await ProposalEvent.all().count()) == (count, events)
     assert await _convention_counts() == conventions
+    assert await _moderation_counts() == moderation
     assert again.unused_code != facts.unused_code
 
 
@@ -105,3 +111,41 @@ async def test_demo_has_an_adopted_convention_and_a_draft_being_amended(
     assert len(page.open_amendments) >= 2
     assert len({a.author_id for a in page.open_amendments}) == len(page.open_amendments)
     assert any(a.support_count for a in page.open_amendments)
+
+
+async def _moderation_counts() -> tuple[int, int, int]:
+    return (
+        await Report.all().count(),
+        await ModerationEntry.all().count(),
+        await Appeal.all().count(),
+    )
+
+
+async def test_demo_has_a_moderation_log_a_queue_and_a_decided_appeal(
+    database: str, tmp_path: Path
+) -> None:
+    facts = await seed_demo("demo", now(), DemoSite(LocalStorage(tmp_path), proposal_url))
+    community = (await Community.get(slug=facts.community_slug)).id
+    log = await public_log(community)
+    actions = [entry.action for entry in log]
+    assert {"hide", "redact", "restore", "auto_hide", "appeal_overturned"} <= set(actions)
+    assert all(entry.created_at < now() for entry in log)
+    [overturned] = [entry for entry in log if entry.action == "appeal_overturned"]
+    assert overturned.public_reason and overturned.reason == "offensive"
+    [appeal] = await Appeal.all()
+    assert appeal.status == "overturned" and appeal.text
+    hide = await ModerationEntry.get(action="hide")
+    assert appeal.decided_by_id not in (None, hide.actor_id)
+
+    waiting = await queue(community)
+    assert sorted(entry.open_reports for entry in waiting) == [1, 2, 3]
+    [hidden] = [entry for entry in waiting if entry.hidden]
+    assert hidden.hidden_by == "automatic" and hidden.counted_reports == 3
+    assert {r.reason for entry in waiting for r in entry.reports} == {
+        "spam",
+        "off_topic",
+        "offensive",
+    }
+    # The redacted comment's stored text is masked; its original is kept for the audit only.
+    assert await Comment.filter(body__contains="139****5678").exists()
+    assert not await Comment.filter(body__contains="13912345678").exists()

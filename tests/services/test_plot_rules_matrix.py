@@ -64,7 +64,6 @@ MATRIX: dict[tuple[str, str], tuple[bool, ...]] = {
     ("plots.renew", "active"):               (_,  _,  _,  _,  Y,  _,  _,  Y,  Y,  _,  _,  _),
     ("plots.hand_over", "active"):           (_,  _,  _,  _,  Y,  _,  _,  Y,  Y,  _,  _,  _),
     ("plots.release", "active"):             (_,  _,  _,  _,  Y,  _,  _,  Y,  Y,  _,  _,  _),
-    ("plots.hide_log", "log"):               (_,  _,  _,  _,  _,  _,  _,  Y,  Y,  _,  _,  _),
     ("teams.see_hours", "hours"):            (_,  _,  _,  Y,  _,  _,  _,  Y,  Y,  _,  _,  _),
 }
 # fmt: on
@@ -278,12 +277,6 @@ ATTEMPTS: dict[tuple[str, str], list[tuple[str, Attempt]]] = {
         (
             "release",
             lambda s, a: adoption.release(a, s.community_id, s.active_id, "理由", now=now()),
-        ),
-    ],
-    ("plots.hide_log", "log"): [
-        (
-            "hide_care_log",
-            lambda s, a: care.hide_care_log(a, s.community_id, s.log_id, True, now=now()),
         ),
     ],
 }

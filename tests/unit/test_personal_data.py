@@ -9,6 +9,7 @@ from participation.moderation.personal_data import (
     Finding,
     find_personal_data,
     mask,
+    remove,
 )
 
 # GB 11643-1999, written out here rather than imported, so a wrong table in the module fails.
@@ -296,3 +297,9 @@ def test_every_kind_found_has_a_label() -> None:
     text = f"13812345678 028-85551234 {VALID_ID} 3栋2单元501室"
     kinds = {finding.kind for finding in find_personal_data(text)}
     assert kinds == set(KIND_LABELS) == {"mobile", "landline", "id_number", "address"}
+
+
+def test_remove_takes_the_findings_out_and_closes_the_gap() -> None:
+    assert remove("请打 138 1234 5678 找我") == "请打 找我"
+    assert remove("电话：13812345678，谢谢") == "电话：，谢谢"
+    assert remove("没有个人信息") == "没有个人信息"

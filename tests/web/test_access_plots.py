@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 from participation.communities.models import (
     Community,
 )
+from participation.moderation.queries import hidden_ids
 from participation.notifications.models import Notification
 from participation.plots.models import (
     Adoption,
@@ -128,7 +129,8 @@ async def _care_logged(scene: Scene) -> bool:
 
 
 async def _log_hidden(scene: Scene) -> bool:
-    return await CareLog.exists(id=plots_of(scene).log_id, hidden=True)
+    log_id = plots_of(scene).log_id
+    return log_id in await hidden_ids("care_log", [log_id])
 
 
 async def _adoption_approved(scene: Scene) -> bool:

@@ -14,6 +14,7 @@ from participation.comments.models import Comment
 from participation.communities.models import Community, Membership
 from participation.core.permissions import Actor
 from participation.proposals import services as proposals
+from participation.proposals.models import Proposal
 from participation.proposals.rules import Status
 from tests.support import HOSTILE, login, make_committee, make_verified, make_world, now, post_form
 from tests.web.helpers import ENGLISH, assert_inert
@@ -255,10 +256,72 @@ async def test_personal_information_in_a_comment_is_masked_for_others(
     )
     page = f"/c/yulin/proposals/{proposal.id}"
     said = "有兴趣的打 138-1234-5678，我住3栋2单元501室"
-    await post_form(author, f"{page}/comments", {"body": said}, token_from=page)
+    asked = await post_form(author, f"{page}/comments", {"body": said}, token_from=page)
+    # Warned first, nothing posted: the same fields come back with the resident's choice.
+    assert asked.status_code == 200 and "138-1234-5678" in asked.text
+    assert 'name="personal_data" value="keep"' in asked.text
+    assert await Comment.filter(body=said).count() == 0
+    posted = await post_form(
+        author, f"{page}/comments", {"body": said, "personal_data": "keep"}, token_from=page
+    )
+    assert posted.status_code == 303 and await Comment.filter(body=said).count() == 1
     public = (await client.get(page)).text
     assert "138****5678" in public and "3栋2单元***室" in public
     assert "138-1234-5678" not in public and "2单元501室" not in public
     own = (await author.get(page, headers=ENGLISH)).text
     assert said in own and "Others see the phone numbers" in own
     assert said in (await committee.get(page)).text
+
+
+async def test_the_guard_offers_to_take_personal_information_out_before_posting(
+    client: httpx.AsyncClient, browsers: Callable[[], httpx.AsyncClient]
+) -> None:
+    world = await make_world()
+    author, _author_id = await signed_in(browsers, world, "pg-author")
+    new = "/c/yulin/proposals/new"
+    draft = {
+        "title": "楼顶种菜",
+        "body": "需要帮手，请联系 13812345678 王阿姨\n\n身份证 11010519491231002X 可报销",
+        "category": "greening",
+        "cost_yuan": "300",
+    }
+    asked = await post_form(author, "/c/yulin/proposals", draft, token_from=new)
+    assert asked.status_code == 200
+    assert (
+        "Mobile number: 13812345678 (others would see 138****5678)"
+        in (
+            await post_form(author, "/c/yulin/proposals", draft, token_from=new, headers=ENGLISH)
+        ).text
+    )
+    assert 'value="greening"' in asked.text and 'value="300"' in asked.text  # the rest kept
+    assert await Proposal.filter(title="楼顶种菜").count() == 0
+    # From a thread that htmx swaps, the question takes the page's main content instead.
+    swapped = await post_form(
+        author, "/c/yulin/proposals", draft, token_from=new, headers={"HX-Request": "true"}
+    )
+    assert swapped.headers["HX-Retarget"] == "#main"
+    removed = await post_form(
+        author, "/c/yulin/proposals", {**draft, "personal_data": "remove"}, token_from=new
+    )
+    assert removed.status_code == 303
+    saved = await Proposal.get(title="楼顶种菜")
+    assert saved.body == "需要帮手，请联系 王阿姨\n\n身份证 可报销"
+
+
+async def test_the_guard_page_keeps_the_forms_fields_inert_and_writes_nothing(
+    client: httpx.AsyncClient, browsers: Callable[[], httpx.AsyncClient]
+) -> None:
+    world = await make_world()
+    author, _author_id = await signed_in(browsers, world, "pg-hostile")
+    new = "/c/yulin/proposals/new"
+    draft = {
+        "title": HOSTILE,
+        "body": "联系 13812345678",
+        "category": HOSTILE,
+        "cost_yuan": "300",
+        "location": HOSTILE,
+    }
+    asked = await post_form(author, "/c/yulin/proposals", draft, token_from=new)
+    assert asked.status_code == 200
+    assert_inert(asked.text)
+    assert await Proposal.filter(community_id=world.community.id).count() == 0

@@ -19,6 +19,7 @@ import pytest
 
 from participation.accounts.models import User
 from participation.core.permissions import Actor
+from participation.moderation.services import actions
 from participation.plots import adoption, care, teams
 from participation.plots import services as plot_services
 from participation.plots.models import CareLog
@@ -118,7 +119,9 @@ async def build_hours_scene(world: World) -> HoursScene:
     await _log(member, here, plot_a, "watering", 30, chengdu(YEAR, 1, 1, 5))
     await _log(member, here, plot_b, "weeding", 45, chengdu(YEAR, 3, 1, 7))
     hidden = await _log(member, here, plot_a, "cleaning", 20, chengdu(YEAR, 3, 15, 10))
-    await care.hide_care_log(Actor(user_id=committee.id), here, hidden.id, True, now=now())
+    await actions.hide_directly(
+        Actor(user_id=committee.id), here, "care_log", hidden.id, hidden=True, now=now()
+    )
     await _log(member, here, plot_a, "watering", 60, chengdu(YEAR - 1, 6, 1, 9))  # last year
     await _log(users[LEADER], here, plot_a, "watering", 25, chengdu(YEAR, 3, 10, 8))
     await _log(users[FOREIGN], there, foreign_plot, "planting", 40, chengdu(YEAR, 3, 5, 9))

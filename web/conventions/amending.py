@@ -20,6 +20,7 @@ from web.core.errors import status_of
 from web.core.forms import flash, form_fields, optional_id, parse_id, path_id, see_other
 from web.core.templating import render
 from web.core.users import require_user
+from web.moderation.guard import personal_data_guard
 
 
 async def _proposer(request: Request) -> tuple[CommunityInfo, Standing, queries.ConventionPage]:
@@ -97,6 +98,12 @@ def _form_page(
     )
 
 
+AMENDMENT_TEXT = {
+    "body": N_("The article's new text"),
+    "rationale": N_("Why? Neighbours decide on reasons."),
+}
+
+
 async def amend_form(request: Request) -> Response:
     community, standing, page = await _proposer(request)
     form = {
@@ -112,6 +119,8 @@ async def propose(request: Request) -> Response:
     fields = await form_fields(request)
     if fields.get("preview"):
         return _form_page(request, community, standing, page, fields, preview=True)
+    if asked := personal_data_guard(request, fields, AMENDMENT_TEXT):
+        return asked
     try:
         amendment = await services.propose_amendment(
             request.state.actor,
@@ -172,6 +181,8 @@ async def comment(request: Request) -> Response:
     convention_id = path_id(request, "convention_id")
     amendment_id = path_id(request, "amendment_id")
     fields = await form_fields(request)
+    if asked := personal_data_guard(request, fields, {"body": N_("Add a comment")}):
+        return asked
     try:
         await comments.post_comment(
             request.state.actor,

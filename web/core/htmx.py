@@ -49,6 +49,17 @@ def keep_address_after_post(request: Request, response: Response) -> Response:
     return response
 
 
+def as_whole_page(request: Request, response: Response) -> Response:
+    """A page answering a request htmx meant for part of one (a comment form swapping the
+    thread): shown as the page's whole main content instead, its address left alone."""
+    if is_htmx(request):
+        response.headers["HX-Retarget"] = "#main"
+        response.headers["HX-Reselect"] = "#main"
+        response.headers["HX-Reswap"] = "outerHTML show:top"
+        response.headers["HX-Push-Url"] = "false"
+    return response
+
+
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # An anchor htmx can scroll to as a CSS selector (our ids); another is only kept in the URL.
 _PLAIN_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")

@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse
 
 from participation.core import permissions
 from participation.core.permissions import NO_STANDING
+from participation.moderation.personal_data import mask
 from web.core import htmx, i18n
 from web.core.clock import now
 from web.core.memo import Memo
@@ -42,6 +43,8 @@ def build_environment() -> jinja2.Environment:
     env.filters["relative_time"] = _relative_time
     env.filters["and_list"] = _and_list
     env.filters["day"] = _format_day
+    # Personal information (phones, ID numbers, room numbers) as others see it: 138****5678.
+    env.filters["masked"] = mask
     env.globals["error_text"] = _error_text
     env.globals["can"] = _can
     env.globals["english"] = _in_english

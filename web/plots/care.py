@@ -10,6 +10,7 @@ from starlette.responses import Response
 from participation.communities import queries as communities
 from participation.core.errors import N_, Invalid
 from participation.media.services import PhotoUpload
+from participation.moderation.services import actions
 from participation.plots import care, queries
 from web.communities.committee import committee_community
 from web.core.clock import now
@@ -23,6 +24,7 @@ from web.core.forms import (
     upload_form,
 )
 from web.core.users import require_user
+from web.moderation.guard import personal_data_guard
 from web.plots.pages import plot_url, render_plot_page
 
 
@@ -84,6 +86,9 @@ async def log_care(request: Request) -> Response:
     community = await communities.get_community(request.path_params["slug"])
     plot = await queries.community_plot(community.id, path_id(request, "plot_id"))
     fields, photo = await upload_form(request)
+    texts = {"note": N_("Note (optional)")}
+    if asked := personal_data_guard(request, fields, texts, file_field="photo"):
+        return asked
     done_on = _date(fields["done_on"], "done_on") if fields.get("done_on") else None
     data = care.CareInput(
         kind=fields.get("kind", ""),
@@ -108,10 +113,18 @@ async def log_care(request: Request) -> Response:
 
 
 async def hide_log(request: Request) -> Response:
+    """The committee hides a care log nobody reported (an unsuitable note or photo), or shows
+    it again: a moderation action, in the public log."""
     community = await committee_community(request)
-    log_id = path_id(request, "log_id")
+    log = await queries.community_care_log(community.id, path_id(request, "log_id"))
     fields = await form_fields(request)
-    plot_id = await care.hide_care_log(
-        request.state.actor, community.id, log_id, fields.get("hidden") != "0", now=now(request)
+    await actions.hide_directly(
+        request.state.actor,
+        community.id,
+        "care_log",
+        log.id,
+        hidden=fields.get("hidden") != "0",
+        reason=fields.get("reason", "other"),
+        now=now(request),
     )
-    return see_other(plot_url(request, community, plot_id) + "#timeline")
+    return see_other(plot_url(request, community, log.plot_id) + f"#log-{log.id}")

@@ -11,6 +11,7 @@ from participation.communities import queries as communities
 from participation.communities.queries import CommunityInfo
 from participation.core.errors import N_, Invalid
 from participation.core.permissions import can
+from participation.moderation.rules import REASONS
 from participation.plots import queries, rules
 from web.core.clock import now
 from web.core.forms import path_id
@@ -129,6 +130,7 @@ async def render_plot_page(
             "today": now(request).date().isoformat(),
             "error": error,
             "form": form or {},
+            "moderation_reasons": REASONS,
             **labels(),
         },
         status_code=status_code,

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from participation.communities import queries as communities
-from participation.core.errors import Invalid
+from participation.core.errors import N_, Invalid
 from participation.proposals import (
     comments,
 )
@@ -15,7 +15,10 @@ from web.core.clock import now
 from web.core.forms import flash, form_fields, optional_id, path_id, see_other
 from web.core.templating import render
 from web.core.users import require_user
+from web.moderation.guard import personal_data_guard
 from web.proposals.pages import detail, detail_url
+
+COMMENT_TEXT = {"body": N_("Add a comment")}
 
 
 async def post_comment(request: Request) -> Response:
@@ -23,6 +26,8 @@ async def post_comment(request: Request) -> Response:
     community = await communities.get_community(request.path_params["slug"])
     proposal_id = path_id(request, "proposal_id")
     fields = await form_fields(request)
+    if asked := personal_data_guard(request, fields, COMMENT_TEXT):
+        return asked
     try:
         await comments.post_comment(
             request.state.actor,
@@ -67,6 +72,8 @@ async def edit_comment(request: Request) -> Response:
     require_user(request)
     community = await communities.get_community(request.path_params["slug"])
     fields = await form_fields(request)
+    if asked := personal_data_guard(request, fields, COMMENT_TEXT):
+        return asked
     await comments.edit_comment(
         request.state.actor,
         community.id,

@@ -28,6 +28,7 @@ from web.core.forms import flash, form_fields, path_id, see_other
 from web.core.i18n import gettext
 from web.core.templating import render
 from web.core.users import require_user
+from web.moderation.guard import personal_data_guard
 
 
 def detail_url(request: Request, community: CommunityInfo, proposal_id: int) -> str:
@@ -131,6 +132,13 @@ async def detail(request: Request, *, fragment: str = "support") -> Response:
     )
 
 
+PROPOSAL_TEXT = {
+    "title": N_("Title"),
+    "body": N_("What do you propose, and why?"),
+    "location": N_("Where (optional)"),
+}
+
+
 def _form_input(fields: dict[str, str]) -> services.ProposalInput:
     return services.ProposalInput(
         title=fields.get("title", ""),
@@ -177,6 +185,8 @@ async def create(request: Request) -> Response:
     require_user(request)
     community = await communities.get_community(request.path_params["slug"])
     fields = await form_fields(request)
+    if asked := personal_data_guard(request, fields, PROPOSAL_TEXT):
+        return asked
     try:
         proposal = await services.create_proposal(
             request.state.actor, community.id, _form_input(fields), now=now(request)
@@ -214,6 +224,8 @@ async def update(request: Request) -> Response:
     community = await communities.get_community(request.path_params["slug"])
     proposal_id = path_id(request, "proposal_id")
     fields = await form_fields(request)
+    if asked := personal_data_guard(request, fields, PROPOSAL_TEXT):
+        return asked
     try:
         await services.edit_proposal(
             request.state.actor,

@@ -15,6 +15,7 @@ from participation.proposals import (
 from web.core.clock import now
 from web.core.forms import flash, form_fields, path_id, see_other, upload_form
 from web.core.users import require_user
+from web.moderation.guard import personal_data_guard
 from web.proposals.pages import detail_url
 
 
@@ -23,6 +24,9 @@ async def post_update(request: Request) -> Response:
     community = await communities.get_community(request.path_params["slug"])
     proposal_id = path_id(request, "proposal_id")
     fields, photo = await upload_form(request)
+    texts = {"body": N_("What has happened?")}
+    if asked := personal_data_guard(request, fields, texts, file_field="photo"):
+        return asked
     update = await progress.post_update(
         request.state.actor,
         community.id,

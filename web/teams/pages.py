@@ -16,6 +16,7 @@ from web.core.clock import now
 from web.core.forms import flash, form_fields, path_id, see_other
 from web.core.templating import render
 from web.core.users import require_user
+from web.moderation.guard import personal_data_guard
 from web.plots.pages import labels
 
 
@@ -61,6 +62,9 @@ async def team_page(request: Request) -> Response:
     )
 
 
+TEAM_TEXT = {"name": N_("Team name"), "description": N_("About the team (optional)")}
+
+
 def _team_input(fields: dict[str, str]) -> TeamInput:
     return TeamInput(
         name=fields.get("name", ""),
@@ -95,6 +99,8 @@ async def found_team(request: Request) -> Response:
     require_user(request)
     community = await communities.get_community(request.path_params["slug"])
     fields = await form_fields(request)
+    if asked := personal_data_guard(request, fields, TEAM_TEXT):
+        return asked
     try:
         team = await services.found_team(
             request.state.actor, community.id, _team_input(fields), now=now(request)
@@ -120,6 +126,8 @@ async def update_team(request: Request) -> Response:
     community = await communities.get_community(request.path_params["slug"])
     team_id = path_id(request, "team_id")
     fields = await form_fields(request)
+    if asked := personal_data_guard(request, fields, TEAM_TEXT):
+        return asked
     try:
         await services.edit_team(
             request.state.actor, community.id, team_id, _team_input(fields), now=now(request)

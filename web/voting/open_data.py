@@ -64,10 +64,11 @@ async def _result_rows(
     if results is None:
         raise NotFound()
     proposal_url: open_data.ProposalUrl = request.app.state.proposal_url
+    titles = await queries.open_titles([e.project for e in results.projects])
     return [
         open_data.ResultRow(
             project_id=e.project.id,
-            name=e.project.title,
+            name=titles[e.project.id],
             cost_yuan=e.project.cost_yuan,
             votes=e.project.votes,
             funded=e.funded,

@@ -21,7 +21,7 @@ from participation.moderation.kinds import KINDS
 from participation.moderation.models import ModeratedItem, ModerationEntry, Report, Suspension
 from participation.moderation.personal_data import mask
 from participation.moderation.rules import NOTE_MAX, REASONS, SUSPEND_DAYS_MAX, ItemSubject
-from participation.moderation.services.common import find_item, locked_item, log
+from participation.moderation.services.common import find_item, locked_item, log, moderated_item
 from participation.notifications.services import notify
 
 
@@ -82,6 +82,24 @@ async def act(
     return entry
 
 
+async def hide_directly(
+    actor: Actor,
+    community_id: int,
+    kind: str,
+    item_id: int,
+    *,
+    hidden: bool,
+    reason: str = "other",
+    now: datetime,
+) -> ModerationEntry | None:
+    """The committee hides content nobody has reported (a care log with an unsuitable photo),
+    or shows it again: the same action, log entry and notice as from the queue."""
+    item = await find_item(community_id, kind, item_id)
+    moderated = await moderated_item(item, now=now)
+    action = Action.HIDE if hidden else Action.KEEP
+    return await act(actor, community_id, moderated.id, action, reason=reason, now=now)
+
+
 async def _redacted_text(community_id: int, moderated: ModeratedItem) -> str:
     if KINDS[moderated.kind].redact is None:
         raise Invalid(N_("This kind of content has no text to redact; hide it instead."))
@@ -133,8 +151,9 @@ async def _apply(
         await item.save(
             update_fields=["hidden", "hidden_by", "reason", "private_note"], using_db=conn
         )
-        await notify(conn, item.author_id, "moderation.hidden", now=now)
-        return await logged("hide", why=reason)
+        entry = await logged("hide", why=reason)
+        await notify(conn, item.author_id, "moderation.hidden", now=now, entry_id=entry.id)
+        return entry
     if action is Action.REDACT:
         content = KINDS[item.kind]
         assert content.redact is not None
@@ -144,8 +163,9 @@ async def _apply(
         item.redacted = True
         await item.save(update_fields=["redacted", "original_text"], using_db=conn)
         await content.redact(conn, item.item_id, new_text)
-        await notify(conn, item.author_id, "moderation.redacted", now=now)
-        return await logged("redact", why="personal_info")
+        entry = await logged("redact", why="personal_info")
+        await notify(conn, item.author_id, "moderation.redacted", now=now, entry_id=entry.id)
+        return entry
     if action is Action.WARN:
         await notify(conn, item.author_id, "moderation.warned", now=now)
         return None
@@ -159,6 +179,12 @@ async def _apply(
     )
     community = await community_by_id(item.community_id)
     await notify(
-        conn, item.author_id, "moderation.suspended", now=now, community=community.name, days=days
+        conn,
+        item.author_id,
+        "moderation.suspended",
+        now=now,
+        community=community.name,
+        days=days,
+        entry_id=entry.id,
     )
     return entry

@@ -54,6 +54,8 @@ async def appeal(
     actor: Actor, community_id: int, entry_id: int, text: str, *, now: datetime
 ) -> Appeal:
     entry, item = await appealable(actor, community_id, entry_id)
+    if not text.strip():
+        raise Invalid(N_("Please say why the decision should change."), field="text")
     reasons = clean_multiline(text, max_length=NOTE_MAX)
     if reasons is None:
         raise Invalid(N_("Please give your reasons in at most 1,000 characters."), field="text")

@@ -18,10 +18,9 @@ from participation.core.db import transaction
 from participation.core.errors import N_, Invalid
 from participation.core.permissions import Actor, require
 from participation.core.text import clean_multiline
-from participation.moderation.kinds import Item
 from participation.moderation.models import ModeratedItem, Report
 from participation.moderation.rules import REASONS, REPORT_TEXT_MAX, ItemSubject
-from participation.moderation.services.common import find_item, locked_item, log
+from participation.moderation.services.common import find_item, locked_item, log, moderated_item
 from participation.notifications.services import notify
 from participation.ratelimit.services import hit
 
@@ -62,9 +61,8 @@ async def report_item(
     counts = (
         standing.verified and membership is not None and membership.joined_at <= now - TRUSTED_AFTER
     )
-    escalated = (await get_standing(item.author_id, community_id)).committee
     async with transaction() as conn:
-        moderated = await _moderated_item(item, escalated=escalated, now=now)
+        moderated = await moderated_item(item, now=now)
         try:
             async with transaction() as inner:
                 report = await Report.create(
@@ -96,7 +94,7 @@ async def report_item(
         if not current.hidden and not current.escalated and current.counted_reports >= threshold:
             current.hidden, current.hidden_by, current.reason = True, "automatic", reason
             await current.save(update_fields=["hidden", "hidden_by", "reason"], using_db=conn)
-            await log(
+            entry = await log(
                 conn,
                 community_id=community_id,
                 kind=item.kind,
@@ -107,26 +105,7 @@ async def report_item(
                 reason=reason,
                 now=now,
             )
-            await notify(conn, item.author_id, "moderation.hidden_pending", now=now)
-    return report
-
-
-async def _moderated_item(item: Item, *, escalated: bool, now: datetime) -> ModeratedItem:
-    """The item's moderation row, made by the first report (parallel first reports race on
-    UNIQUE(kind, item_id): the loser reads the winner's row)."""
-    found = await ModeratedItem.filter(kind=item.kind, item_id=item.item_id).first()
-    if found is not None:
-        return found
-    try:
-        async with transaction() as inner:
-            return await ModeratedItem.create(
-                kind=item.kind,
-                item_id=item.item_id,
-                community_id=item.community_id,
-                author_id=item.author_id,
-                escalated=escalated,
-                updated_at=now,
-                using_db=inner,
+            await notify(
+                conn, item.author_id, "moderation.hidden_pending", now=now, entry_id=entry.id
             )
-    except IntegrityError:
-        return await ModeratedItem.get(kind=item.kind, item_id=item.item_id)
+    return report

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from participation.accounts.queries import display_names
 from participation.core.errors import NotFound
 from participation.media.queries import PhotoView, photo_view
+from participation.moderation.queries import hidden_ids, hidden_items
 from participation.plots.models import CareAssignment, CareLog, CareLogPhoto, CareTask, Team
 from participation.plots.rules import CareLogSubject, week_start
 
@@ -85,8 +86,9 @@ async def care_timeline(
     if team_id is not None:
         query = query.filter(team_id=team_id)
     if not show_hidden:
-        query = query.filter(hidden=False)
+        query = query.exclude(id__in=hidden_items("care_log"))
     logs = await query.order_by("-done_at", "-id").limit(TIMELINE_SIZE)
+    hidden = await hidden_ids("care_log", [log.id for log in logs]) if show_hidden else set()
     members = await display_names({log.member_id for log in logs})
     teams = {
         team.id: team.name
@@ -110,7 +112,7 @@ async def care_timeline(
             minutes=log.minutes,
             note=log.note,
             done_at=log.done_at,
-            hidden=log.hidden,
+            hidden=log.id in hidden,
             subject=care_log_subject(log),
             photos=photos.get(log.id, []),
         )

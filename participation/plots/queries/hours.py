@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from participation.communities.queries import slugs_and_names
 from participation.core.db import fetch_all, timestamp
+from participation.moderation.queries import hidden_ids
 from participation.plots.models import CareLog, TeamMember
 
 
@@ -140,6 +141,7 @@ async def member_hours(
         .select_related("plot", "team")
         .order_by("-done_at", "-id")
     )
+    hidden = await hidden_ids("care_log", [log.id for log in logs])
     by_team = sorted(_subtotals(rows, "team_id", "team_name"), key=lambda s: (-s.minutes, s.label))
     return MemberHours(
         rows=rows,
@@ -154,7 +156,7 @@ async def member_hours(
                 team_name=log.team.name,
                 kind=log.kind,
                 minutes=log.minutes,
-                hidden=log.hidden,
+                hidden=log.id in hidden,
             )
             for log in logs
         ],

@@ -12,6 +12,8 @@ from participation.communities.queries import get_standing
 from participation.core.db import fetch_all
 from participation.core.errors import NotFound
 from participation.core.permissions import Actor, require
+from participation.moderation.queries import hidden_ids
+from participation.moderation.rules import ItemSubject
 from participation.plots.models import Adoption, Team, TeamMember
 from participation.plots.queries.care import CareLogView, care_timeline
 from participation.plots.rules import (
@@ -115,6 +117,10 @@ class TeamPage:
     plots: list[TeamPlotView]
     timeline: list[CareLogView]
     care_minutes: int
+    # The description, as moderation sees it: written by the (longest-standing) leader, hidden
+    # for all but the team's leaders and the committee while it is under review.
+    description: ItemSubject | None
+    description_hidden: bool
 
 
 async def list_teams(community_id: int) -> list[Team]:
@@ -135,6 +141,7 @@ async def team_page(team: Team, *, show_hidden: bool) -> TeamPage:
     minutes = await fetch_all(
         "SELECT coalesce(sum(minutes), 0) AS n FROM care_log WHERE team_id = ?", [team.id]
     )
+    leaders = [v for v in views if v.role == "leader" and v.status == ACTIVE]
     return TeamPage(
         team=team,
         subject=_subject(team.id, team.join_policy, ((v.user_id, v.role, v.status) for v in views)),
@@ -146,6 +153,8 @@ async def team_page(team: Team, *, show_hidden: bool) -> TeamPage:
         ],
         timeline=await care_timeline(team_id=team.id, show_hidden=show_hidden),
         care_minutes=int(minutes[0]["n"]),
+        description=ItemSubject(leaders[0].user_id, escalated=False) if leaders else None,
+        description_hidden=bool(await hidden_ids("team", [team.id])),
     )
 
 
