@@ -8,9 +8,10 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from participation.comments.queries import get_comment
 from participation.comments.services import replace_text
-from participation.conventions.models import Amendment
+from participation.conventions.models import Amendment, Convention, ConventionVersion
+from participation.conventions.text import articles_of
 from participation.core.errors import N_
-from participation.moderation.kinds import Item, register_content
+from participation.moderation.kinds import Item, RuleArticle, register_content, register_rulebook
 
 
 async def _amendment(amendment_id: int) -> Amendment | None:
@@ -70,3 +71,26 @@ register_content(
 register_content(
     "amendment_comment", N_("Comment on an amendment"), find=find_comment, redact=replace_text
 )
+
+
+async def articles_in_force(community_id: int) -> list[RuleArticle]:
+    """The articles of the community's adopted conventions (the text in force, also while a
+    revision is drafted), which a report of something that breaks one names."""
+    conventions = await Convention.filter(
+        community_id=community_id, adopted_version_id__isnull=False
+    ).order_by("id")
+    versions = {
+        v.id: v
+        for v in await ConventionVersion.filter(id__in=[c.adopted_version_id for c in conventions])
+    }
+    return [
+        RuleArticle(f"{c.id}:{article.key}", c.title, number, article.body)
+        for c in conventions
+        if c.adopted_version_id in versions
+        for number, article in enumerate(
+            articles_of(versions[c.adopted_version_id].articles), start=1
+        )
+    ]
+
+
+register_rulebook(articles_in_force)

@@ -1,7 +1,8 @@
 """What capabilities tell moderation about their content, so that moderation imports none of
 them: for each kind of item (a proposal, a comment, a care log...), how to find one by id
 (its community, its author, a short stub for the committee's queue, its page) and how to
-replace its text when personal information is taken out of it.
+replace its text when personal information is taken out of it; and where the community's
+rules in force are (the articles of its adopted conventions), which a report may name.
 
 A capability registers its kinds in its own ``moderation.py`` (loaded by
 participation/capabilities.py):
@@ -54,3 +55,29 @@ def register_content(
     if name in KINDS:
         raise ValueError(f"content kind {name} registered twice")
     KINDS[name] = ContentKind(name=name, label=label, find=find, redact=redact)
+
+
+@dataclass(frozen=True)
+class RuleArticle:
+    """An article of a community's rules in force, as a report names it."""
+
+    ref: str  # stable across versions, e.g. "12:4" (the convention's id, the article's key)
+    rulebook: str  # e.g. the convention's title
+    number: int  # its number in the text in force (第 4 条)
+    text: str
+
+
+Rulebook = Callable[[int], Awaitable[list[RuleArticle]]]  # a community's id -> its articles
+RULEBOOKS: list[Rulebook] = []
+
+
+def register_rulebook(articles: Rulebook) -> None:
+    RULEBOOKS.append(articles)
+
+
+async def rule_articles(community_id: int) -> list[RuleArticle]:
+    """The articles in force in the community, from every registered rulebook."""
+    found: list[RuleArticle] = []
+    for articles in RULEBOOKS:
+        found += await articles(community_id)
+    return found

@@ -54,7 +54,8 @@ class Report(Model):
     item_id: int
     reporter_id: int
     reason = fields.CharField(max_length=24)
-    article = fields.IntField(null=True)  # the convention article it breaks, when one is named
+    # The article of the rules in force it breaks (kinds.RuleArticle.ref), when one is named.
+    article_ref = fields.CharField(max_length=32, default="", db_default="")
     text = fields.TextField(default="")
     counts = fields.BooleanField(default=False)  # towards the community's auto-hide threshold
     open = fields.BooleanField(default=True)

@@ -14,7 +14,7 @@ from tortoise.queryset import QuerySet
 
 from participation.communities.queries import community_by_id
 from participation.core.errors import N_, NotAllowed, NotFound
-from participation.moderation.kinds import KINDS, Item
+from participation.moderation.kinds import KINDS, Item, RuleArticle, rule_articles
 from participation.moderation.models import (
     Appeal,
     ModeratedItem,
@@ -42,6 +42,7 @@ class ReportView:
     counts: bool
     created_at: datetime
     reporter: str  # for the committee only: never shown to the author
+    article: RuleArticle | None = None  # the article of the rules it breaks, when named
 
 
 @dataclass(frozen=True)
@@ -72,13 +73,26 @@ async def queue(community_id: int, *, escalated: bool = False) -> list[QueueEntr
         .order_by("-open_reports", "first_reported_at", "id")
     )
     reports: dict[int, list[ReportView]] = {}
-    for r in (
+    found_reports = (
         await Report.filter(item_id__in=[m.id for m in rows], open=True)
         .select_related("reporter")
         .order_by("id")
-    ):
+    )
+    articles = (
+        {a.ref: a for a in await rule_articles(community_id)}
+        if any(r.article_ref for r in found_reports)
+        else {}
+    )
+    for r in found_reports:
         reports.setdefault(r.item_id, []).append(
-            ReportView(r.reason, r.text, r.counts, r.created_at, r.reporter.display_name)
+            ReportView(
+                r.reason,
+                r.text,
+                r.counts,
+                r.created_at,
+                r.reporter.display_name,
+                articles.get(r.article_ref),
+            )
         )
     entries = await ModerationEntry.filter(
         community_id=community_id, subject_id__in=[m.author_id for m in rows]

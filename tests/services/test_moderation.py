@@ -16,9 +16,12 @@ from participation.accounts.models import User
 from participation.accounts.services import set_user_access
 from participation.comments.models import Comment
 from participation.communities.models import Community, Membership
+from participation.conventions import services as conventions
+from participation.conventions.models import Convention
 from participation.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from participation.core.permissions import Actor
 from participation.moderation import queries, services
+from participation.moderation.kinds import rule_articles
 from participation.moderation.models import ModeratedItem, ModerationEntry, Report
 from participation.notifications.models import Notification
 from participation.proposals import comments
@@ -327,3 +330,57 @@ async def test_a_suspended_member_cannot_post_here_until_it_ends_or_is_lifted(
         by(colleague), world.community.id, made.id, uphold=False, reason="已道歉", now=now()
     )
     await a_comment(world, author)  # lifted: posting works again
+
+
+async def test_a_report_that_it_breaks_the_convention_names_an_article_in_force(
+    world: World,
+) -> None:
+    author, reporter = await resident(world, "作者"), await resident(world, "举报人")
+    comment_id = await a_comment(world, author)
+    # Without a convention in force there is no article to name.
+    await services.report_item(
+        by(reporter),
+        world.community.id,
+        "proposal_comment",
+        comment_id,
+        "convention",
+        article="1:1",
+        now=now(),
+    )
+    assert (await Report.get(reporter_id=reporter.id)).article_ref == ""
+    committee = await make_user("公约委员", "公约委员")
+    await make_committee(world.community, committee)
+    articles = ["爱护绿地，不踩踏花草。", "文明养宠，及时清理粪便。"]
+    convention = await conventions.open_draft(
+        by(committee), world.community.id, "居民公约", "", articles, now=now()
+    )
+    # Adopted (the vote itself is the conventions' tests'): its text is in force.
+    await Convention.filter(id=convention.id).update(
+        status="adopted", adopted_version_id=convention.current_version_id
+    )
+    in_force = await rule_articles(world.community.id)
+    assert [(a.number, a.text) for a in in_force] == [(1, articles[0]), (2, articles[1])]
+    second = await resident(world, "第二位")
+    for wrong in ("", "999:1", "<script>"):
+        with pytest.raises(Invalid):
+            await services.report_item(
+                by(second),
+                world.community.id,
+                "proposal_comment",
+                comment_id,
+                "convention",
+                article=wrong,
+                now=now(),
+            )
+    await services.report_item(
+        by(second),
+        world.community.id,
+        "proposal_comment",
+        comment_id,
+        "convention",
+        article=in_force[1].ref,
+        now=now(),
+    )
+    (entry,) = await queries.queue(world.community.id)
+    named = [r.article for r in entry.reports if r.article]
+    assert [(a.rulebook, a.number) for a in named] == [("居民公约", 2)]

@@ -13,7 +13,7 @@ from participation.core.errors import N_, DomainError, Invalid
 from participation.core.permissions import Standing, require
 from participation.core.text import parse_whole_number
 from participation.moderation import queries, rules, services
-from participation.moderation.kinds import KINDS, Item
+from participation.moderation.kinds import KINDS, Item, rule_articles
 from participation.moderation.rules import ItemSubject
 from web.communities.committee import community_and_standing, community_where
 from web.core.clock import now
@@ -74,6 +74,7 @@ async def _report_page(
             "standing": standing,
             "item": item,
             "back": item_url(request, item),
+            "articles": await rule_articles(community.id),
             "form": form or {},
             "error": error,
             **labels(),
@@ -105,6 +106,7 @@ async def report(request: Request) -> Response:
             item.item_id,
             fields.get("reason", ""),
             text=fields.get("text", ""),
+            article=fields.get("article", ""),
             now=now(request),
         )
     except Invalid as exc:

@@ -18,6 +18,7 @@ from participation.core.db import transaction
 from participation.core.errors import N_, Invalid
 from participation.core.permissions import Actor, require
 from participation.core.text import clean_multiline
+from participation.moderation.kinds import rule_articles
 from participation.moderation.models import ModeratedItem, Report
 from participation.moderation.rules import REASONS, REPORT_TEXT_MAX, ItemSubject
 from participation.moderation.services.common import find_item, locked_item, log, moderated_item
@@ -39,6 +40,15 @@ def _clean_report(reason: str, text: str) -> str:
     return note
 
 
+async def _named_article(community_id: int, reason: str, article: str) -> str:
+    if reason != "convention":
+        return ""
+    in_force = {a.ref for a in await rule_articles(community_id)}
+    if in_force and article not in in_force:
+        raise Invalid(N_("Please choose the article it breaks."), field="article")
+    return article if in_force else ""
+
+
 async def report_item(
     actor: Actor,
     community_id: int,
@@ -47,14 +57,17 @@ async def report_item(
     reason: str,
     *,
     text: str = "",
-    article: int | None = None,
+    article: str = "",
     now: datetime,
 ) -> Report:
-    """The actor's report of the item (their earlier one if they reported it already)."""
+    """The actor's report of the item (their earlier one if they reported it already).
+    ``article``: for a report that it breaks the community's convention, the article (a
+    ``RuleArticle.ref``), which must be named when the community has one in force."""
     item = await find_item(community_id, kind, item_id)
     standing = await get_standing(actor.user_id, community_id)
     require("moderation.report", actor, standing, ItemSubject(item.author_id, escalated=False))
     note = _clean_report(reason, text)
+    article = await _named_article(community_id, reason, article)
     await hit(f"report:{actor.user_id}", limit=REPORTS_PER_HOUR, window_seconds=3600, now=now)
     assert actor.user_id is not None  # moderation.report asks for a member
     membership = await get_membership(actor.user_id, community_id)
@@ -69,7 +82,7 @@ async def report_item(
                     item_id=moderated.id,
                     reporter_id=actor.user_id,
                     reason=reason,
-                    article=article if reason == "convention" else None,
+                    article_ref=article,
                     text=note,
                     counts=counts,
                     created_at=now,

@@ -1,11 +1,15 @@
-"""Migration 0011 moves proposals' comments into shared threads: on a database migrated to
-0010 with comments and replies on two proposals (one on a progress update), every comment
-keeps its id, text, author, reply and proposal, now as the proposal's thread."""
+"""Migrations that move rows, on both backends, from a database migrated to just before them
+with rows written in SQL as that schema had them:
+
+- 0011 moves proposals' comments into shared threads: on two proposals (one on a progress
+  update), every comment keeps its id, text, author, reply and proposal, now as its thread;
+- 0015 rebuilds the report table for its article reference: every report is kept."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -14,29 +18,45 @@ from tortoise.migrations.executor import MigrationTarget
 from participation.comments.models import Comment
 from participation.core import db
 from participation.core.db.migrations import _executor
+from participation.moderation.models import Report
 from participation.proposals import comments
 from tests.support import now
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-async def at_0010(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """A database of each backend migrated up to 0010 only."""
+def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of each backend."""
     if request.param == "sqlite":
-        url = f"sqlite://{tmp_path / 'before.sqlite3'}"
-    else:
-        cluster = request.getfixturevalue("pg_cluster")
-        if cluster is None:
-            pytest.skip("PostgreSQL binaries (initdb) not found: PostgreSQL tier NOT RUN.")
-        name = f"huakai_before_0011_{os.getpid()}"
-        cluster.run("dropdb", "--if-exists", name)
-        cluster.run("createdb", name)
-        url = cluster.url(name)
+        return f"sqlite://{tmp_path / 'before.sqlite3'}"
+    cluster = request.getfixturevalue("pg_cluster")
+    if cluster is None:
+        pytest.skip("PostgreSQL binaries (initdb) not found: PostgreSQL tier NOT RUN.")
+    name = f"huakai_before_{os.getpid()}"
+    cluster.run("dropdb", "--if-exists", name)
+    cluster.run("createdb", name)
+    return str(cluster.url(name))
+
+
+@asynccontextmanager
+async def migrated_to(url: str, target: str) -> AsyncIterator[str]:
     await db.connect(url)
     try:
-        await _executor(url).migrate([MigrationTarget("huakai", "0010_conventions")])
+        await _executor(url).migrate([MigrationTarget("huakai", target)])
         yield url
     finally:
         await db.disconnect()
+
+
+@pytest.fixture
+async def at_0010(backend_url: str) -> AsyncIterator[str]:
+    async with migrated_to(backend_url, "0010_conventions") as url:
+        yield url
+
+
+@pytest.fixture
+async def at_0014(backend_url: str) -> AsyncIterator[str]:
+    async with migrated_to(backend_url, "0014_care_log_hiding_moves_to_moderation") as url:
+        yield url
 
 
 async def _insert(table: str, row: dict[str, object]) -> int:
@@ -125,3 +145,66 @@ async def test_every_proposal_comment_lands_in_its_proposals_thread(at_0010: str
     assert thread.body == "第一条" and [r.body for r in thread.replies] == ["回复"]
     assert thread.author == "老李"
     assert await db.pending_migrations(at_0010) == []
+
+
+async def test_every_report_survives_the_article_reference(at_0014: str) -> None:
+    at = now()
+    user = {"is_admin": False, "disabled": False, "session_version": 1, "created_at": at}
+    author = await _insert("user", {"display_name": "作者", **user})
+    reporter = await _insert("user", {"display_name": "举报人", **user})
+    community = await _insert(
+        "community",
+        {
+            "slug": "yulin",
+            "name": "玉林东路社区",
+            "street": "",
+            "district": "",
+            "timezone": "Asia/Shanghai",
+            "default_locale": "zh_Hans",
+            "verify_by_code": True,
+            "verify_by_request": True,
+            "household_member_cap": 6,
+            "support_threshold": 0,
+            "created_at": at,
+        },
+    )
+    item = await _insert(
+        "moderated_item",
+        {
+            "kind": "proposal_comment",
+            "item_id": 7,
+            "community_id": community,
+            "author_id": author,
+            "hidden": False,
+            "hidden_by": "",
+            "reason": "",
+            "private_note": "",
+            "original_text": "",
+            "redacted": False,
+            "escalated": False,
+            "counted_reports": 1,
+            "open_reports": 1,
+            "updated_at": at,
+        },
+    )
+    await _insert(
+        "report",
+        {
+            "item_id": item,
+            "reporter_id": reporter,
+            "reason": "convention",
+            "article": 4,
+            "text": "乱扔烟头",
+            "counts": True,
+            "open": True,
+            "created_at": at,
+        },
+    )
+
+    await db.migrate(at_0014)
+
+    stored = await Report.all().values_list(
+        "item_id", "reporter_id", "reason", "text", "article_ref"
+    )
+    assert stored == [(item, reporter, "convention", "乱扔烟头", "")]
+    assert await db.pending_migrations(at_0014) == []
