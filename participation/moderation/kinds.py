@@ -30,6 +30,8 @@ class Item:
     route: str  # the page that shows it, e.g. "proposals:detail"
     params: dict[str, str] = field(default_factory=dict)  # that route's parameters
     anchor: str = ""  # where on that page, e.g. "#comment-5"
+    # A photo for the committee to see on the queue: its storage key and the variant to show.
+    photo: tuple[str, str] | None = None
 
 
 Finder = Callable[[int], Awaitable[Item | None]]

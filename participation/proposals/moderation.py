@@ -9,6 +9,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from participation.comments.queries import get_comment
 from participation.comments.services import replace_text
 from participation.core.errors import N_
+from participation.media.queries import photo_view
 from participation.moderation.kinds import Item, register_content
 from participation.proposals.comments import thread_of
 from participation.proposals.models import ProgressUpdate, Proposal, ProposalPhoto
@@ -90,6 +91,7 @@ async def find_photo(photo_id: int) -> Item | None:
         "proposals:detail",
         params,
         anchor=f"#photo-{photo_id}",
+        photo=(link.photo.storage_key, photo_view(link.photo).pick("320")),
     )
 
 

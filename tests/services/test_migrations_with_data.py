@@ -3,7 +3,8 @@ with rows written in SQL as that schema had them:
 
 - 0011 moves proposals' comments into shared threads: on two proposals (one on a progress
   update), every comment keeps its id, text, author, reply and proposal, now as its thread;
-- 0015 rebuilds the report table for its article reference: every report is kept."""
+- 0015 rebuilds the report table for its article reference: every report is kept, and
+  so is one report per person and item (tortoise's own SQLite rebuild dropped it)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from tortoise.exceptions import IntegrityError
 from tortoise.migrations.executor import MigrationTarget
 
 from participation.comments.models import Comment
@@ -207,4 +209,7 @@ async def test_every_report_survives_the_article_reference(at_0014: str) -> None
         "item_id", "reporter_id", "reason", "text", "article_ref"
     )
     assert stored == [(item, reporter, "convention", "乱扔烟头", "")]
+    # SQLite rebuilds the table: one report per person and item must hold after it.
+    with pytest.raises(IntegrityError):
+        await Report.create(item_id=item, reporter_id=reporter, reason="spam", created_at=at)
     assert await db.pending_migrations(at_0014) == []

@@ -13,11 +13,23 @@ import httpx
 from participation.comments.models import Comment
 from participation.communities.models import Community, Membership
 from participation.core.permissions import Actor
+from participation.media.models import Photo
+from participation.moderation.models import ModeratedItem
 from participation.proposals import services as proposals
 from participation.proposals.models import Proposal
 from participation.proposals.rules import Status
-from tests.support import HOSTILE, login, make_committee, make_verified, make_world, now, post_form
-from tests.web.helpers import ENGLISH, assert_inert
+from tests.support import (
+    HOSTILE,
+    World,
+    csrf_token,
+    login,
+    make_committee,
+    make_verified,
+    make_world,
+    now,
+    post_form,
+)
+from tests.web.helpers import ENGLISH, assert_inert, tiny_png
 
 FIRST = "楼下的花坛每天都有人乱扔烟头，管理处根本不管"
 SECOND = "加我微信买便宜花苗，量大从优"
@@ -25,10 +37,10 @@ SECOND = "加我微信买便宜花苗，量大从优"
 
 async def signed_in(
     browsers: Callable[[], httpx.AsyncClient],
-    world,
+    world: World,
     subject: str,
     *,
-    committee: bool = False,  # type: ignore[no-untyped-def]
+    committee: bool = False,
 ) -> tuple[httpx.AsyncClient, int]:
     browser = browsers()
     user = await login(browser, subject)
@@ -325,3 +337,52 @@ async def test_the_guard_page_keeps_the_forms_fields_inert_and_writes_nothing(
     assert asked.status_code == 200
     assert_inert(asked.text)
     assert await Proposal.filter(community_id=world.community.id).count() == 0
+
+
+async def test_a_reported_photo_shows_on_the_queue_and_hides_behind_a_placeholder(
+    client: httpx.AsyncClient, browsers: Callable[[], httpx.AsyncClient]
+) -> None:
+    world = await make_world()
+    author, author_id = await signed_in(browsers, world, "ph-author")
+    data = proposals.ProposalInput(
+        title="拐角空地", body="拐角空地改造", category="greening", cost_yuan="800"
+    )
+    proposal = await proposals.create_proposal(
+        Actor(user_id=author_id), world.community.id, data, now=now()
+    )
+    page = f"/c/yulin/proposals/{proposal.id}"
+    uploaded = await author.post(
+        f"{page}/photos",
+        data={"csrf_token": await csrf_token(author, page), "alt_text": "拐角空地现状"},
+        files={"photo": ("corner.png", tiny_png((400, 300)), "image/png")},
+    )
+    assert uploaded.status_code == 303
+    await proposals.move_as_author(
+        Actor(user_id=author_id), world.community.id, proposal.id, Status.SUBMITTED, now=now()
+    )
+    photo = await Photo.get(owner_id=author_id)
+    reporter, _ = await signed_in(browsers, world, "ph-reporter")
+    shown = await reporter.get(page, headers=ENGLISH)
+    assert f'href="/c/yulin/report/photo/{photo.id}"' in shown.text
+    sent = await post_form(
+        reporter,
+        f"/c/yulin/report/photo/{photo.id}",
+        {"reason": "offensive"},
+        token_from=f"/c/yulin/report/photo/{photo.id}",
+    )
+    assert sent.status_code == 303 and sent.headers["location"].endswith(f"#photo-{photo.id}")
+    committee, _ = await signed_in(browsers, world, "ph-committee", committee=True)
+    queue = await committee.get("/c/yulin/committee/moderation")
+    assert f"/media/{photo.storage_key}/" in queue.text
+    moderated = await ModeratedItem.get(kind="photo", item_id=photo.id)
+    decided = await post_form(
+        committee,
+        f"/c/yulin/committee/moderation/items/{moderated.id}",
+        {"action": "hide", "reason": "offensive"},
+        token_from="/c/yulin/committee/moderation",
+    )
+    assert decided.status_code == 303
+    public = (await client.get(page, headers=ENGLISH)).text
+    assert f"/media/{photo.storage_key}/" not in public
+    assert "A photo hidden while the committee reviews it." in public
+    assert f"/media/{photo.storage_key}/" in (await author.get(page)).text

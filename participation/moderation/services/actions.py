@@ -53,7 +53,9 @@ async def act(
     subject = ItemSubject(moderated.author_id, escalated=moderated.escalated)
     require("moderation.review", actor, standing, subject)
     role = "committee" if standing.committee else "admin"
-    if action is not Action.KEEP and action is not Action.REDACT and reason not in REASONS:
+    if action is Action.KEEP or action is Action.REDACT:
+        reason = ""  # keeping needs none; a redaction's is always personal information
+    elif reason not in REASONS:
         raise Invalid(N_("Please choose the reason residents will see."), field="reason")
     private = clean_multiline(note, max_length=NOTE_MAX) if note.strip() else ""
     if private is None:

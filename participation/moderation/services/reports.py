@@ -68,6 +68,11 @@ async def report_item(
     require("moderation.report", actor, standing, ItemSubject(item.author_id, escalated=False))
     note = _clean_report(reason, text)
     article = await _named_article(community_id, reason, article)
+    earlier = await Report.filter(
+        item__kind=item.kind, item__item_id=item.item_id, reporter_id=actor.user_id
+    ).first()
+    if earlier is not None:  # a second click: the same report, and no hour's quota spent
+        return earlier
     await hit(f"report:{actor.user_id}", limit=REPORTS_PER_HOUR, window_seconds=3600, now=now)
     assert actor.user_id is not None  # moderation.report asks for a member
     membership = await get_membership(actor.user_id, community_id)
