@@ -2,7 +2,8 @@
 to show: residents' comments on three proposals, reported over the last four weeks.
 
 Waiting in the committee's queue: an advertisement reported once as spam, a question about a
-lost parcel reported twice as off topic, and a rude comment hidden at once by three reports
+lost parcel reported twice as off topic, a comment that breaks the adopted convention's article
+on the pocket garden, and a rude comment hidden at once by three reports
 from trusted neighbours. Already dealt with: a comment with a mobile number and a room number,
 redacted by the committee; a comment hidden automatically that the committee showed again;
 and 张伟's angry comment about the bicycle shed, hidden by the committee as offensive, which a
@@ -15,6 +16,7 @@ from datetime import datetime, timedelta
 import participation.capabilities  # noqa: F401 - registers the kinds of content reported here
 from participation.communities.queries import committee_ids, electorate
 from participation.core.permissions import Actor
+from participation.moderation.kinds import rule_articles
 from participation.moderation.queries import public_log
 from participation.moderation.services import Action, act, appeal, decide_appeal, report_item
 from participation.proposals import comments
@@ -89,11 +91,25 @@ class _Seeder:
         return made.id
 
     async def report(
-        self, reporter: Actor, comment_id: int, reason: str, text: str, at: datetime
+        self,
+        reporter: Actor,
+        comment_id: int,
+        reason: str,
+        text: str,
+        at: datetime,
+        *,
+        article: str = "",
     ) -> int:
         """The reported comment's moderation id."""
         report = await report_item(
-            reporter, self.community_id, KIND, comment_id, reason, text=text, now=at
+            reporter,
+            self.community_id,
+            KIND,
+            comment_id,
+            reason,
+            text=text,
+            article=article,
+            now=at,
         )
         return report.item_id
 
@@ -226,4 +242,15 @@ class _Seeder:
         await self.report(self.neighbours[6], parcel, "off_topic", "", self.ago(1, 9))
         await self.report(
             self.li, parcel, "off_topic", "快递的事可以发到邻里群里。", self.ago(1, 2)
+        )
+        # Smoking in the pocket garden breaks the adopted convention's article on it.
+        smoking = await self.comment(
+            self.neighbours[15],
+            GARDEN,
+            "花园边上那张长椅正好抽烟，烟头随手扔花坛里当肥料，挺好。",
+            self.ago(1),
+        )
+        garden_rule = next(a for a in await rule_articles(self.community_id) if "烟头" in a.text)
+        await self.report(
+            self.tian, smoking, "convention", "", self.ago(0, 20), article=garden_rule.ref
         )

@@ -511,11 +511,12 @@ def test_plot_forms_of_the_committee(
 
     first_bed = open_plot(committee, slug, FIRST_BED)
     log = committee.page.locator("#timeline ol.timeline > li").first
+    back_at = f"#{log.get_attribute('id')}"  # the log itself: it is in the moderation log now
     committee.submit(committee.button(zh("Hide"), log))
-    committee.expect_at(first_bed, plot_heading(FIRST_BED), anchor="#timeline")
+    committee.expect_at(first_bed, plot_heading(FIRST_BED), anchor=back_at)
     expect(log).to_contain_text(zh("Hidden"))
     committee.submit(committee.button(zh("Show again"), log))
-    committee.expect_at(first_bed, plot_heading(FIRST_BED), anchor="#timeline")
+    committee.expect_at(first_bed, plot_heading(FIRST_BED), anchor=back_at)
     expect(log).not_to_contain_text(zh("Hidden"))
 
     open_proposal(committee, slug, CORNER)

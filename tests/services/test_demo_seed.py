@@ -138,14 +138,18 @@ async def test_demo_has_a_moderation_log_a_queue_and_a_decided_appeal(
     assert appeal.decided_by_id not in (None, hide.actor_id)
 
     waiting = await queue(community)
-    assert sorted(entry.open_reports for entry in waiting) == [1, 2, 3]
+    assert sorted(entry.open_reports for entry in waiting) == [1, 1, 2, 3]
     [hidden] = [entry for entry in waiting if entry.hidden]
     assert hidden.hidden_by == "automatic" and hidden.counted_reports == 3
     assert {r.reason for entry in waiting for r in entry.reports} == {
         "spam",
         "off_topic",
         "offensive",
+        "convention",
     }
+    # The convention's report names the adopted article on the pocket garden.
+    (named,) = [r.article for entry in waiting for r in entry.reports if r.article]
+    assert named.rulebook == "玉林东路社区居民公约" and "不在花园里丢烟头" in named.text
     # The redacted comment's stored text is masked; its original is kept for the audit only.
     assert await Comment.filter(body__contains="139****5678").exists()
     assert not await Comment.filter(body__contains="13912345678").exists()

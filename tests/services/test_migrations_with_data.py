@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -74,19 +75,9 @@ async def _insert(table: str, row: dict[str, object]) -> int:
     return int(rows[0]["id"])
 
 
-async def test_every_proposal_comment_lands_in_its_proposals_thread(at_0010: str) -> None:
-    at = now()
-    author = await _insert(
-        "user",
-        {
-            "display_name": "老李",
-            "is_admin": False,
-            "disabled": False,
-            "session_version": 1,
-            "created_at": at,
-        },
-    )
-    community = await _insert(
+async def _community(at: datetime) -> int:
+    """A community row as every schema since 0001 has it."""
+    return await _insert(
         "community",
         {
             "slug": "yulin",
@@ -102,6 +93,21 @@ async def test_every_proposal_comment_lands_in_its_proposals_thread(at_0010: str
             "created_at": at,
         },
     )
+
+
+async def test_every_proposal_comment_lands_in_its_proposals_thread(at_0010: str) -> None:
+    at = now()
+    author = await _insert(
+        "user",
+        {
+            "display_name": "老李",
+            "is_admin": False,
+            "disabled": False,
+            "session_version": 1,
+            "created_at": at,
+        },
+    )
+    community = await _community(at)
     ids = [
         await _insert(
             "proposal",
@@ -154,22 +160,7 @@ async def test_every_report_survives_the_article_reference(at_0014: str) -> None
     user = {"is_admin": False, "disabled": False, "session_version": 1, "created_at": at}
     author = await _insert("user", {"display_name": "作者", **user})
     reporter = await _insert("user", {"display_name": "举报人", **user})
-    community = await _insert(
-        "community",
-        {
-            "slug": "yulin",
-            "name": "玉林东路社区",
-            "street": "",
-            "district": "",
-            "timezone": "Asia/Shanghai",
-            "default_locale": "zh_Hans",
-            "verify_by_code": True,
-            "verify_by_request": True,
-            "household_member_cap": 6,
-            "support_threshold": 0,
-            "created_at": at,
-        },
-    )
+    community = await _community(at)
     item = await _insert(
         "moderated_item",
         {

@@ -51,21 +51,24 @@ async def signed_in(
     return browser, user.id
 
 
+async def submitted(world: World, author_id: int, title: str, body: str) -> int:
+    """A proposal by the author, submitted: public, so others can report it."""
+    author = Actor(user_id=author_id)
+    data = proposals.ProposalInput(title=title, body=body, category="greening", cost_yuan="800")
+    proposal = await proposals.create_proposal(author, world.community.id, data, now=now())
+    await proposals.move_as_author(
+        author, world.community.id, proposal.id, Status.SUBMITTED, now=now()
+    )
+    return proposal.id
+
+
 async def test_reported_hidden_kept_hidden_appealed_and_decided(
     client: httpx.AsyncClient, browsers: Callable[[], httpx.AsyncClient]
 ) -> None:
     world = await make_world()
     author, author_id = await signed_in(browsers, world, "m-author")
-    data = proposals.ProposalInput(
-        title="花坛改造", body="种花", category="greening", cost_yuan="800"
-    )
-    proposal = await proposals.create_proposal(
-        Actor(user_id=author_id), world.community.id, data, now=now()
-    )
-    await proposals.move_as_author(
-        Actor(user_id=author_id), world.community.id, proposal.id, Status.SUBMITTED, now=now()
-    )
-    page = f"/c/yulin/proposals/{proposal.id}"
+    proposal_id = await submitted(world, author_id, "花坛改造", "种花")
+    page = f"/c/yulin/proposals/{proposal_id}"
     for text in (FIRST, SECOND):
         posted = await post_form(author, f"{page}/comments", {"body": text}, token_from=page)
         assert posted.status_code == 303
@@ -183,21 +186,13 @@ async def test_a_hidden_proposal_leaves_the_list_and_shows_a_placeholder(
 
     world = await make_world()
     author, author_id = await signed_in(browsers, world, "p-author")
-    data = proposals.ProposalInput(
-        title="楼顶菜园计划", body="种菜", category="greening", cost_yuan="800"
-    )
-    proposal = await proposals.create_proposal(
-        Actor(user_id=author_id), world.community.id, data, now=now()
-    )
-    await proposals.move_as_author(
-        Actor(user_id=author_id), world.community.id, proposal.id, Status.SUBMITTED, now=now()
-    )
-    page = f"/c/yulin/proposals/{proposal.id}"
+    proposal_id = await submitted(world, author_id, "楼顶菜园计划", "种菜")
+    page = f"/c/yulin/proposals/{proposal_id}"
     assert "楼顶菜园计划" in (await client.get("/c/yulin/proposals")).text
     for n in range(3):
         _browser, reporter = await signed_in(browsers, world, f"p-reporter-{n}")
         await moderation.report_item(
-            Actor(user_id=reporter), world.community.id, "proposal", proposal.id, "spam", now=now()
+            Actor(user_id=reporter), world.community.id, "proposal", proposal_id, "spam", now=now()
         )
     assert "楼顶菜园计划" not in (await client.get("/c/yulin/proposals?q=菜园")).text
     placeholder = await client.get(page, headers=ENGLISH)
@@ -257,16 +252,8 @@ async def test_personal_information_in_a_comment_is_masked_for_others(
     world = await make_world()
     author, author_id = await signed_in(browsers, world, "pi-author")
     committee, _ = await signed_in(browsers, world, "pi-committee", committee=True)
-    data = proposals.ProposalInput(
-        title="换花苗", body="大家来换", category="greening", cost_yuan="0"
-    )
-    proposal = await proposals.create_proposal(
-        Actor(user_id=author_id), world.community.id, data, now=now()
-    )
-    await proposals.move_as_author(
-        Actor(user_id=author_id), world.community.id, proposal.id, Status.SUBMITTED, now=now()
-    )
-    page = f"/c/yulin/proposals/{proposal.id}"
+    proposal_id = await submitted(world, author_id, "换花苗", "大家来换")
+    page = f"/c/yulin/proposals/{proposal_id}"
     said = "有兴趣的打 138-1234-5678，我住3栋2单元501室"
     asked = await post_form(author, f"{page}/comments", {"body": said}, token_from=page)
     # Warned first, nothing posted: the same fields come back with the resident's choice.
