@@ -9,6 +9,7 @@ into the original text.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -69,6 +70,7 @@ _ID_NUMBER = re.compile(
     + rf"[1-9][0-9]{{5}}{_SEP}(?P<birth>(?:19|20)[0-9]{{6}}){_SEP}[0-9]{{3}}[0-9Xx]"
     + r"(?![0-9Xx]|\.[0-9])"
 )
+_THREE_DIGITS = re.compile(r"[0-9]{3}")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK_CHARACTERS = "10X98765432"  # ISO 7064 MOD 11-2, indexed by the weighted sum mod 11
 
@@ -86,7 +88,12 @@ _ADDRESS = re.compile(
 
 def find_personal_data(text: str) -> list[Finding]:
     """Personal data in ``text``, in order of position and never overlapping."""
+    # Every pattern needs a run of three digits: most text has none, and costs a search.
+    if not _digitish().search(text):
+        return []
     folded = _fold(text)
+    if not _THREE_DIGITS.search(folded):
+        return []
     candidates: list[tuple[int, int, str]] = []
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(folded):
@@ -116,7 +123,15 @@ def mask(text: str, findings: Sequence[Finding] | None = None) -> str:
     character: never the birth date or the sex digit), address ``3栋2单元***室`` (the building
     and unit as typed, one ``*`` per room digit).
     """
+    if findings is None:
+        return _masked(text)
     return _replace(text, findings, masked_form)
+
+
+@functools.lru_cache(maxsize=4096)
+def _masked(text: str) -> str:
+    # Lists show the same titles and summaries to every reader, request after request.
+    return _replace(text, None, masked_form)
 
 
 def masked_form(finding: Finding) -> str:
@@ -152,8 +167,43 @@ def _fold(text: str) -> str:
     # (㍻, ﬁ) are never digits or separators we look for and stay as they are.
     if text.isascii():
         return text
-    folded = (unicodedata.normalize("NFKC", ch) for ch in text)
-    return "".join(new if len(new) == 1 else old for old, new in zip(text, folded, strict=True))
+    folded = text.translate(_bmp_folds())
+    if folded.isascii() or max(folded) <= "\uffff":
+        return folded
+    return "".join(_fold_one(ch) if ch > "\uffff" else ch for ch in folded)
+
+
+@functools.cache
+def _digitish() -> re.Pattern[str]:
+    """Any character ``_fold`` makes a digit (0-9, １, ①, 𝟏...)."""
+    codes = [code for code, new in _bmp_folds().items() if new in "0123456789"]
+    codes += [code for code in range(0x10000, 0x20000) if _fold_one(chr(code)) in "0123456789"]
+    ranges: list[list[int]] = []
+    for code in sorted(codes):  # as ranges: a class of single characters searches slowly
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    found = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return re.compile(f"[0-9{found}]")
+
+
+def _fold_one(ch: str) -> str:
+    new = unicodedata.normalize("NFKC", ch)
+    return new if len(new) == 1 else ch
+
+
+@functools.cache
+def _bmp_folds() -> dict[int, str]:
+    """What ``_fold`` does to each character of the Basic Multilingual Plane, as a table for
+    ``str.translate`` (a list page masks twenty summaries: per-character normalising was half
+    of a signed-in resident's request)."""
+    table: dict[int, str] = {}
+    for code in range(0x80, 0x10000):
+        ch = chr(code)
+        if not 0xD800 <= code <= 0xDFFF and (new := _fold_one(ch)) != ch:
+            table[code] = new
+    return table
 
 
 def _is_valid_id_number(match: re.Match[str]) -> bool:

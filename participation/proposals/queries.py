@@ -133,7 +133,7 @@ async def list_proposals(
         ProposalCard(
             id=row["id"],
             title=row["title"],
-            summary=_summary(mask(row["body"])),
+            summary=_summary(row["body"]),
             category=row["category"],
             status=row["status"],
             cost_yuan=row["cost_yuan"],
@@ -223,7 +223,7 @@ def _card(p: Proposal, thumbnail: PhotoView | None) -> ProposalCard:
     return ProposalCard(
         id=p.id,
         title=p.title,
-        summary=_summary(mask(p.body)),
+        summary=_summary(p.body),
         category=p.category,
         status=p.status,
         cost_yuan=p.cost_yuan,
@@ -234,7 +234,10 @@ def _card(p: Proposal, thumbnail: PhotoView | None) -> ProposalCard:
 
 
 def _summary(body: str, limit: int = 140) -> str:
-    first = body.split("\n\n", 1)[0]
+    """The first paragraph, its personal information masked, cut to ``limit``. Masked before
+    it is cut, so that a number cut in half is still found; twice the limit is enough (a
+    masked number is never less than half as long as it was written)."""
+    first = mask(body.split("\n\n", 1)[0][: 2 * limit])
     return first if len(first) <= limit else first[: limit - 1] + "…"
 
 
