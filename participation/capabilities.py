@@ -1,15 +1,19 @@
 """The capabilities, wired together in one place: importing this module registers what each
 one tells the others about itself (its notice kinds, its content for
-moderation). The web app and the jobs import it; a
+moderation, its news for feeds). The web app and the jobs import it; a
 new capability adds its line here."""
 
 from __future__ import annotations
 
+import participation.conventions.feeds
 import participation.conventions.moderation
 import participation.conventions.notices
 import participation.moderation.notices
+import participation.plots.feeds
 import participation.plots.moderation
 import participation.plots.notices
+import participation.proposals.feeds
 import participation.proposals.moderation
 import participation.proposals.notices
+import participation.voting.feeds
 import participation.voting.notices  # noqa: F401 - imported for what they register

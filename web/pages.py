@@ -10,6 +10,7 @@ from web import (
     accounts,
     communities,
     conventions,
+    feeds,
     moderation,
     plots,
     proposals,
@@ -29,6 +30,7 @@ CAPABILITIES: tuple[ModuleType, ...] = (
     teams,
     conventions,
     moderation,
+    feeds,
 )
 
 # The pages anonymous visitors share (web/core/page_cache.py), as each capability names them.

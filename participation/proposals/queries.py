@@ -133,7 +133,7 @@ async def list_proposals(
         ProposalCard(
             id=row["id"],
             title=row["title"],
-            summary=_summary(row["body"]),
+            summary=summary_of(row["body"]),
             category=row["category"],
             status=row["status"],
             cost_yuan=row["cost_yuan"],
@@ -223,7 +223,7 @@ def _card(p: Proposal, thumbnail: PhotoView | None) -> ProposalCard:
     return ProposalCard(
         id=p.id,
         title=p.title,
-        summary=_summary(p.body),
+        summary=summary_of(p.body),
         category=p.category,
         status=p.status,
         cost_yuan=p.cost_yuan,
@@ -233,7 +233,7 @@ def _card(p: Proposal, thumbnail: PhotoView | None) -> ProposalCard:
     )
 
 
-def _summary(body: str, limit: int = 140) -> str:
+def summary_of(body: str, limit: int = 140) -> str:
     """The first paragraph, its personal information masked, cut to ``limit``. Masked before
     it is cut, so that a number cut in half is still found; twice the limit is enough (a
     masked number is never less than half as long as it was written)."""

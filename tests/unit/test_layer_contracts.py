@@ -30,6 +30,10 @@ BREAKS = {
         "participation/moderation/queries.py",
         "import participation.proposals.queries",
     ),
+    "feeds-know-no-capability": (
+        "participation/feeds/items.py",
+        "import participation.proposals.queries",
+    ),
     "demo-for-the-cli": ("web/core/app.py", "import participation.demo.seed"),
     "only-services-and-queries-of-plots": (
         "participation/voting/queries.py",

@@ -67,6 +67,7 @@ MATRIX = (
     Case("GET", "/static", everyone(200), path="/static/huakai.css"),
     Case("GET", "/profile", signed_in(200)),
     Case("GET", "/c/{slug}", everyone(200)),
+    Case("GET", "/c/{slug}/news.atom", everyone(200)),
     Case("GET", "/c/{slug}/verify", signed_in(200)),
     Case("GET", "/c/{slug}/committee/settings", committee_only(200)),
     Case("GET", "/c/{slug}/committee/members", committee_only(200)),

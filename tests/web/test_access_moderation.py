@@ -67,6 +67,7 @@ MATRIX: tuple[Case, ...] = (
         changed=_threshold_saved,
     ),
     Case("GET", "/c/{slug}/moderation", everyone(200)),
+    Case("GET", "/c/{slug}/moderation.atom", everyone(200)),
     Case("GET", _REPORT, only(REPORTERS, 200)),
     Case(
         "POST",

@@ -223,6 +223,7 @@ MATRIX = (
     Case("GET", "/c/{slug}/plots/import", committee_only(200)),
     Case("GET", "/c/{slug}/plots/adoptions", committee_only(200)),
     Case("GET", "/c/{slug}/plots/{plot_id}", everyone(200)),
+    Case("GET", "/c/{slug}/plots/{plot_id}/care.atom", everyone(200)),
     Case("GET", "/c/{slug}/plots/{plot_id}/edit", committee_only(200)),
     Case("GET", "/c/{slug}/teams", everyone(200)),
     Case("GET", "/c/{slug}/teams/new", signed_in(200)),

@@ -108,6 +108,7 @@ MATRIX = (
     Case("GET", "/c/{slug}/proposals", everyone(200)),
     Case("GET", "/c/{slug}/proposals/new", signed_in(200)),
     Case("GET", "/c/{slug}/proposals/{proposal_id}", everyone(200)),
+    Case("GET", "/c/{slug}/proposals/{proposal_id}/progress.atom", everyone(200)),
     Case("GET", "/c/{slug}/proposals/{proposal_id}/edit", author_only(200, others=404)),
     Case("GET", "/c/{slug}/proposals/{proposal_id}/comments/{comment_id}/edit", author_only(200)),
     Case("GET", "/c/{slug}/committee/proposals", committee_only(200)),

@@ -93,6 +93,12 @@ MATRIX = (
     Case("GET", "/c/{slug}/rounds", everyone(200)),
     Case("GET", "/c/{slug}/rounds/new", managers(200)),
     Case("GET", "/c/{slug}/rounds/{round_id}", seen_by_managers(200), voting_round="draft_id"),
+    Case(
+        "GET",
+        "/c/{slug}/rounds/{round_id}/feed.atom",
+        seen_by_managers(200),
+        voting_round="draft_id",
+    ),
     Case("GET", "/c/{slug}/rounds/{round_id}/edit", managers(200), voting_round="draft_id"),
     Case("GET", "/c/{slug}/rounds/{round_id}/ballot/total", everyone(200)),
     # Paper ballots are the community committee's to enter, not a platform admin's.

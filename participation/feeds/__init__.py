@@ -1,0 +1,1 @@
+"""Atom feeds (RFC 4287): what a community publishes, for feed readers."""
