@@ -12,6 +12,7 @@ from web import (
     conventions,
     feeds,
     moderation,
+    opendata,
     plots,
     proposals,
     site,
@@ -31,6 +32,7 @@ CAPABILITIES: tuple[ModuleType, ...] = (
     conventions,
     moderation,
     feeds,
+    opendata,
 )
 
 # The pages anonymous visitors share (web/core/page_cache.py), as each capability names them.

@@ -34,6 +34,10 @@ BREAKS = {
         "participation/feeds/items.py",
         "import participation.proposals.queries",
     ),
+    "opendata-knows-no-capability": (
+        "participation/opendata/formats.py",
+        "import participation.plots.queries",
+    ),
     "demo-for-the-cli": ("web/core/app.py", "import participation.demo.seed"),
     "only-services-and-queries-of-plots": (
         "participation/voting/queries.py",

@@ -227,6 +227,7 @@ _URL_PARTS: dict[str, Callable[[Case, Scene], object]] = {
     "entry_id": lambda case, scene: moderation_of(scene).entry_id,
     "moderated_id": lambda case, scene: moderation_of(scene).moderated_id,
     "appeal_id": lambda case, scene: moderation_of(scene).appeal_id,
+    "dataset": lambda case, scene: "proposals",  # an open data set
 }
 
 

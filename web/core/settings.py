@@ -144,6 +144,13 @@ SPECS: tuple[SettingSpec, ...] = (
         "The credit the tile provider asks for, shown on the map.",
     ),
     SettingSpec(
+        "OPEN_DATA_LICENCE",
+        parse_str,
+        "CC-BY-4.0",
+        "The licence the open data files are published under (an SPDX identifier), shown "
+        "on each community's data page and in every JSON file.",
+    ),
+    SettingSpec(
         "FOLLOW_UP_MINUTES",
         parse_int,
         60,
@@ -186,6 +193,7 @@ class Settings:
     follow_up_minutes: int
     map_tile_url: str
     map_attribution: str
+    open_data_licence: str
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property

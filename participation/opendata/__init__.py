@@ -1,0 +1,1 @@
+"""Open data: what each community publishes as CSV and JSON files, with their schemas."""
