@@ -14,6 +14,8 @@ import httpx
 from participation.moderation.services import actions
 from participation.plots.models import CareLog
 from participation.proposals import progress
+from participation.proposals import services as proposals
+from participation.proposals.rules import Status
 from participation.voting.queries import ballot_projects
 from tests.factories import (
     ACCEPTED,
@@ -118,8 +120,13 @@ async def test_every_feed_parses_and_leaves_out_what_is_hidden(
         reason="offensive",
         now=now(),
     )
+    # Withdrawn by its author: gone as well.
+    corner = await make_proposal(hood, tian, "拐角花箱")
+    assert "新微项目：拐角花箱" in titles(await parsed(client, f"/c/{SLUG}/news.atom"))
+    await proposals.move_as_author(tian, hood.community_id, corner, Status.WITHDRAWN, now=now())
     news = await parsed(client, f"/c/{SLUG}/news.atom")
     assert "新微项目：点亮我家小阳台" not in titles(news)
+    assert "新微项目：拐角花箱" not in titles(news)
     assert (await client.get(f"/c/{SLUG}/proposals/{balcony}/progress.atom")).status_code == 404
     care = await parsed(client, f"/c/{SLUG}/plots/{plot_id}/care.atom")
     assert [e.summary for e in care.entries] == ["拔草"]
