@@ -260,3 +260,26 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if left:
         print(f"\nthe test run left these in {tempfile.gettempdir()}: {left[:10]}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+WEB_TIER = Path(__file__).resolve().parent / "web"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The HTTP tier runs on SQLite: every query and write is run on PostgreSQL by the
+    services tier, and an HTTP test on PostgreSQL again ran the same Python a second time (a
+    third of the suite's time). The HTTP tests whose outcome can depend on the backend run on
+    both: those marked ``both_backends`` (parallel requests racing for one row, SQL that
+    differs per backend behind a page)."""
+    kept, dropped = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and callspec.params.get("database_url") == "postgres"
+        in_web = WEB_TIER in Path(str(item.path)).resolve().parents
+        if on_postgres and in_web and item.get_closest_marker("both_backends") is None:
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

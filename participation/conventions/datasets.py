@@ -4,6 +4,7 @@ it (each convention's whole text, version by version, is convention.json on its 
 from __future__ import annotations
 
 from participation.conventions.models import Convention, ConventionVersion, Ratification
+from participation.conventions.rules import Phase
 from participation.core.errors import N_
 from participation.opendata.datasets import Column, Dataset, Row, register_dataset
 
@@ -11,15 +12,30 @@ COLUMNS = (
     Column(
         "convention_id",
         "integer",
-        N_("The convention's number: its page is /c/<community>/conventions/<id>"),
+        N_("The convention's number, as in the address of its page"),
     ),
     Column("title", "string", N_("Its title")),
-    Column("status", "string", N_("drafting, consolidation, ratification, adopted or not_adopted")),
+    Column(
+        "status",
+        "string",
+        N_("Where it stands"),
+        values=tuple(Phase),
+    ),
     Column("versions", "integer", N_("How many versions its text has had")),
     Column("vote_id", "integer", N_("The vote's number (empty: never voted on)")),
     Column("vote_version", "integer", N_("The version voted on")),
-    Column("vote_mode", "string", N_("household (one vote per household) or resident")),
-    Column("outcome", "string", N_("adopted, rejected or no_quorum (empty: not counted yet)")),
+    Column(
+        "vote_mode",
+        "string",
+        N_("Who voted: one vote per household, or per verified resident"),
+        values=("household", "resident"),
+    ),
+    Column(
+        "outcome",
+        "string",
+        N_("The result (empty: not counted yet)"),
+        values=("adopted", "rejected", "no_quorum"),
+    ),
     Column("eligible", "integer", N_("How many could vote")),
     Column("yes", "integer", N_("Votes for")),
     Column("no", "integer", N_("Votes against")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from participation.core.errors import N_
 from participation.moderation.queries import public_log
+from participation.moderation.rules import ACTIONS, REASONS, ROLES
 from participation.opendata.datasets import Column, Dataset, Row, register_dataset
 
 COLUMNS = (
@@ -13,15 +14,16 @@ COLUMNS = (
     Column(
         "kind",
         "string",
-        N_("The kind of content (proposal, proposal_comment, care_log...); empty for a member"),
+        N_("The kind of content (empty: about a member)"),
     ),
     Column(
         "action",
         "string",
-        N_("auto_hide, hide, restore, redact, suspend, appeal_upheld or appeal_overturned"),
+        N_("What was done"),
+        values=tuple(ACTIONS),
     ),
-    Column("reason", "string", N_("The reason's category (spam, offensive, personal_info...)")),
-    Column("role", "string", N_("Who decided: automatic, committee or admin")),
+    Column("reason", "string", N_("The reason's category"), values=tuple(REASONS)),
+    Column("role", "string", N_("Who decided"), values=tuple(ROLES)),
     Column("days", "integer", N_("A suspension's length in days")),
     Column("public_reason", "string", N_("The reason given in public for an appeal's outcome")),
 )

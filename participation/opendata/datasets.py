@@ -23,8 +23,9 @@ Row = dict[str, Value]
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # integer | number | string | boolean | datetime (ISO 8601, UTC) | url
+    kind: str  # integer | number | string | boolean | datetime (ISO 8601, UTC) | month (YYYY-MM)
     description: str  # untranslated
+    values: tuple[str, ...] = ()  # the codes a column of codes holds
 
 
 @dataclass(frozen=True)

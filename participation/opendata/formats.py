@@ -44,7 +44,9 @@ def to_json(meta: dict[str, Any], columns: Sequence[Column], rows: Sequence[Row]
     document = {
         **meta,
         "columns": [
-            {"name": c.name, "type": c.kind, "description": c.description} for c in columns
+            {"name": c.name, "type": c.kind, "description": c.description}
+            | ({"values": [str(v) for v in c.values]} if c.values else {})
+            for c in columns
         ],
         "rows": [{name: value(v) for name, v in row.items()} for row in rows],
     }

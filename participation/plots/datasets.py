@@ -10,15 +10,23 @@ from participation.communities.queries import community_by_id
 from participation.core.errors import N_
 from participation.opendata.datasets import Column, Dataset, Row, register_dataset
 from participation.plots.models import Adoption, CareLog, Plot
-from participation.plots.rules import AdoptionStatus
+from participation.plots.rules import AdoptionStatus, PlotKind, PlotStatus
 
 PLOT_COLUMNS = (
-    Column("id", "integer", N_("The plot's number: its page is /c/<community>/plots/<id>")),
+    Column("id", "integer", N_("The plot's number, as in the address of its page")),
     Column("name", "string", N_("Its name")),
     Column(
-        "kind", "string", N_("flowerbed, flower_wall, pocket_garden, tree_pit, planter or other")
+        "kind",
+        "string",
+        N_("What kind of place it is"),
+        values=tuple(PlotKind),
     ),
-    Column("status", "string", N_("available, requested, adopted, resting or retired")),
+    Column(
+        "status",
+        "string",
+        N_("Where it stands"),
+        values=tuple(PlotStatus),
+    ),
     Column("location", "string", N_("Where it is")),
     Column("latitude", "number", N_("Latitude (WGS 84), when known")),
     Column("longitude", "number", N_("Longitude (WGS 84), when known")),
@@ -30,7 +38,7 @@ ADOPTION_COLUMNS = (
     Column("id", "integer", N_("The adoption's number")),
     Column("plot_id", "integer", N_("The plot adopted")),
     Column("team", "string", N_("The team that adopted it")),
-    Column("status", "string", N_("active or ended")),
+    Column("status", "string", N_("Where it stands"), values=("active", "ended")),
     Column("term_months", "integer", N_("The term agreed, in months")),
     Column("starts_at", "datetime", N_("When the team's care began")),
     Column("ends_at", "datetime", N_("When the term ends")),
@@ -38,7 +46,7 @@ ADOPTION_COLUMNS = (
 )
 HOURS_COLUMNS = (
     Column("team", "string", N_("The volunteer team")),
-    Column("month", "string", N_("The month (YYYY-MM, in the community's time zone)")),
+    Column("month", "month", N_("The month, in the community's time zone")),
     Column("minutes", "integer", N_("Minutes of care its members logged")),
     Column("logs", "integer", N_("How many times they logged care")),
 )

@@ -11,13 +11,14 @@ from participation.proposals.models import Proposal
 from participation.proposals.queries import LISTED
 
 COLUMNS = (
-    Column("id", "integer", N_("The proposal's number: its page is /c/<community>/proposals/<id>")),
+    Column("id", "integer", N_("The proposal's number, as in the address of its page")),
     Column("title", "string", N_("Its title (phone and room numbers masked)")),
-    Column("category", "string", N_("Its category's key")),
+    Column("category", "string", N_("Its category")),
     Column(
         "status",
         "string",
-        N_("submitted, accepted, rejected, selected, in_progress, completed or withdrawn"),
+        N_("Where it stands"),
+        values=tuple(s.value for s in LISTED),
     ),
     Column("cost_yuan", "integer", N_("The cost its authors estimated, in yuan")),
     Column(

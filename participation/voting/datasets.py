@@ -9,11 +9,21 @@ from participation.voting.models import VotingRound
 from participation.voting.rules import RoundStatus
 
 COLUMNS = (
-    Column("id", "integer", N_("The round's number: its page is /c/<community>/rounds/<id>")),
+    Column("id", "integer", N_("The vote's number, as in the address of its page")),
     Column("title", "string", N_("Its title")),
-    Column("status", "string", N_("open, closed, tallied or published")),
+    Column(
+        "status",
+        "string",
+        N_("Where it stands"),
+        values=tuple(s for s in RoundStatus if s is not RoundStatus.DRAFT),
+    ),
     Column("budget_yuan", "integer", N_("The budget shared out, in yuan")),
-    Column("result_rule", "string", N_("equal_shares (the Method of Equal Shares) or greedy")),
+    Column(
+        "result_rule",
+        "string",
+        N_("How the projects were chosen: the Method of Equal Shares, or by votes in turn"),
+        values=("equal_shares", "greedy"),
+    ),
     Column("opens_at", "datetime", N_("When voting opened")),
     Column("closes_at", "datetime", N_("When voting closed, or closes")),
     Column("ballots", "integer", N_("How many ballots were cast")),

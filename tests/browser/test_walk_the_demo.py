@@ -46,10 +46,27 @@ SCREEN = {"width": 1280, "height": 800}
 MAX_PAGES = 250  # the demo has about a hundred per visitor; more means a link loop
 
 # Downloads and media are fetched, not opened; sign-in starts leave for the provider.
-FETCHED = re.compile(r"\.(csv|json|pb|webp|png|jpg|ico)$|^/media/")
+FETCHED = re.compile(r"\.(csv|json|pb|atom|webp|png|jpg|ico)$|^/media/")
 LEFT_ALONE = re.compile(r"^/(auth|login)/|^/static/")
 # Names of formats and standards, written the same in Chinese text.
-TECHNICAL = {"JPEG", "PNG", "WebP", "CSV", "UTF", "JSON", "PDF", "SHA", "pabulib", "pb", "A4", "ID"}
+TECHNICAL = {
+    "JPEG",
+    "PNG",
+    "WebP",
+    "CSV",
+    "UTF",
+    "JSON",
+    "PDF",
+    "SHA",
+    "pabulib",
+    "pb",
+    "A4",
+    "ID",
+    "Atom",
+    "UTC",
+    "ISO",
+    "WGS",
+}
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
 
 

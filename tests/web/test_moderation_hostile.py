@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import httpx
+import pytest
 
 import participation.capabilities  # noqa: F401 - the content kinds moderation knows
 from participation.communities.models import Membership
@@ -30,6 +31,9 @@ from tests.support import (
     now,
 )
 from tests.web.helpers import assert_inert, snapshot
+
+# Parallel requests racing for one row, or SQL that differs per backend: on both.
+pytestmark = pytest.mark.both_backends
 
 
 async def _member(browsers, world, subject: str, *, committee: bool = False, place=None):  # type: ignore[no-untyped-def]

@@ -52,6 +52,9 @@ from tests.web.plot_scene import (
 )
 from web.core.forms import ID_MAX
 
+# Parallel requests racing for one row, or SQL that differs per backend: on both.
+pytestmark = pytest.mark.both_backends
+
 
 def _main(page: str) -> str:
     match = re.search(r'<main id="main"[^>]*>(.*)</main>', page, re.S)

@@ -42,6 +42,9 @@ from tests.web.helpers import (
     sqlite_only,
 )
 
+# Parallel requests racing for one row, or SQL that differs per backend: on both.
+pytestmark = pytest.mark.both_backends
+
 AppFactory = Callable[..., AbstractAsyncContextManager[Starlette]]
 
 
