@@ -240,6 +240,16 @@ def cmd_follow_up(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_send_mail(settings: Settings, args: argparse.Namespace) -> int:
+    from web.mail.sender import send_due
+
+    if not settings.smtp_url:
+        print("HUAKAI_SMTP_URL is not set: nothing is sent, mail waits in the outbox.")
+        return 1
+    print(f"sent {_run(settings, lambda: send_due(settings, utc_now()))}")
+    return 0
+
+
 def _quiet_third_party_warnings() -> None:
     """Authlib turns its own deprecation notices on for everyone (about modules it uses
     inside itself and inside the demo provider): they say nothing an operator can act on."""
@@ -276,6 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "follow-up", help="warn teams of plots without care, remind terms ending (for cron)"
     )
+    sub.add_parser("send-mail", help="send the mail that is due (for cron; serve sends too)")
     codes = sub.add_parser("household-codes", help="print new single-use household codes")
     codes.add_argument("--community", required=True)
     codes.add_argument("households", nargs="+", help="labels such as 3栋2单元501")
@@ -291,6 +302,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "grant-role": cmd_grant_role,
     "household-codes": cmd_household_codes,
     "follow-up": cmd_follow_up,
+    "send-mail": cmd_send_mail,
 }
 
 

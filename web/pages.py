@@ -11,6 +11,7 @@ from web import (
     communities,
     conventions,
     feeds,
+    mail,
     moderation,
     opendata,
     plots,
@@ -33,6 +34,7 @@ CAPABILITIES: tuple[ModuleType, ...] = (
     moderation,
     feeds,
     opendata,
+    mail,
 )
 
 # The pages anonymous visitors share (web/core/page_cache.py), as each capability names them.

@@ -7,6 +7,7 @@ from starlette.routing import Route
 from participation.accounts import services as accounts
 from participation.accounts.models import User
 from participation.core.errors import N_, Invalid
+from participation.mail import queries as mail
 from participation.plots import queries as plots
 from web.core.forms import flash, form_fields, see_other
 from web.core.templating import render
@@ -22,6 +23,7 @@ async def _profile_page(
         {
             "profile": user,
             "error": error,
+            "email": await mail.address_of(user.id),
             # Where the user has volunteer hours to look at: their teams' communities.
             "hours_in": await plots.volunteer_communities(user.id),
         },

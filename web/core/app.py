@@ -39,6 +39,7 @@ from web.core.paths import STATIC_DIR
 from web.core.setting_values import tile_origin
 from web.core.settings import Settings
 from web.core.templating import UrlPaths, build_environment
+from web.mail.sender import sending
 
 SESSION_COOKIE = "huakai_session"
 
@@ -54,7 +55,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
         await db.connect(settings.database_url)
         try:
             await db.require_migrated(settings.database_url)
-            async with jobs.scheduled(settings.follow_up_minutes, clock):
+            async with jobs.scheduled(settings.follow_up_minutes, clock), sending(settings, clock):
                 yield
         finally:
             await db.disconnect()

@@ -144,6 +144,19 @@ SPECS: tuple[SettingSpec, ...] = (
         "The credit the tile provider asks for, shown on the map.",
     ),
     SettingSpec(
+        "SMTP_URL",
+        parse_str,
+        "",
+        "Where mail is sent: smtp://user:password@host:587 (STARTTLS when offered) or "
+        "smtps://host:465 (TLS). Empty: no mail is sent; it waits in the outbox.",
+    ),
+    SettingSpec(
+        "MAIL_FROM",
+        parse_str,
+        "Huakai 花开 <huakai@localhost>",
+        "The From of every mail.",
+    ),
+    SettingSpec(
         "OPEN_DATA_LICENCE",
         parse_str,
         "CC-BY-4.0",
@@ -194,6 +207,8 @@ class Settings:
     map_tile_url: str
     map_attribution: str
     open_data_licence: str
+    smtp_url: str
+    mail_from: str
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property

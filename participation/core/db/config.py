@@ -19,6 +19,7 @@ MODEL_MODULES = [
     "participation.plots.models",
     "participation.conventions.models",
     "participation.moderation.models",
+    "participation.mail.models",
 ]
 SQLITE_BUSY_TIMEOUT_MS = 5000
 # Every SQLite connection's settings, tortoise's and the loop's own (core/db/fast.py).
