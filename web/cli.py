@@ -113,11 +113,18 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from web.core.app import create_app
     from web.core.settings import DEMO_PROVIDER_NAME
     from web.demo_idp import start_idp
+    from web.demo_mail import start_mail_sink
 
     _require_migrated(settings)
     idp = start_idp(settings.demo_idp_port)
-    settings = settings.replace(oidc_providers=(demo_provider(idp.url), *settings.oidc_providers))
+    # What the demo mails lands here, unless a real SMTP server is configured.
+    sink = None if settings.smtp_url else start_mail_sink()
+    settings = settings.replace(
+        oidc_providers=(demo_provider(idp.url), *settings.oidc_providers),
+        smtp_url=settings.smtp_url or (sink.url if sink else ""),
+    )
     app = create_app(settings)
+    app.state.demo_mail = sink
     site = DemoSite(LocalStorage(Path(settings.media_root)), app.state.proposal_url)
     facts = _run(settings, lambda: seed_demo(DEMO_PROVIDER_NAME, utc_now(), site))
     server = server_for(app, host=settings.host, port=settings.port)
@@ -132,6 +139,8 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         server.run()
     finally:
         idp.stop()
+        if sink is not None:
+            sink.stop()
     return 0
 
 
@@ -144,6 +153,8 @@ def _demo_block(settings: Settings, idp_url: str, facts: Any) -> str:
         f"  App / 网站:                  {base}/\n"
         f"  Community / 社区:            {base}/c/{facts.community_slug}\n"
         f"  Demo identity provider / 演示登录服务: {idp_url}/\n"
+        f"  Demo mail / 演示邮件:        {base}/c/{facts.community_slug}/committee/demo-mail"
+        " (committee / 两委)\n"
         "\n"
         "  Sign in: click 登录 / Sign in, choose the demo identity provider and type a name\n"
         "  in its 'sub' box (any name; a new name is a new resident).\n"

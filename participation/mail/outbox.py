@@ -54,11 +54,16 @@ async def claim(now: datetime, *, limit: int = 20) -> list[OutboxMessage]:
         query = OutboxMessage.filter(due).using_db(conn).order_by("next_attempt_at", "id")
         if is_postgres():
             query = query.select_for_update(skip_locked=True)
-        rows = await query.limit(limit)
-        for row in rows:
+        claimed = []
+        for row in await query.limit(limit):
+            if row.attempts >= MAX_ATTEMPTS:  # a sender stopped on it every time: give up
+                row.status, row.last_error = "failed", "the sender stopped while sending it"
+                await row.save(update_fields=["status", "last_error"], using_db=conn)
+                continue
             row.status, row.claimed_at, row.attempts = "sending", now, row.attempts + 1
             await row.save(update_fields=["status", "claimed_at", "attempts"], using_db=conn)
-    return rows
+            claimed.append(row)
+    return claimed
 
 
 async def mark_sent(message_id: int, now: datetime) -> None:

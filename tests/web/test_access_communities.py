@@ -87,6 +87,8 @@ MATRIX = (
     Case("POST", "/language", everyone(303), {"locale": "zh_Hans", "next": "/"}),
     Case("POST", "/profile", signed_in(303), {"display_name": "改个名", "locale": "zh_Hans"}),
     Case("POST", "/profile/email", signed_in(303), {"email": "me@example.org"}),
+    # Only in the demo (there is no sink otherwise): the committee's, then a 404 here.
+    Case("GET", "/c/{slug}/committee/demo-mail", committee_only(404)),
     # Anyone with the link may confirm: the token is the authority (here a wrong one).
     Case("GET", "/mail/confirm/{token}", everyone(200), path="/mail/confirm/" + "x" * 43),
     Case("POST", "/mail/confirm/{token}", everyone(422), path="/mail/confirm/" + "x" * 43),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -22,7 +22,8 @@ from starlette.applications import Starlette
 
 from participation.mail import outbox
 from participation.mail.models import EmailAddress, OutboxMessage
-from tests.support import login, now, post_form
+from tests.support import login, make_committee, make_world, now, post_form
+from web.demo_mail import start_mail_sink
 from web.mail.sender import send_due
 
 pytestmark = pytest.mark.both_backends
@@ -162,3 +163,39 @@ async def test_a_sender_killed_after_claiming_is_taken_over_after_the_lease(
     (mail,) = inbox.messages
     assert mail["Message-ID"].startswith(f"<{claimed.message_id}@")
     assert (await OutboxMessage.get()).status == "sent"
+
+
+async def test_a_mail_a_sender_stops_on_every_time_is_given_up(
+    client: httpx.AsyncClient,
+) -> None:
+    await login(client, "mail-poison")
+    await post_form(client, "/profile/email", {"email": "p@example.org"}, token_from="/profile")
+    moment = now()
+    for _ in range(outbox.MAX_ATTEMPTS):  # claimed, and the sender dies each time
+        assert len(await outbox.claim(moment)) == 1
+        moment += outbox.LEASE + timedelta(seconds=1)
+    assert await outbox.claim(moment) == []
+    mail = await OutboxMessage.get()
+    assert (mail.status, mail.last_error) == ("failed", "the sender stopped while sending it")
+
+
+async def test_the_demos_mail_sink_shows_the_committee_what_was_sent(
+    app: Starlette, client: httpx.AsyncClient, browsers: Callable[[], httpx.AsyncClient]
+) -> None:
+    world = await make_world()
+    sink = start_mail_sink()
+    app.state.demo_mail = sink
+    try:
+        await login(client, "mail-newcomer")
+        await post_form(client, "/profile/email", {"email": "n@example.org"}, token_from="/profile")
+        assert await send_due(with_smtp(app, sink.url), now()) == 1
+        committee = browsers()
+        await make_committee(world.community, await login(committee, "mail-committee"))
+        page = await committee.get("/c/yulin/committee/demo-mail")
+        assert page.status_code == 200
+        assert "确认您在花开的电子邮箱" in page.text and "n@example.org" in page.text
+        resident = browsers()
+        await login(resident, "mail-other")
+        assert (await resident.get("/c/yulin/committee/demo-mail")).status_code == 403
+    finally:
+        sink.stop()

@@ -8,8 +8,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from participation.core.errors import N_, Invalid
+from participation.core.errors import N_, Invalid, NotFound
 from participation.mail import services
+from web.communities.committee import community_where
 from web.core import i18n
 from web.core.clock import now
 from web.core.forms import flash, form_fields, see_other
@@ -60,7 +61,23 @@ async def confirm(request: Request) -> Response:
     return see_other(request.app.url_path_for("home"))
 
 
+async def demo_mail(request: Request) -> Response:
+    """In the demo only: what the demo's mail sink received (web/demo_mail.py), for the
+    committee, so that a new user sees the mail Huakai sends."""
+    community = await community_where(request, "moderation.see_queue")
+    sink = getattr(request.app.state, "demo_mail", None)
+    if sink is None:
+        raise NotFound()
+    return render(
+        request,
+        "mail/demo_mail.html",
+        {"community": community, "mails": sink.newest_first()},
+        private=True,
+    )
+
+
 routes = [
+    Route("/c/{slug}/committee/demo-mail", demo_mail, name="mail:demo"),
     Route("/profile/email", set_address, methods=["POST"], name="mail:set_address"),
     Route("/mail/confirm/{token}", confirm_page, name="mail:confirm_page"),
     Route("/mail/confirm/{token}", confirm, methods=["POST"], name="mail:confirm"),

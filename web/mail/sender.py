@@ -89,7 +89,14 @@ async def send_due(settings: Settings, now: datetime, env: jinja2.Environment | 
         try:
             message = compose(env, settings, mail)
             await asyncio.to_thread(_deliver, settings.smtp_url, message)
-        except (OSError, smtplib.SMTPException) as exc:
+        except (
+            OSError,
+            smtplib.SMTPException,
+            jinja2.TemplateError,
+            LookupError,
+            ValueError,
+        ) as exc:
+            # refused, unreachable, or a mail that cannot be rendered: later, or given up
             await outbox.mark_failed(mail, f"{type(exc).__name__}: {exc}", now)
             continue
         await outbox.mark_sent(mail.id, now)
