@@ -44,8 +44,9 @@ async def latest_notices(user_id: int) -> list[Notice]:
             .order_by(*newest_first)
             .limit(LATEST - len(rows))
         )
-    slugs = await _community_slugs(rows)
-    hidden = await _hidden(rows)
+    wanted = _wanted(rows)
+    slugs = await _community_slugs(wanted)
+    hidden = await _hidden(wanted)
     notices = []
     for row in rows:
         payload = row.payload if isinstance(row.payload, dict) else {}
@@ -79,19 +80,18 @@ def _wanted(rows: list[Notification]) -> dict[str, set[int]]:
     return wanted
 
 
-async def _hidden(rows: list[Notification]) -> set[tuple[str, int]]:
+async def _hidden(wanted: dict[str, set[int]]) -> set[tuple[str, int]]:
     """(payload key, id) of the objects the notices point at that moderation hides."""
     found: set[tuple[str, int]] = set()
-    for key, ids in _wanted(rows).items():
+    for key, ids in wanted.items():
         ask = TARGETS[key].hidden
         if ask is not None:
             found |= {(key, hidden_id) for hidden_id in await ask(ids)}
     return found
 
 
-async def _community_slugs(rows: list[Notification]) -> dict[tuple[str, int], str]:
+async def _community_slugs(wanted: dict[str, set[int]]) -> dict[tuple[str, int], str]:
     """The community slug of each object the notices point at: a query per kind of object."""
-    wanted = _wanted(rows)
     slugs: dict[tuple[str, int], str] = {}
     for key, ids in wanted.items():
         for found_id, slug in (await TARGETS[key].slugs(ids)).items():

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from participation.core.errors import N_
 from participation.moderation.personal_data import mask
-from participation.moderation.queries import hidden_items
 from participation.opendata.datasets import Column, Dataset, Row, register_dataset
-from participation.proposals.models import Proposal
-from participation.proposals.queries import LISTED
+from participation.proposals.queries import LISTED, public_proposals
 
 COLUMNS = (
     Column("id", "integer", N_("The proposal's number, as in the address of its page")),
@@ -30,11 +28,7 @@ COLUMNS = (
 
 
 async def proposal_rows(community_id: int) -> list[Row]:
-    rows = (
-        await Proposal.filter(community_id=community_id, status__in=[s.value for s in LISTED])
-        .exclude(id__in=hidden_items("proposal"))
-        .order_by("id")
-    )
+    rows = await public_proposals(community_id).order_by("id")
     return [
         {
             "id": p.id,

@@ -9,14 +9,13 @@ from participation.feeds.items import FeedItem, register_news
 from participation.moderation.personal_data import mask
 from participation.moderation.queries import hidden_items
 from participation.proposals.models import ProgressUpdate, Proposal
-from participation.proposals.queries import LISTED, summary_of
+from participation.proposals.queries import public_proposals, summary_of
 
 
 async def new_proposals(community_id: int, limit: int) -> list[FeedItem]:
     slug = (await community_by_id(community_id)).slug
     rows = (
-        await Proposal.filter(community_id=community_id, status__in=[s.value for s in LISTED])
-        .exclude(id__in=hidden_items("proposal"))
+        await public_proposals(community_id)
         .select_related("author")
         .order_by("-created_at", "-id")
         .limit(limit)

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.queryset import QuerySet
 
 from participation.core.db import as_datetime, contains_pattern, fetch_all, is_postgres
 from participation.core.errors import N_, Invalid, NotFound
@@ -15,7 +16,7 @@ from participation.core.permissions import NO_STANDING, Actor, can, require
 from participation.core.text import parse_whole_number
 from participation.media.queries import PhotoView, photo_view, variant_names
 from participation.moderation.personal_data import mask
-from participation.moderation.queries import hidden_ids, not_hidden_sql
+from participation.moderation.queries import hidden_ids, hidden_items, not_hidden_sql
 from participation.moderation.rules import ItemSubject
 from participation.proposals import rules
 from participation.proposals.models import (
@@ -199,6 +200,13 @@ class ProposalPhotoView:
     photo: PhotoView
     hidden: bool  # by moderation: a placeholder for all but its owner and the committee
     subject: ItemSubject
+
+
+def public_proposals(community_id: int) -> QuerySet[Proposal]:
+    """The community's listed proposals, without what moderation hides (feeds, open data)."""
+    return Proposal.filter(community_id=community_id, status__in=[s.value for s in LISTED]).exclude(
+        id__in=hidden_items("proposal")
+    )
 
 
 async def list_photos(proposal_id: int) -> list[ProposalPhotoView]:

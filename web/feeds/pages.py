@@ -10,10 +10,9 @@ from starlette.responses import Response
 
 from participation.communities import queries as communities
 from participation.core.errors import N_, NotFound
-from participation.feeds.items import FeedItem, community_news
+from participation.feeds.items import community_news
 from participation.moderation import queries as moderation
-from participation.moderation.kinds import KINDS
-from participation.moderation.rules import ACTIONS, REASONS
+from participation.moderation.feeds import log_items
 from participation.plots import queries as plots
 from participation.plots.feeds import care_items
 from participation.proposals import queries as proposals
@@ -94,30 +93,12 @@ async def plot_care(request: Request) -> Response:
 
 async def moderation_log(request: Request) -> Response:
     community = await communities.get_community(request.path_params["slug"])
-    items = [
-        FeedItem(
-            key=f"{community.slug}/moderation/{e.id}",
-            message=N_("%(action)s: %(kind)s (%(reason)s)")
-            if e.reason
-            else N_("%(action)s: %(kind)s"),
-            labels={
-                "action": ACTIONS[e.action],
-                "kind": KINDS[e.kind].label if e.kind in KINDS else N_("A member"),
-                **({"reason": REASONS[e.reason]} if e.reason in REASONS else {}),
-            },
-            at=e.created_at,
-            route="moderation:log",
-            route_params={"slug": community.slug},
-            summary=e.public_reason,
-        )
-        for e in await moderation.public_log(community.id, limit=50)
-    ]
     return feed_response(
         request,
         key=f"{community.slug}/moderation",
         title=N_("Moderation log of %(community)s"),
         title_params={"community": community.name},
         page=("moderation:log", {"slug": community.slug}),
-        items=items,
+        items=await log_items(community.id, community.slug),
         since=BEGINNING,
     )

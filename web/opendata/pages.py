@@ -18,18 +18,16 @@ from web.core.templating import render
 
 async def data_page(request: Request) -> Response:
     community = await communities.get_community(request.path_params["slug"])
-    counts = {name: len(await dataset_rows(d, community.id)) for name, d in DATASETS.items()}
-    rounds = await dataset_rows(DATASETS["rounds"], community.id)
-    conventions = await dataset_rows(DATASETS["conventions"], community.id)
+    rows = {name: await dataset_rows(d, community.id) for name, d in DATASETS.items()}
     return render(
         request,
         "opendata/data.html",
         {
             "community": community,
             "datasets": list(DATASETS.values()),
-            "counts": counts,
-            "published_rounds": [r for r in rounds if r["status"] == "published"],
-            "conventions": {r["convention_id"]: r["title"] for r in conventions},
+            "counts": {name: len(found) for name, found in rows.items()},
+            "published_rounds": [r for r in rows["rounds"] if r["status"] == "published"],
+            "conventions": {r["convention_id"]: r["title"] for r in rows["conventions"]},
             "licence": request.app.state.settings.open_data_licence,
         },
     )
